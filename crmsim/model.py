@@ -1,0 +1,741 @@
+"""The CRM roll-out model: a Mesa model whose people live in numpy arrays.
+
+Every attribute of every person is one numpy array owned by the model; the
+weekly update works on whole arrays (Covasim/Starsim style). The Mesa agent
+objects in :mod:`crmsim.agents` read and write through to those arrays, so
+``model.agents_by_type[MiddleManager].agg("confidence", np.mean)`` works as
+in any Mesa model.
+
+The weekly process order (``docs/model.md`` gives every equation):
+
+1. **Draw** one uniform number per person (the only randomness in a step).
+2. **Roll-out**: which units are live; training is delivered at go-live.
+3. **Accounts** (S7): costs, productivity lost while learning, disruption by
+   resisting managers, benefits earned by real use; profit against the
+   pre-project level.
+4. **Perception** (S6, S7): realised results, smoothed over the results lag
+   and scaled by visibility; the profit dip; a milestone review (S8).
+5. **Sponsor and executives** (S4): confidence update; retreat (budget cut,
+   then cancellation) after sustained low confidence; resources.
+6. **Middle managers** (S5): resistance moves toward what restructuring
+   depth and cross-department communication imply; confidence update;
+   stance, which filters what reaches the team.
+7. **Frontline** (S6, S8, S9): confidence update from results, the dip,
+   filtered communication, the manager's stance, peers, own benefit and
+   frustration.
+8. **Adoption**: state transitions (not using -> trying -> using; rejecting)
+   with a Bass hazard ``p + q * peer share`` scaled by confidence and the
+   manager's gate.
+9. **Learning**: skill grows with training and support.
+10. **Record** the week's aggregates.
+
+Confidence is held as log-odds ``z`` (``confidence = 1 / (1 + exp(-z))``):
+signals add to ``z`` and memory pulls ``z`` back toward each person's
+disposition, so confidence stays in (0, 1) and never jumps to the last signal.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import mesa
+import numpy as np
+
+from crmsim.agents import Executive, FrontlineStaff, MiddleManager
+from crmsim.organisation import EXECUTIVE, FRONTLINE, MANAGER, Organisation, build
+from crmsim.params import ParamSet
+
+# Adoption states of a CRM user (S6).
+NOT_USING, TRYING, USING, REJECTING = 0, 1, 2, 3
+STATE_NAMES = ("not_using", "trying", "using", "rejecting")
+
+# Project status (S4).
+ACTIVE, CUT, CANCELLED = 0, 1, 2
+STATUS_NAMES = ("active", "cut", "cancelled")
+
+NEVER = np.iinfo(np.int32).max
+
+# Rogers' adopter categories: shares and the innovation multiplier of each
+# (innovators, early adopters, early majority, late majority, laggards).
+ROGERS_SHARES = np.array([0.025, 0.135, 0.34, 0.34, 0.16])
+_ROGERS_RAW = np.array([6.0, 2.5, 1.0, 0.5, 0.15])
+ROGERS_MULTIPLIER = _ROGERS_RAW / float(ROGERS_SHARES @ _ROGERS_RAW)  # mean 1
+
+WEEKS_PER_YEAR = 52.0
+Z_LIMIT = 10.0  # log-odds clip: confidence stays within [4.5e-5, 1 - 4.5e-5]
+
+
+def sigmoid(z: np.ndarray) -> np.ndarray:
+    """Logistic function, confidence from log-odds."""
+    return 1.0 / (1.0 + np.exp(-z))
+
+
+def logit(c: np.ndarray | float) -> np.ndarray | float:
+    """Log-odds from confidence (clipped away from 0 and 1)."""
+    c = np.clip(c, 1e-4, 1 - 1e-4)
+    return np.log(c / (1.0 - c))
+
+
+@dataclass
+class Derived:
+    """Lever effects and fixed quantities computed once per run.
+
+    Each is a documented function of the parameters (docs/model.md, "Lever
+    effects"); the weekly update only reads them.
+    """
+
+    fit: float  # process fit of the system, before pilot lessons (S2, S3)
+    pilot_fit_bonus: float  # fit gained by units going live after a pilot (S3)
+    pilot_skill_bonus: float
+    quality: float  # system quality: fewer defects (S10 vendor evaluation)
+    visibility: float  # share of results made visible (S6, customers help)
+    training_skill: float  # skill given at go-live by training (S3)
+    learn_multiplier: float
+    support_share: float  # learners supported per user-week at full resources
+    clarity_factor: float  # restructuring clarity from process analysis (S5)
+    comm_quality: float  # geometric mean of cadence and clarity (S8)
+    resilience: float  # share of setbacks the sponsor shrugs off (S4)
+    profit0: float  # pre-project weekly profit
+    revenue: float
+    cm: float
+    licence_week_per_user: float
+    services_total: float
+    up_front_weekly: float  # analysis, vendor evaluation and services per implementation week
+    implementation_weeks: int
+    first_live: int  # week of the first go-live: the week after implementation
+    go_live: np.ndarray = field(repr=False)  # go-live week per unit (NEVER for back office)
+    budget: float = 0.0
+
+
+class CrmModel(mesa.Model):
+    """A company rolling out CRM, week by week.
+
+    Args:
+        params: Every parameter's value; a :class:`~crmsim.params.ParamSet`,
+            or a mapping of overrides to the declared defaults (as
+            ``mesa.batch_run`` passes keyword arguments, dotted names may
+            also be given with ``__`` for ``.``, e.g. ``levers__training``).
+        rng: Seed or numpy Generator; the only source of randomness.
+        create_agents: Build the Mesa agent objects (on by default; turn off
+            only for bare-speed batch runs, which never need them).
+        **overrides: More parameter overrides, ``group__name=value``.
+    """
+
+    def __init__(
+        self,
+        params: ParamSet | dict[str, Any] | None = None,
+        rng: Any = None,
+        create_agents: bool = True,
+        **overrides: Any,
+    ) -> None:
+        super().__init__(rng=rng)
+        if not isinstance(params, ParamSet):
+            params = ParamSet(params or {})
+        if overrides:
+            params = params.with_updates({k.replace("__", "."): v for k, v in overrides.items()})
+        self.params: ParamSet = params
+        self.org: Organisation = build(params, self.rng)
+        self.d: Derived = self._derive()
+        self._init_people()
+        self._init_records()
+        self.agent_index: dict[int, mesa.Agent] = {}
+        if create_agents:
+            self._create_agents()
+        self._record()
+
+    # ------------------------------------------------------------------ set-up
+    def _derive(self) -> Derived:
+        p = self.params
+        org = self.org
+        pa = p["levers.process_analysis"]
+        cp = p["levers.customer_participation"]
+        ve = p["levers.vendor_evaluation"]
+        pilot = p["levers.pilot_first"]
+        vis_level = p["visibility.level"]
+        revenue = p["economics.revenue_per_employee"]
+        n_users = org.n_users
+        licence_week = p["economics.licence_per_user_month"] * 12.0 / WEEKS_PER_YEAR
+        services_total = p["economics.services_multiple"] * licence_week * WEEKS_PER_YEAR * n_users
+        impl = p["rollout.implementation_weeks"]
+        analysis = pa * p["economics.analysis_per_employee"] * org.n
+        vendor_eval = ve * 0.1 * services_total
+        up_front = services_total + analysis + vendor_eval
+        return Derived(
+            fit=float(np.clip(0.35 + 0.25 * pa + 0.15 * cp + 0.15 * ve
+                              + 0.10 * p["start.it_maturity"], 0.0, 1.0)),
+            pilot_fit_bonus=0.10 * pilot,
+            pilot_skill_bonus=0.15 * pilot,
+            quality=0.5 + 0.5 * ve,
+            visibility=vis_level + 0.25 * cp * (1.0 - vis_level),
+            training_skill=0.35 * p["levers.training"],
+            learn_multiplier=0.5 + p["levers.training"],
+            support_share=0.05 + 0.25 * p["levers.expert_help"] + 0.20 * p["levers.staffing"],
+            clarity_factor=1.0 - 0.4 * pa,
+            comm_quality=float(np.sqrt(p["communication.cadence"] * p["communication.clarity"])),
+            resilience=0.7 * p["levers.top_management_support"],
+            profit0=org.n * revenue * p["economics.margin"],
+            revenue=revenue,
+            cm=p["economics.contribution_margin"],
+            licence_week_per_user=licence_week,
+            services_total=services_total,
+            up_front_weekly=up_front / max(impl, 1),
+            implementation_weeks=impl,
+            first_live=impl + 1,
+            go_live=self._go_live_schedule(),
+            budget=p["start.budget_per_user"] * n_users,
+        )
+
+    def _go_live_schedule(self) -> np.ndarray:
+        """Go-live week per unit from the pilot and phasing levers (S3, S4).
+
+        A pilot puts the first front-end function (sales, S4: "start locally")
+        live first; the other front-end units follow after the pilot, in
+        waves when the roll-out is phased. Back-office units never go live:
+        they do not use CRM daily (S5).
+        """
+        p = self.params
+        org = self.org
+        go = np.full(org.n_units, NEVER, dtype=np.int64)
+        front = np.flatnonzero(org.unit_front)
+        start = p["rollout.implementation_weeks"] + 1
+        pilot_weeks = round(p["levers.pilot_first"] * p["rollout.max_pilot_weeks"])
+        rest = front
+        if pilot_weeks > 0 and front.size > 1:
+            pilot_units = front[org.unit_function[front] == 0]
+            if pilot_units.size == front.size:  # only sales: pilot a quarter of it
+                pilot_units = front[: max(1, front.size // 4)]
+            go[pilot_units] = start
+            rest = np.setdiff1d(front, pilot_units)
+            start += pilot_weeks
+        n_waves = 1 + round(p["levers.phased_rollout"] * (p["rollout.max_waves"] - 1))
+        n_waves = max(1, min(n_waves, rest.size))
+        if rest.size:
+            wave = (np.arange(rest.size) * n_waves) // rest.size
+            go[rest] = start + wave * p["rollout.wave_weeks"]
+        return go
+
+    def _init_people(self) -> None:
+        p = self.params
+        org = self.org
+        rng = self.rng
+        n = org.n
+        role = org.role
+        # Dispositions (S1): role means on the log-odds scale plus spread.
+        mean_z = np.empty(n)
+        mean_z[role == EXECUTIVE] = logit(p["executives.confidence"])
+        mean_z[role == MANAGER] = logit(p["managers.confidence"])
+        mean_z[role == FRONTLINE] = logit(p["frontline.confidence"])
+        spread = p["frontline.confidence_spread"] * rng.standard_normal(n)
+        self.disposition = mean_z + spread
+        self.disposition[0] = logit(p["sponsor.commitment"])  # the sponsor
+        self.z = self.disposition.copy()
+        self.confidence = sigmoid(self.z)
+
+        # Innovativeness after Rogers (heterogeneity scaled by the spread).
+        cat = rng.choice(ROGERS_SHARES.size, size=n, p=ROGERS_SHARES)
+        s = p["frontline.innovativeness_spread"]
+        self.innovativeness = 1.0 + s * (ROGERS_MULTIPLIER[cat] - 1.0)
+        self.adopter_category = cat.astype(np.int8)
+        # Granovetter thresholds (CAL-6.3) and rejection thresholds (CAL-6.4).
+        self.threshold = np.clip(
+            p["frontline.threshold_mean"] + p["frontline.threshold_sd"] * rng.standard_normal(n),
+            0.0, 1.0,
+        )
+        self.reject_threshold = np.clip(
+            p["frontline.reject_confidence"] + 0.1 * rng.standard_normal(n), 0.0, 1.0
+        )
+        self.state = np.full(n, NOT_USING, dtype=np.int8)
+        self.skill = np.where(org.is_user, 0.3 * p["start.it_maturity"], 0.0)
+        self.live = np.zeros(n, dtype=bool)  # user's unit has gone live
+
+        # Managers (S5): sensitivity lognormal with mean 1 times the mean factor.
+        nu = org.n_units
+        self.resistance = np.zeros(nu)
+        self.sensitivity = p["managers.resistance_sensitivity"] * np.exp(
+            0.5 * rng.standard_normal(nu) - 0.125
+        )
+        depth = p["restructuring.depth"]
+        self.restructuring = np.where(
+            org.unit_front, depth, depth * p["restructuring.backoffice_share"]
+        )
+        self.stance = np.zeros(nu)
+        self.unit_fit = np.full(nu, self.d.fit)
+        self.unit_live = np.zeros(nu, dtype=bool)
+
+        # Organisation-level state.
+        self.week = 0  # weeks simulated so far; week w is simulated by the w-th step
+        self.status = ACTIVE
+        self.weeks_low = 0
+        self.weeks_high = 0
+        self.resources = 0.0
+        self.visible_results = 0.0
+        self.results_ema = 0.0
+        self.profit = self.d.profit0
+        self.spend = 0.0
+        self.milestone = 0
+        self.events: list[dict[str, Any]] = []
+        self._people_index = np.arange(n)
+        self._staff = role == FRONTLINE
+        self._mgr_of_person = np.where(self._staff, org.unit, -1)
+        self._users = np.flatnonzero(org.is_user)
+        self._user_unit = org.unit[self._users]
+        self._update_resources()
+        self._update_stance()
+
+    def _create_agents(self) -> None:
+        org = self.org
+        Executive.create_agents(self, org.n_exec, index=list(range(org.n_exec)))
+        mgr = list(range(org.n_exec, org.n_exec + org.n_units))
+        MiddleManager.create_agents(self, len(mgr), index=mgr)
+        staff = list(range(org.n_exec + org.n_units, org.n))
+        FrontlineStaff.create_agents(self, len(staff), index=staff)
+
+    # ------------------------------------------------------------- recording
+    COLUMNS = (
+        "week", "adoption", "trying", "rejecting", "not_using", "engaged", "units_live",
+        "confidence_sponsor", "confidence_executive", "confidence_manager",
+        "confidence_frontline", "confidence_user", "manager_resistance", "managers_resisting",
+        "mean_skill", "profit", "profit_rel", "benefit", "costs", "learning_loss",
+        "disruption", "cum_profit_delta", "spend", "visible_results", "resources", "status",
+        "milestone", "kpi_sales_cycle_change_pct", "kpi_customer_satisfaction_change_pct",
+    )
+
+    def _init_records(self) -> None:
+        weeks = self.params["run.weeks"]
+        self._rec = np.full((weeks + 1, len(self.COLUMNS)), np.nan)
+        self._row = 0
+        self._cum_delta = 0.0
+        self._benefit = 0.0
+        self._costs = 0.0
+        self._loss = 0.0
+        self._disruption = 0.0
+        self._benefit_ratio = 0.0
+
+    def _record(self) -> None:
+        if self._row >= self._rec.shape[0]:
+            self._rec = np.vstack((self._rec, np.full_like(self._rec, np.nan)))
+        org = self.org
+        st = self.state[self._users]
+        nu = max(self._users.size, 1)
+        counts = np.bincount(st, minlength=4)
+        c = self.confidence
+        role = org.role
+        exec_c = c[: org.n_exec]
+        mgr_c = c[org.n_exec : org.n_exec + org.n_units]
+        staff_c = c[org.n_exec + org.n_units :]
+        using = counts[USING] / nu
+        r = self._benefit_ratio
+        self._rec[self._row] = (
+            self.week,
+            using,
+            counts[TRYING] / nu,
+            counts[REJECTING] / nu,
+            counts[NOT_USING] / nu,
+            (counts[TRYING] + counts[USING]) / nu,
+            int(self.unit_live.sum()),
+            c[0],
+            exec_c.mean(),
+            mgr_c.mean(),
+            staff_c.mean() if staff_c.size else np.nan,
+            c[self._users].mean() if self._users.size else np.nan,
+            self.resistance.mean(),
+            np.mean(self.resistance >= 0.5),
+            self.skill[self._users].mean() if self._users.size else 0.0,
+            self.profit,
+            (self.profit - self.d.profit0) / self.d.profit0,
+            self._benefit,
+            self._costs,
+            self._loss,
+            self._disruption,
+            self._cum_delta,
+            self.spend,
+            self.visible_results,
+            self.resources,
+            self.status,
+            self.milestone,
+            -16.0 * r,  # CAL-2.7: best-in-class sales cycle -16 % at full benefit
+            2.0 * r,  # CAL-2.5: customer satisfaction about +1-2 %
+        )
+        del role
+        self._row += 1
+
+    def timeseries(self):
+        """The weekly records so far as a pandas DataFrame (one row per week)."""
+        import pandas as pd
+
+        df = pd.DataFrame(self._rec[: self._row], columns=list(self.COLUMNS))
+        for col in ("week", "units_live", "status", "milestone"):
+            df[col] = df[col].astype(np.int64)
+        return df
+
+    # ------------------------------------------------------------------ step
+    def step(self) -> None:
+        """Advance one week (see the module docstring for the order)."""
+        draws = self.rng.random((self.params["run.substeps"], self.org.n))
+        self.advance(draws)
+
+    def advance(self, draws: np.ndarray) -> None:
+        """Advance one week using the given uniform draws.
+
+        ``draws`` has shape ``(run.substeps, n)``: one uniform per person and
+        adoption sub-step; they are the only random numbers a week uses.
+
+        Split from :meth:`step` so that the per-agent reference rules in
+        :mod:`crmsim.reference` can be checked against the same numbers.
+        """
+        self.week += 1
+        week = self.week
+        self._rollout(week)
+        self._accounts(week)
+        self._perceive(week)
+        self._sponsor(week)
+        self._managers()
+        self._frontline()
+        self._adopt(draws)
+        self._learn()
+        self._record()
+
+    # Phase 2: roll-out ---------------------------------------------------
+    def _rollout(self, week: int) -> None:
+        if self.status == CANCELLED:
+            return
+        going = (self.d.go_live <= week) & ~self.unit_live
+        if not going.any():
+            return
+        units = np.flatnonzero(going)
+        self.unit_live[units] = True
+        # Units after the pilot learn from it (S3 "a local pilot first").
+        after_pilot = self.params["levers.pilot_first"] > 0 and week > self.d.first_live
+        if after_pilot:
+            self.unit_fit[units] = min(1.0, self.d.fit + self.d.pilot_fit_bonus)
+        mask = np.isin(self._user_unit, units)
+        idx = self._users[mask]
+        self.live[idx] = True
+        bonus = self.d.training_skill + (self.d.pilot_skill_bonus if after_pilot else 0.0)
+        self.skill[idx] = self.skill[idx] + bonus * (1.0 - self.skill[idx])
+        self._training_due = idx.size
+        self.events.append({"week": week, "event": "go_live", "units": int(units.size),
+                            "users": int(idx.size)})
+
+    # Phase 3: accounts (S7) ---------------------------------------------
+    def _accounts(self, week: int) -> None:
+        p = self.params
+        d = self.d
+        users = self._users
+        n_users = users.size
+        active = self.status != CANCELLED
+        live = self.live[users] & active
+        n_live = int(live.sum())
+        st = self.state[users]
+        skill = self.skill[users]
+        rev_cm = d.revenue * d.cm
+        costs = 0.0
+        if active:
+            if week <= max(d.implementation_weeks, 1):
+                costs += d.up_front_weekly
+            lic = d.licence_week_per_user * n_live
+            costs += lic * (1.0 + p["economics.maintenance_share"])
+            trained = getattr(self, "_training_due", 0)
+            costs += trained * p["levers.training"] * p["economics.training_hours"] * p[
+                "economics.hourly_cost"
+            ]
+            first_live = d.first_live
+            support_on = self.status == ACTIVE
+            if support_on and week < first_live + 52:
+                costs += p["levers.expert_help"] * p["economics.consultant_per_user_week"] * n_users
+            if support_on and week < first_live + 104:
+                # a dedicated project team: one full-time person per 50 users
+                costs += p["levers.staffing"] * (n_users / 50.0) * 40.0 * p["economics.hourly_cost"]
+            # customers brought in: half an hour of staff time per user and week
+            costs += p["levers.customer_participation"] * 0.5 * p["economics.hourly_cost"] * n_live
+            # executives' time: four hours a week each, at three times the staff rate
+            costs += (p["levers.top_management_support"] * self.org.n_exec * 4.0 * 3.0
+                      * p["economics.hourly_cost"]) * self.resources
+        self._training_due = 0
+        learning = live & ((st == TRYING) | (st == USING))
+        loss = float(np.sum((1.0 - skill[learning]))) * p["frontline.learning_loss"] * rev_cm
+        # work-arounds cost a fifth of the learning loss rate (double entry)
+        loss += float(np.sum(live & (st == REJECTING))) * 0.2 * p["frontline.learning_loss"] * rev_cm
+        disruption = float(self.resistance @ self.org.unit_size) * p["economics.disruption"] * rev_cm
+        using = live & (st == USING)
+        share_using = float(using.sum()) / max(n_users, 1)
+        unit_fit_user = self.unit_fit[self._user_unit]
+        realised = float(np.sum(skill[using] * unit_fit_user[using]))
+        # CRM data is worth more when most use it: half the value scales with adoption.
+        network_factor = 0.5 + 0.5 * share_using
+        benefit = realised * network_factor * p["economics.benefit_uplift"] * rev_cm
+        self._benefit_ratio = realised * network_factor / max(n_users, 1)
+        self._benefit = benefit
+        self._costs = costs
+        self._loss = loss
+        self._disruption = disruption
+        self.spend += costs
+        self.profit = d.profit0 + benefit - costs - loss - disruption
+        self._cum_delta += self.profit - d.profit0
+
+    # Phase 4: perception (S6, S7, S8) -----------------------------------
+    def _perceive(self, week: int) -> None:
+        p = self.params
+        d = self.d
+        alpha = 1.0 / p["visibility.lag_weeks"]
+        self.results_ema += alpha * (self._benefit_ratio - self.results_ema)
+        self.visible_results = d.visibility * self.results_ema
+        self.dip = max(0.0, min(1.0, (d.profit0 - self.profit) / d.profit0))
+        # Milestone review (S8): a linear plan from the first go-live to the target.
+        self.milestone = 0
+        interval = p["milestones.interval_weeks"]
+        since = week - d.first_live
+        if interval > 0 and since > 0 and since % interval == 0 and self.status != CANCELLED:
+            plan = p["milestones.target"] * min(1.0, since / p["milestones.plan_weeks"])
+            users = self._users
+            actual = float(np.mean(self.state[users] == USING)) if users.size else 0.0
+            self.milestone = 1 if actual >= plan else -1
+            self.events.append({"week": week, "event": "milestone_met" if self.milestone > 0
+                                else "milestone_missed", "plan": plan, "actual": actual})
+
+    def _common_signal(self) -> float:
+        """Signals everybody receives alike: visible results, the dip, milestones."""
+        p = self.params
+        return (
+            p["confidence.results_weight"] * self.visible_results
+            - p["confidence.dip_weight"] * self.dip
+            + p["milestones.impact"] * self.milestone
+        )
+
+    def _sponsor_message(self) -> float:
+        """Strength and sign of the sponsor's message (S8): quality x resources x conviction."""
+        return self.d.comm_quality * self.resources * (2.0 * self.confidence[0] - 1.0)
+
+    # Phase 5: sponsor and executives (S4) -------------------------------
+    def _sponsor(self, week: int) -> None:
+        p = self.params
+        d = self.d
+        ne = self.org.n_exec
+        mem = p["confidence.memory"]
+        c = self.confidence
+        exec_mean = float(np.mean(2.0 * c[:ne] - 1.0))
+        # Budget overrun worries the sponsor (S1 scarce money; CAL-1.3 37.5 % over budget).
+        planned = d.budget * (1.0 + 0.25 * max(0.0, week - 52.0) / WEEKS_PER_YEAR)
+        overrun = max(0.0, self.spend / planned - 1.0) if planned > 0 else 0.0
+        dip_feel = p["confidence.dip_weight"] * p["sponsor.dip_sensitivity"] * (
+            self.dip + overrun
+        )
+        setback = dip_feel + max(0.0, -p["milestones.impact"] * self.milestone)
+        good = (p["confidence.results_weight"] * self.visible_results
+                + max(0.0, p["milestones.impact"] * self.milestone))
+        signal = good - (1.0 - d.resilience) * setback + p["confidence.peer_weight"] * exec_mean
+        # other executives hear the sponsor (top decides as one, S4)
+        others = good - setback + p["confidence.communication_weight"] * self._sponsor_message()
+        z = self.z
+        z[:ne] += mem * (self.disposition[:ne] - z[:ne])
+        z[1:ne] += others
+        z[0] += signal
+        np.clip(z[:ne], -Z_LIMIT, Z_LIMIT, out=z[:ne])
+        c[:ne] = sigmoid(z[:ne])
+
+        # Retreat after sustained low confidence (S4).
+        if self.status != CANCELLED:
+            threshold = p["sponsor.retreat_threshold"]
+            if c[0] < threshold:
+                self.weeks_low += 1
+                self.weeks_high = 0
+            else:
+                self.weeks_low = 0
+                self.weeks_high = self.weeks_high + 1 if c[0] >= threshold + 0.1 else 0
+            need = p["sponsor.retreat_weeks"]
+            if self.weeks_low >= need:
+                self.weeks_low = 0
+                if self.status == ACTIVE:
+                    self.status = CUT
+                    self.events.append({"week": week, "event": "budget_cut"})
+                else:
+                    self._cancel(week)
+            elif self.status == CUT and self.weeks_high >= need:
+                self.status = ACTIVE
+                self.weeks_high = 0
+                self.events.append({"week": week, "event": "budget_restored"})
+        self._update_resources()
+
+    def _cancel(self, week: int) -> None:
+        self.status = CANCELLED
+        # The system is switched off: nobody uses it any more; rejection stays.
+        users = self._users
+        st = self.state[users]
+        st[(st == TRYING) | (st == USING)] = NOT_USING
+        self.state[users] = st
+        self.live[:] = False
+        self.events.append({"week": week, "event": "cancelled"})
+
+    def _update_resources(self) -> None:
+        """Time, money and people the sponsor provides (S4)."""
+        status_factor = (1.0, 0.5, 0.0)[self.status]
+        tms = self.params["levers.top_management_support"]
+        self.resources = (0.2 + 0.8 * tms) * status_factor * (0.5 + 0.5 * self.confidence[0])
+
+    # Phase 6: middle managers (S5) --------------------------------------
+    def _managers(self) -> None:
+        p = self.params
+        org = self.org
+        lo, hi = org.n_exec, org.n_exec + org.n_units
+        # Cross-department communication, helped by the sponsor's coordination (S4, S5).
+        xdept = 1.0 - (1.0 - p["managers.xdept_communication"]) * (1.0 - 0.5 * self.resources)
+        target = np.clip(
+            self.sensitivity * self.restructuring * self.d.clarity_factor * (1.0 - 0.7 * xdept),
+            0.0, 1.0,
+        )
+        self.resistance += p["managers.resistance_rate"] * (target - self.resistance)
+        c = self.confidence
+        peer = self._peer_mean_conviction(lo, hi)
+        signal = (
+            self._common_signal()
+            + p["confidence.communication_weight"] * self._sponsor_message()
+            + p["confidence.peer_weight"] * peer
+        )
+        z = self.z
+        z[lo:hi] += p["confidence.memory"] * (self.disposition[lo:hi] - z[lo:hi]) + signal
+        np.clip(z[lo:hi], -Z_LIMIT, Z_LIMIT, out=z[lo:hi])
+        c[lo:hi] = sigmoid(z[lo:hi])
+        self._update_stance()
+
+    def _update_stance(self) -> None:
+        """A manager's stance: conviction minus resistance, in [-1, 1] (S5)."""
+        org = self.org
+        c_m = self.confidence[org.n_exec : org.n_exec + org.n_units]
+        self.stance = np.clip(2.0 * c_m - 1.0 - self.resistance, -1.0, 1.0)
+        # The gate through which the manager passes messages and readiness.
+        self.gate = np.maximum(0.0, 1.0 + self.params["managers.filter_strength"] * self.stance)
+
+    def _peer_mean_conviction(self, lo: int, hi: int) -> np.ndarray:
+        """Mean of (2c - 1) over each person's peers, for persons lo..hi."""
+        peers = self.org.peers[lo:hi]
+        count = self.org.peer_count[lo:hi]
+        total = peers @ (2.0 * self.confidence - 1.0)
+        return np.divide(total, count, out=np.zeros_like(total), where=count > 0)
+
+    # Phase 7: frontline (S6, S8, S9) ------------------------------------
+    def _frontline(self) -> None:
+        p = self.params
+        org = self.org
+        lo = org.n_exec + org.n_units
+        unit = org.unit[lo:]
+        gate = self.gate[unit]
+        stance = self.stance[unit]
+        heard = gate * self._sponsor_message() + p["managers.message_weight"] * stance
+        peer = self._peer_mean_conviction(lo, org.n)
+        st = self.state[lo:]
+        skill = self.skill[lo:]
+        own = np.where(st == USING, skill, 0.0)
+        frustration = np.where(st == TRYING, (1.0 - skill) * (0.5 * self.overload
+                                                              + 0.5 * (1.0 - self.d.quality)), 0.0)
+        signal = (
+            self._common_signal()
+            + p["confidence.communication_weight"] * heard
+            + p["confidence.peer_weight"] * peer
+            + p["confidence.own_benefit_weight"] * own
+            - p["confidence.frustration_weight"] * frustration
+        )
+        z = self.z
+        z[lo:] += p["confidence.memory"] * (self.disposition[lo:] - z[lo:]) + signal
+        np.clip(z[lo:], -Z_LIMIT, Z_LIMIT, out=z[lo:])
+        self.confidence[lo:] = sigmoid(z[lo:])
+
+    @property
+    def overload(self) -> float:
+        """Share of learners the support capacity cannot serve this week (S3)."""
+        users = self._users
+        n_trying = int(np.sum(self.state[users] == TRYING))
+        if n_trying == 0:
+            return 0.0
+        capacity = users.size * self.d.support_share * self.resources
+        return 1.0 - min(1.0, capacity / n_trying)
+
+    # Phase 8: adoption ---------------------------------------------------
+    def _adopt(self, draws: np.ndarray) -> None:
+        """Adoption transitions, decided ``run.substeps`` times a week.
+
+        Each sub-step applies the weekly hazards divided by the number of
+        sub-steps and recomputes the peer shares, so the weekly result
+        approaches the continuous-time process (the Bass curve) as the
+        number of sub-steps grows. Confidence and manager stance are fixed
+        within the week. ``draws`` has one row of uniforms per sub-step.
+        """
+        p = self.params
+        users = self._users
+        if users.size == 0 or self.status == CANCELLED:
+            return
+        k = draws.shape[0]
+        dt = 1.0 / k
+        org = self.org
+        c = self.confidence[users]
+        gate = self.gate[self._user_unit]
+        live = self.live[users]
+        readiness = np.exp(p["frontline.confidence_weight"] * (c - 0.5)) * gate
+        cut = 0.5 if self.status == CUT else 1.0
+        innovation = p["diffusion.p"] * self.innovativeness[users] * cut
+        low = c < self.reject_threshold[users]
+        reject_h = np.where(low, p["frontline.reject_rate"], 0.0) * dt
+        p_reject = 1.0 - np.exp(-reject_h)
+        back_ok = live & (c > self.reject_threshold[users] + 0.1)
+        p_back = 1.0 - np.exp(-p["frontline.reconsider_rate"] * readiness * dt)
+        threshold = self.threshold[users]
+        upc = org.user_peer_count[users]
+        peers = org.peers[users]
+        mix = p["network.mixing"]
+        omega = p["frontline.threshold_weight"]
+        q = p["diffusion.q"]
+        skill_ok = self.skill[users] >= p["frontline.skill_to_use"]
+        using_f = np.zeros(org.n)
+        for j in range(k):
+            u = draws[j, users]
+            st = self.state[users]
+            # Peer adoption share seen: own peers, mixed with the whole organisation (Bass).
+            using_f[users] = st == USING
+            global_share = float(using_f[users].mean())
+            local = np.divide(peers @ using_f, upc, out=np.full(users.size, global_share),
+                              where=upc > 0)
+            seen = (1.0 - mix) * local + mix * global_share
+            peer = (1.0 - omega) * seen + omega * (seen >= threshold)
+            adopt_h = readiness * (innovation + q * peer) * dt
+            new = st.copy()
+            # not using: starting to try and refusing compete (competing risks)
+            m = live & (st == NOT_USING)
+            total = adopt_h[m] + reject_h[m]
+            p_any = 1.0 - np.exp(-total)
+            share_try = np.divide(adopt_h[m], total, out=np.zeros_like(total), where=total > 0)
+            um = u[m]
+            new_m = np.full(um.size, NOT_USING, dtype=np.int8)
+            new_m[um < p_any * share_try] = TRYING
+            new_m[(um >= p_any * share_try) & (um < p_any)] = REJECTING
+            new[m] = new_m
+            # trying or using: work-arounds below the rejection threshold (CAL-6.4)
+            m = live & ((st == TRYING) | (st == USING))
+            new[m & (u < p_reject)] = REJECTING
+            # rejecting is sticky: reconsider only with clear confidence
+            m = back_ok & (st == REJECTING)
+            new[m & (u < p_back)] = TRYING
+            # trying users with enough skill become routine users
+            new[(new == TRYING) & skill_ok] = USING
+            self.state[users] = new
+
+    # Phase 9: learning -----------------------------------------------------
+    def _learn(self) -> None:
+        p = self.params
+        users = self._users
+        if users.size == 0 or self.status == CANCELLED:
+            return
+        st = self.state[users]
+        learning = self.live[users] & ((st == TRYING) | (st == USING))
+        support = 1.0 - self.overload
+        rate = p["frontline.learn_rate"] * self.d.learn_multiplier * (0.3 + 0.7 * support) * (
+            0.5 + 0.5 * p["start.it_maturity"]
+        )
+        idx = users[learning]
+        self.skill[idx] += rate * (1.0 - self.skill[idx])
+        np.minimum(self.skill, 1.0, out=self.skill)
+
+    # ------------------------------------------------------------------ run
+    def run(self, weeks: int | None = None) -> None:
+        """Run ``weeks`` steps (default: ``run.weeks``)."""
+        for _ in range(self.params["run.weeks"] if weeks is None else weeks):
+            self.step()

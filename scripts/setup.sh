@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# Set up crmsim on a fresh machine: Python 3.12 virtual environment and the package.
+#   bash scripts/setup.sh          the tool itself
+#   bash scripts/setup.sh --test   plus what the test suite needs
+set -euo pipefail
+cd "$(dirname "$0")/.."
+want_test=0
+for a in "$@"; do
+  case "$a" in
+    --test) want_test=1 ;;
+    *) echo "setup.sh: unknown option $a (use --test)" >&2; exit 2 ;;
+  esac
+done
+PY=python3
+if command -v pyenv >/dev/null 2>&1 && pyenv versions --bare 2>/dev/null | grep -q '^3\.12'; then
+  PY="$(pyenv root)/versions/$(pyenv versions --bare | grep '^3\.12' | tail -n 1)/bin/python"
+fi
+"$PY" -c 'import sys; assert sys.version_info >= (3, 12), "crmsim needs Python >= 3.12"'
+[ -x .venv/bin/python ] || "$PY" -m venv .venv
+.venv/bin/python -m pip install -q --upgrade pip
+if [ "$want_test" = 1 ]; then
+  .venv/bin/python -m pip install -q -e ".[test]"
+else
+  .venv/bin/python -m pip install -q -e .
+fi
