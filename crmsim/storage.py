@@ -1,0 +1,438 @@
+"""A batch's results on disk: written as runs finish, safe against interruption.
+
+Layout of a run directory (``runs/NAME/``)::
+
+    manifest.json              command line, scenarios with every parameter value,
+                               grid, root seed, versions, sessions, status
+    plan.parquet               one row per planned run: run_id, cell, scenario,
+                               replicate, seed, swept values, rerun command
+    summary/part-000001.parquet  one row per finished run (inputs, status, error
+                               and the summary fields of ``crmsim run``)
+    weekly/part-000001.parquet   the weekly series of those runs (run_id, week, ...)
+    pending/run-00000042.npz   journal: a finished run not yet in a chunk
+
+Every file is written to a temporary name and renamed into place, so a
+reader never sees half a file. Each finished run is journalled at once (one
+small file, about 0.2 ms), and every ``chunk_runs`` runs the journal is
+folded into a pair of zstd Parquet chunks: weekly first, then summary, which
+commits the chunk; then the journal files are removed. A ``kill -9`` at any
+point therefore loses no finished run and duplicates none: on reopening,
+temporary files and weekly chunks without their summary chunk are removed,
+journal entries already committed are dropped and the others are committed.
+
+Only one chunk's worth of weekly rows is ever held in memory.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import re
+from collections.abc import Iterator, Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from crmsim.errors import CrmsimError
+from crmsim.params import PARAMS
+
+FORMAT_VERSION = 1
+CHUNK_RUNS = 200
+"""Runs per Parquet chunk (about 30,000 weekly rows for a three-year run)."""
+
+INPUT_COLUMNS = ("run_id", "cell", "scenario", "replicate", "seed", "status", "error")
+
+_INT_FIELDS = {
+    "weeks_to_50", "weeks_to_80", "dip_weeks", "dip_bottom_week", "recovery_week",
+    "payback_week", "cancel_week", "cut_week", "milestones_met", "milestones_missed",
+}  # fmt: skip
+_BOOL_FIELDS = {"cancelled", "success"}
+_PART = re.compile(r"part-(\d{6})\.parquet$")
+_PENDING = re.compile(r"run-(\d+)\.npz$")
+
+
+def summary_fields() -> tuple[str, ...]:
+    """The per-run figures stored, as ``crmsim run`` writes them to ``summary.json``."""
+    from crmsim.runner import SUMMARY_FIELDS
+
+    return tuple(SUMMARY_FIELDS)
+
+
+def _field_type(name: str) -> pa.DataType:
+    if name in _INT_FIELDS:
+        return pa.int64()
+    if name in _BOOL_FIELDS:
+        return pa.bool_()
+    return pa.float64()
+
+
+def _param_type(name: str) -> pa.DataType:
+    kind = PARAMS[name].kind
+    return {bool: pa.bool_(), int: pa.int64()}.get(kind, pa.float64())
+
+
+def _column(values: list[Any], kind: pa.DataType) -> pa.Array:
+    try:
+        return pa.array(values, type=kind, from_pandas=True)
+    except (pa.ArrowInvalid, pa.ArrowTypeError, TypeError, OverflowError):
+        return pa.array(values, from_pandas=True)  # the runner changed a type: keep its own
+
+
+def _atomic_write(path: Path, write: Any, sync: bool = True) -> None:
+    """Write through ``write(file)`` to a temporary file, then rename into place."""
+    tmp = path.with_name(f".{path.name}.tmp")
+    with open(tmp, "wb") as fh:
+        write(fh)
+        if sync:
+            fh.flush()
+            os.fsync(fh.fileno())
+    os.replace(tmp, path)
+
+
+def write_json(path: Path, data: Any) -> None:
+    """Write JSON atomically (temporary file, then rename)."""
+    text = json.dumps(data, indent=2, default=str, allow_nan=True) + "\n"
+    _atomic_write(Path(path), lambda fh: fh.write(text.encode()))
+
+
+def _read_pandas(table: pa.Table) -> pd.DataFrame:
+    # Nullable integers stay integers (weeks_to_80 is 52, not 52.0).
+    mapper = {pa.int64(): pd.Int64Dtype(), pa.bool_(): pd.BooleanDtype()}.get
+    return table.to_pandas(types_mapper=mapper)
+
+
+class RunStore:
+    """The run directory of one batch.
+
+    Open with :meth:`create` (a new batch) or :meth:`open` (resume or read).
+    A writable store holds an exclusive lock on the directory.
+    """
+
+    def __init__(self, root: Path, writable: bool, chunk_runs: int = CHUNK_RUNS) -> None:
+        self.root = Path(root)
+        self.writable = writable
+        self.chunk_runs = chunk_runs
+        self._buffer: list[tuple[dict[str, Any], dict[str, np.ndarray] | None]] = []
+        self._lock_fh = None
+        self._manifest: dict[str, Any] | None = None
+        self._status: dict[int, str] | None = None
+        if writable:
+            self._lock()
+
+    # ------------------------------------------------------------------ opening
+    @classmethod
+    def create(
+        cls,
+        root: str | Path,
+        manifest: Mapping[str, Any],
+        plan: pd.DataFrame,
+        chunk_runs: int = CHUNK_RUNS,
+    ) -> RunStore:
+        """Start a new run directory with its manifest and plan.
+
+        Raises:
+            CrmsimError: when the directory already holds a batch.
+        """
+        root = Path(root)
+        if (root / "manifest.json").exists():
+            raise CrmsimError(
+                f"{root} already holds a batch; add --resume to finish it or choose another --out"
+            )
+        if root.exists() and any(root.iterdir()):
+            raise CrmsimError(f"{root} is not empty; choose another --out")
+        for sub in ("summary", "weekly", "pending"):
+            (root / sub).mkdir(parents=True, exist_ok=True)
+        store = cls(root, writable=True, chunk_runs=chunk_runs)
+        _atomic_write(root / "plan.parquet", lambda fh: plan.to_parquet(fh, index=False))
+        store.write_manifest(dict(manifest))
+        return store
+
+    @classmethod
+    def open(cls, root: str | Path, writable: bool = False) -> RunStore:
+        """Open an existing run directory; a writable one is recovered first.
+
+        Raises:
+            CrmsimError: when ``root`` holds no batch or a newer format.
+        """
+        root = Path(root)
+        if not (root / "manifest.json").is_file():
+            raise CrmsimError(f"{root} holds no batch (no manifest.json); give a run directory")
+        store = cls(root, writable=writable)
+        fmt = store.manifest.get("format_version", 0)
+        if fmt > FORMAT_VERSION:
+            raise CrmsimError(f"{root} was written by a newer crmsim (format {fmt}); upgrade")
+        if writable:
+            store.recover()
+        return store
+
+    def _lock(self) -> None:
+        try:
+            import fcntl
+        except ImportError:  # pragma: no cover - Windows: no lock
+            return
+        self.root.mkdir(parents=True, exist_ok=True)
+        self._lock_fh = open(self.root / ".lock", "w")  # noqa: SIM115 - held until close()
+        try:
+            fcntl.flock(self._lock_fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            self._lock_fh.close()
+            self._lock_fh = None
+            raise CrmsimError(f"another crmsim batch is writing {self.root}; wait for it") from None
+
+    def close(self) -> None:
+        """Commit what is buffered and release the directory."""
+        if self.writable:
+            self.flush()
+        if self._lock_fh is not None:
+            self._lock_fh.close()
+            self._lock_fh = None
+
+    def __enter__(self) -> RunStore:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # ------------------------------------------------------------------ manifest and plan
+    @property
+    def manifest(self) -> dict[str, Any]:
+        """The parsed ``manifest.json``."""
+        if self._manifest is None:
+            self._manifest = json.loads((self.root / "manifest.json").read_text())
+        return self._manifest
+
+    def write_manifest(self, manifest: dict[str, Any]) -> None:
+        """Replace ``manifest.json`` (atomically)."""
+        manifest.setdefault("format_version", FORMAT_VERSION)
+        write_json(self.root / "manifest.json", manifest)
+        self._manifest = manifest
+
+    def plan(self) -> pd.DataFrame:
+        """The planned runs, one row each, by run_id."""
+        return _read_pandas(pq.read_table(self.root / "plan.parquet"))
+
+    @property
+    def sweep_names(self) -> list[str]:
+        """The swept parameters' names (columns of the summary table)."""
+        return list(self.manifest.get("sweep_names", []))
+
+    # ------------------------------------------------------------------ chunks
+    def _parts(self, kind: str) -> list[tuple[int, Path]]:
+        out = []
+        for path in (self.root / kind).glob("part-*.parquet"):
+            m = _PART.search(path.name)
+            if m:
+                out.append((int(m.group(1)), path))
+        return sorted(out)
+
+    def _next_part(self) -> int:
+        numbers = [n for n, _ in self._parts("summary")] + [n for n, _ in self._parts("weekly")]
+        return max(numbers, default=0) + 1
+
+    def recover(self) -> int:
+        """Bring the directory to a clean state after an interruption.
+
+        Removes temporary files and weekly chunks whose summary chunk was
+        never written, drops journal entries that are already committed and
+        commits the others.
+
+        Returns:
+            The number of journalled runs committed.
+        """
+        for sub in ("summary", "weekly", "pending"):
+            (self.root / sub).mkdir(exist_ok=True)
+            for tmp in (self.root / sub).glob(".*.tmp"):
+                tmp.unlink(missing_ok=True)
+        committed = {n for n, _ in self._parts("summary")}
+        for n, path in self._parts("weekly"):
+            if n not in committed:
+                path.unlink()
+        stored = self._stored_status()
+        recovered = 0
+        for path in sorted((self.root / "pending").glob("run-*.npz")):
+            m = _PENDING.search(path.name)
+            if m is None:
+                continue
+            if int(m.group(1)) in stored:
+                path.unlink()
+                continue
+            try:
+                with np.load(path, allow_pickle=False) as z:
+                    row = json.loads(str(z["row"]))
+                    weekly = {k[2:]: z[k] for k in z.files if k.startswith("w.")} or None
+            except (OSError, ValueError, KeyError, EOFError):  # torn by a crash: recompute
+                path.unlink()
+                continue
+            self._buffer.append((row, weekly))
+            recovered += 1
+        self.flush()
+        return recovered
+
+    def add(self, spec: Any, outcome: Mapping[str, Any]) -> None:
+        """Record one finished run: journal it now, commit it with its chunk.
+
+        Args:
+            spec: The run's :class:`crmsim.batch.RunSpec`.
+            outcome: What :func:`crmsim.executors.run_one` returned.
+        """
+        row: dict[str, Any] = {
+            "run_id": spec.run_id,
+            "cell": spec.cell,
+            "scenario": spec.scenario,
+            "replicate": spec.replicate,
+            "seed": spec.seed,
+            "status": outcome["status"],
+            "error": outcome.get("error"),
+        }
+        swept = dict(spec.swept)
+        for name in self.sweep_names:
+            row[name] = swept.get(name)
+        summary = outcome.get("summary") or {}
+        for name in summary_fields():
+            row[name] = summary.get(name)
+        row["rerun"] = spec.rerun
+        row["traceback"] = outcome.get("traceback")
+        weekly = outcome.get("weekly")
+
+        def write(fh: Any) -> None:
+            arrays = {"row": np.array(json.dumps(row, allow_nan=True))}
+            if weekly is not None:
+                arrays.update({f"w.{k}": np.asarray(v) for k, v in weekly.items()})
+            np.savez(fh, **arrays)
+
+        # No fsync: the journal guards against the process dying, not the machine
+        # (a torn entry is found and recomputed by recover()).
+        _atomic_write(self.root / "pending" / f"run-{spec.run_id:08d}.npz", write, sync=False)
+        self._buffer.append((row, weekly))
+        if self._status is not None:
+            self._status[spec.run_id] = row["status"]
+        if len(self._buffer) >= self.chunk_runs:
+            self.flush()
+
+    def flush(self) -> None:
+        """Commit the buffered runs as one pair of chunks, then drop their journal files."""
+        if not self._buffer:
+            return
+        rows = [r for r, _ in self._buffer]
+        part = self._next_part()
+        name = f"part-{part:06d}.parquet"
+        ok = [(r["run_id"], w) for r, w in self._buffer if w is not None]
+        if ok:
+            columns = list(ok[0][1])
+            data = {"run_id": np.concatenate([np.full(len(w[columns[0]]), i) for i, w in ok])}
+            for col in columns:
+                data[col] = np.concatenate([w[col] for _, w in ok])
+            table = pa.table(data)
+            _atomic_write(
+                self.root / "weekly" / name,
+                lambda fh: pq.write_table(table, fh, compression="zstd"),
+            )
+        summary = self._summary_table(rows)
+        _atomic_write(
+            self.root / "summary" / name,
+            lambda fh: pq.write_table(summary, fh, compression="zstd"),
+        )
+        for r in rows:
+            (self.root / "pending" / f"run-{r['run_id']:08d}.npz").unlink(missing_ok=True)
+        if self._status is not None:
+            self._status.update({r["run_id"]: r["status"] for r in rows})
+        self._buffer.clear()
+
+    def _summary_table(self, rows: Sequence[Mapping[str, Any]]) -> pa.Table:
+        types: dict[str, pa.DataType] = {
+            "run_id": pa.int64(), "cell": pa.int64(), "scenario": pa.string(),
+            "replicate": pa.int64(), "seed": pa.int64(), "status": pa.string(),
+            "error": pa.string(),
+        }  # fmt: skip
+        types.update({n: _param_type(n) for n in self.sweep_names if n in PARAMS})
+        types.update({n: _field_type(n) for n in summary_fields()})
+        types.update({"rerun": pa.string(), "traceback": pa.string()})
+        names = list(types) + [k for k in rows[0] if k not in types]
+        return pa.table({n: _column([r.get(n) for r in rows], types.get(n)) for n in names})
+
+    # ------------------------------------------------------------------ reading
+    def _stored_status(self) -> dict[int, str]:
+        status: dict[int, str] = {}
+        for _, path in self._parts("summary"):
+            t = pq.read_table(path, columns=["run_id", "status"])
+            for rid, st in zip(t["run_id"].to_pylist(), t["status"].to_pylist(), strict=True):
+                # a failed run retried later: the later row wins, "ok" beats "failed"
+                if status.get(rid) != "ok":
+                    status[rid] = st
+        return status
+
+    def _all_status(self) -> dict[int, str]:
+        if self._status is None:
+            self._status = self._stored_status()
+            for row, _ in self._buffer:
+                self._status[row["run_id"]] = row["status"]
+        return self._status
+
+    def done_run_ids(self, include_failed: bool = True) -> set[int]:
+        """Runs already stored (finished ones; failed ones too unless told not to)."""
+        return {rid for rid, st in self._all_status().items() if include_failed or st == "ok"}
+
+    def counts(self) -> dict[str, int]:
+        """Stored runs by status: ``{"ok": n, "failed": m}``."""
+        out = {"ok": 0, "failed": 0}
+        for st in self._all_status().values():
+            out[st] = out.get(st, 0) + 1
+        return out
+
+    def summary(self, include_failed: bool = True) -> pd.DataFrame:
+        """One row per stored run, sorted by run_id (the last attempt of a retried run).
+
+        Args:
+            include_failed: Keep the rows of runs that failed.
+        """
+        parts = [pq.read_table(p) for _, p in self._parts("summary")]
+        if not parts:
+            return pd.DataFrame(columns=list(INPUT_COLUMNS) + list(summary_fields()))
+        df = _read_pandas(pa.concat_tables(parts, promote_options="permissive"))
+        df["_ok"] = df["status"] == "ok"
+        df = df.sort_values(["run_id", "_ok"], kind="stable")
+        df = df.drop_duplicates("run_id", keep="last").drop(columns="_ok")
+        if not include_failed:
+            df = df[df["status"] == "ok"]
+        return df.reset_index(drop=True)
+
+    def iter_weekly(self, columns: Sequence[str] | None = None) -> Iterator[pd.DataFrame]:
+        """The weekly rows chunk by chunk (bounded memory for any batch size).
+
+        Args:
+            columns: Columns to read besides ``run_id`` (all when None).
+        """
+        for _, path in self._parts("weekly"):
+            cols = None if columns is None else ["run_id", *[c for c in columns if c != "run_id"]]
+            yield _read_pandas(pq.read_table(path, columns=cols))
+
+    def weekly(self, columns: Sequence[str] | None = None) -> pd.DataFrame:
+        """All weekly rows (of the given columns), sorted by run and week."""
+        frames = list(self.iter_weekly(columns))
+        if not frames:
+            return pd.DataFrame(columns=["run_id", *(columns or [])])
+        df = pd.concat(frames, ignore_index=True)
+        keys = ["run_id", "week"] if "week" in df.columns else ["run_id"]
+        return df.sort_values(keys, kind="stable").reset_index(drop=True)
+
+    def weekly_columns(self) -> list[str]:
+        """Names of the weekly series' columns (empty before any run finished)."""
+        parts = self._parts("weekly")
+        if not parts:
+            return []
+        return [n for n in pq.read_schema(parts[0][1]).names if n != "run_id"]
+
+
+@contextlib.contextmanager
+def opened(root: str | Path) -> Iterator[RunStore]:
+    """Open a run directory for reading (``with opened(dir) as store:``)."""
+    store = RunStore.open(root)
+    try:
+        yield store
+    finally:
+        store.close()
