@@ -29,6 +29,7 @@ import shlex
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -431,7 +432,13 @@ def run_seeds(root: int, n: int) -> list[int]:
 
 
 def rerun_command(ref: str, seed: int, assignments: Iterable[tuple[str, Any]]) -> str:
-    """The ``crmsim run`` command line that repeats one run."""
+    """The ``crmsim run`` command line that repeats one run.
+
+    A scenario file's path is made absolute, so the command works from any
+    directory (as ``crmsim run`` records its own replay command).
+    """
+    if ref.endswith(".toml") or "/" in ref or Path(ref).exists():
+        ref = str(Path(ref).resolve())
     parts = ["crmsim", "run", shlex.quote(ref), "--seed", str(seed)]
     for name, value in assignments:
         parts += ["--set", shlex.quote(f"{name}={format_value(value)}")]

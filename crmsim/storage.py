@@ -29,6 +29,7 @@ import contextlib
 import json
 import os
 import re
+import zipfile
 from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -265,7 +266,7 @@ class RunStore:
                 with np.load(path, allow_pickle=False) as z:
                     row = json.loads(str(z["row"]))
                     weekly = {k[2:]: z[k] for k in z.files if k.startswith("w.")} or None
-            except (OSError, ValueError, KeyError, EOFError):  # torn by a crash: recompute
+            except (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile):  # torn: recompute
                 path.unlink()
                 continue
             self._buffer.append((row, weekly))
@@ -436,3 +437,47 @@ def opened(root: str | Path) -> Iterator[RunStore]:
         yield store
     finally:
         store.close()
+
+
+# ---------------------------------------------------------------------- CSV export
+def write_csv(table: pd.DataFrame, path: str | Path) -> Path:
+    """Write a table as CSV atomically (temporary file, then rename)."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    _atomic_write(path, lambda fh: table.to_csv(fh, index=False), sync=False)
+    return path
+
+
+def export_csv(store: RunStore, directory: str | Path) -> list[Path]:
+    """Write ``summary.csv``, ``weekly.csv`` and ``cells.csv`` for spreadsheet users.
+
+    The weekly file is written chunk by chunk (each chunk sorted by run and
+    week), so exporting a batch of any size needs one chunk of memory.
+
+    Returns:
+        The paths written.
+    """
+    directory = Path(directory)
+    directory.mkdir(parents=True, exist_ok=True)
+    written = [write_csv(store.summary(), directory / "summary.csv")]
+
+    weekly_path = directory / "weekly.csv"
+
+    def write_weekly(fh: Any) -> None:
+        header = True
+        for chunk in store.iter_weekly():
+            chunk = chunk.sort_values(["run_id", "week"], kind="stable")
+            chunk.to_csv(fh, index=False, header=header)
+            header = False
+
+    _atomic_write(weekly_path, write_weekly, sync=False)
+    written.append(weekly_path)
+
+    scenarios = {s["name"]: s for s in store.manifest["scenarios"]}
+    rows = []
+    for c in store.manifest["cells"]:
+        params = dict(scenarios[c["scenario"]]["params"])
+        params.update(c["swept"])
+        rows.append({"cell": c["cell"], "scenario": c["scenario"], **params})
+    written.append(write_csv(pd.DataFrame(rows), directory / "cells.csv"))
+    return written

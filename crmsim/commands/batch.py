@@ -24,12 +24,34 @@ def _default_out(plan: Any) -> Path:
     return Path("runs") / f"{label}-{stamp}"
 
 
-def _session(plan: Any, workers: int | None, scheduler: str | None, resumed: bool) -> dict:
+def _command_line(
+    refs: tuple[str, ...], cli: Any, root_seed: int, out: Path, extra: list[str]
+) -> list[str]:
+    """The batch's command line in full: sweeps and sets spelled out, the root seed explicit."""
+    from crmsim.batch import format_value
+
+    argv = ["crmsim", "batch", *refs]
+    if cli.replicates is not None:
+        argv += ["--replicates", str(cli.replicates)]
+    for name, values in cli.sweep.items():
+        argv += ["--sweep", f"{name}={','.join(format_value(v) for v in values)}"]
+    for name, value in cli.set.items():
+        argv += ["--set", f"{name}={format_value(value)}"]
+    argv += ["--seed", str(root_seed)]
+    if cli.workers is not None:
+        argv += ["--workers", str(cli.workers)]
+    if cli.scheduler is not None:
+        argv += ["--scheduler", cli.scheduler]
+    return argv + ["--out", str(out), *extra]
+
+
+def _session(argv: list[str], workers: int | None, scheduler: str | None, resumed: bool) -> dict:
     from crmsim.provenance import environment
 
     env = environment()
     return {
-        "command": env["command"],
+        "command": argv,
+        "argv": env["command"],
         "started_utc": env["created_utc"],
         "resumed": resumed,
         "workers": None if scheduler else workers,
@@ -165,6 +187,7 @@ def command(
         if not scenarios:
             raise CrmsimError("give at least one scenario, e.g. crmsim batch baseline")
         plan = make_plan(scenarios, cli)
+        extra = [] if chunk_runs == 200 else ["--chunk-runs", str(chunk_runs)]
         workers, scheduler = plan.workers, plan.scheduler
         out = out or _default_out(plan)
         from crmsim.provenance import environment
@@ -172,7 +195,8 @@ def command(
         env = environment()
         manifest = {
             "kind": "crmsim batch",
-            "command": env["command"],
+            "command": _command_line(scenarios, cli, plan.root_seed, out, extra),
+            "argv": env["command"],
             "created_utc": env["created_utc"],
             "versions": env["versions"],
             "platform": env["platform"],
@@ -188,7 +212,8 @@ def command(
         workers = workers or default_workers()
     manifest = store.manifest
     manifest["status"] = "running"
-    manifest.setdefault("sessions", []).append(_session(plan, workers, scheduler, resume))
+    argv = _command_line(scenarios, cli, plan.root_seed, out, ["--resume"] if resume else [])
+    manifest.setdefault("sessions", []).append(_session(argv, workers, scheduler, resume))
     store.write_manifest(manifest)
 
     where = f"Dask cluster {scheduler}" if scheduler else f"{workers} worker(s)"

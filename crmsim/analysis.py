@@ -1,0 +1,253 @@
+"""Tables over a batch's results: comparisons with intervals, and weekly bands.
+
+Every function takes DataFrames (``RunStore.summary()``, weekly chunks) and
+returns a DataFrame; :mod:`crmsim.batch_plots` draws them and the ``compare``
+and ``plot`` commands print or save them.
+
+Groups are formed by *dimensions*: ``scenario`` and the swept parameters.
+By default every dimension that takes more than one value in the batch is
+used, so each group is one scenario at one grid point.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Sequence
+
+import numpy as np
+import pandas as pd
+
+from crmsim.errors import CrmsimError
+from crmsim.params import suggest
+
+Z95 = 1.959963984540054
+"""Standard normal quantile for a two-sided 95 % interval."""
+
+BAND_QUANTILES = (0.05, 0.25, 0.5, 0.75, 0.95)
+"""The 90 % band (5-95 %), the 50 % band (25-75 %) and the median."""
+
+METRIC_ALIASES = {
+    "adoption": "adoption",
+    "confidence": "confidence_frontline",
+    "profit": "profit_rel",
+    "resistance": "manager_resistance",
+    "sponsor": "confidence_sponsor",
+    "skill": "mean_skill",
+    "cumulative": "cum_profit_delta",
+}
+"""Short metric names accepted by ``crmsim plot --metric`` (any weekly column works too)."""
+
+METRIC_LABELS = {
+    "adoption": "Routine CRM users (share)",
+    "engaged": "Trying or using CRM (share)",
+    "rejecting": "Rejecting CRM (share)",
+    "confidence_frontline": "Frontline confidence (0-1)",
+    "confidence_manager": "Managers' confidence (0-1)",
+    "confidence_sponsor": "Sponsor's confidence (0-1)",
+    "confidence_user": "CRM users' confidence (0-1)",
+    "manager_resistance": "Managers' resistance (0-1)",
+    "profit_rel": "Profit vs pre-project (share)",
+    "cum_profit_delta": "Cumulative profit change ($)",
+    "spend": "Project spend ($)",
+    "mean_skill": "Users' skill (0-1)",
+}
+
+
+def wilson_interval(successes: int, n: int, z: float = Z95) -> tuple[float, float]:
+    """Wilson score interval for a binomial proportion (95 % by default).
+
+    Unlike the normal approximation it stays inside [0, 1] and is usable at
+    0 or ``n`` successes and small ``n`` (Wilson 1927; Brown, Cai and
+    DasGupta 2001 recommend it). ``(nan, nan)`` when ``n`` is 0.
+    """
+    if n <= 0:
+        return (math.nan, math.nan)
+    p = successes / n
+    z2 = z * z
+    centre = (p + z2 / (2 * n)) / (1 + z2 / n)
+    half = z * math.sqrt(p * (1 - p) / n + z2 / (4 * n * n)) / (1 + z2 / n)
+    lo = 0.0 if successes == 0 else max(0.0, centre - half)  # exact ends, no 5e-17
+    hi = 1.0 if successes == n else min(1.0, centre + half)
+    return (lo, hi)
+
+
+def varying_dimensions(summary: pd.DataFrame, sweep_names: Sequence[str]) -> list[str]:
+    """The dimensions (``scenario``, swept parameters) taking more than one value."""
+    dims = [d for d in ("scenario", *sweep_names) if d in summary.columns]
+    varying = [d for d in dims if summary[d].nunique(dropna=False) > 1]
+    return varying or ["scenario"]
+
+
+def check_dimensions(
+    by: Iterable[str], summary: pd.DataFrame, sweep_names: Sequence[str]
+) -> list[str]:
+    """Validate ``--by`` names against the batch's dimensions.
+
+    Raises:
+        CrmsimError: for a name that is neither ``scenario`` nor swept in this batch.
+    """
+    allowed = ["scenario", *sweep_names]
+    out = []
+    for name in by:
+        if name not in allowed:
+            hint = suggest(name, allowed) or f"; this batch has: {', '.join(allowed)}"
+            raise CrmsimError(f"--by {name}: not a scenario or swept parameter{hint}")
+        out.append(name)
+    return out
+
+
+def _group_keys(df: pd.DataFrame, by: Sequence[str]):
+    return df.groupby(list(by), sort=True, dropna=False)
+
+
+def compare_table(summary: pd.DataFrame, by: Sequence[str]) -> pd.DataFrame:
+    """One row per group: success, adoption, speed, dip and cancellation.
+
+    Columns: the ``by`` dimensions, ``runs`` (finished), ``failed`` (with an
+    error, left out of the figures), ``success_rate`` with its Wilson 95 %
+    interval ``success_lo``/``success_hi``, ``adoption_median`` with its
+    interquartile range ``adoption_q25``/``adoption_q75``, ``reached_80``
+    (share of runs reaching 80 % adoption), ``weeks_to_80_median`` (among
+    those), ``dip_depth_median``, ``dip_weeks_median``, ``cancel_rate`` with
+    ``cancel_lo``/``cancel_hi``.
+    """
+    rows = []
+    for key, g in _group_keys(summary, by):
+        key = key if isinstance(key, tuple) else (key,)
+        ok = g[g["status"] == "ok"]
+        n = len(ok)
+        success = int(ok["success"].astype(bool).sum()) if n else 0
+        cancelled = int(ok["cancelled"].astype(bool).sum()) if n else 0
+        adoption = ok["final_adoption"].astype(float)
+        w80 = ok["weeks_to_80"].dropna().astype(float)
+        s_lo, s_hi = wilson_interval(success, n)
+        c_lo, c_hi = wilson_interval(cancelled, n)
+        rows.append(
+            {
+                **dict(zip(by, key, strict=True)),
+                "runs": n,
+                "failed": int((g["status"] != "ok").sum()),
+                "success_rate": success / n if n else math.nan,
+                "success_lo": s_lo,
+                "success_hi": s_hi,
+                "adoption_median": adoption.median() if n else math.nan,
+                "adoption_q25": adoption.quantile(0.25) if n else math.nan,
+                "adoption_q75": adoption.quantile(0.75) if n else math.nan,
+                "reached_80": len(w80) / n if n else math.nan,
+                "weeks_to_80_median": w80.median() if len(w80) else math.nan,
+                "dip_depth_median": ok["profit_dip_depth"].astype(float).median(),
+                "dip_weeks_median": ok["dip_weeks"].astype(float).median(),
+                "cancel_rate": cancelled / n if n else math.nan,
+                "cancel_lo": c_lo,
+                "cancel_hi": c_hi,
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def format_compare(table: pd.DataFrame, by: Sequence[str]) -> str:
+    """The comparison as an aligned plain-text table for the terminal."""
+
+    def pct(x: float) -> str:
+        return "-" if x != x else f"{100 * x:.0f}%"
+
+    shown = pd.DataFrame(
+        {
+            **{d: table[d].map(_label) for d in by},
+            "runs": table["runs"].astype(str)
+            + table["failed"].map(lambda f: f" ({f} failed)" if f else ""),
+            "success [95% CI]": [
+                f"{pct(r)} [{pct(lo)}-{pct(hi)}]"
+                for r, lo, hi in zip(
+                    table.success_rate, table.success_lo, table.success_hi, strict=True
+                )
+            ],
+            "adoption median [IQR]": [
+                f"{pct(m)} [{pct(a)}-{pct(b)}]"
+                for m, a, b in zip(
+                    table.adoption_median, table.adoption_q25, table.adoption_q75, strict=True
+                )
+            ],
+            "reach 80%": table["reached_80"].map(pct),
+            "weeks to 80%": table["weeks_to_80_median"].map(
+                lambda w: "-" if w != w else f"{w:.0f}"
+            ),
+            "dip depth": table["dip_depth_median"].map(pct),
+            "dip weeks": table["dip_weeks_median"].map(lambda w: "-" if w != w else f"{w:.0f}"),
+            "cancelled [95% CI]": [
+                f"{pct(r)} [{pct(lo)}-{pct(hi)}]"
+                for r, lo, hi in zip(
+                    table.cancel_rate, table.cancel_lo, table.cancel_hi, strict=True
+                )
+            ],
+        }
+    )
+    return shown.to_string(index=False)
+
+
+def _label(value: object) -> str:
+    if isinstance(value, float | np.floating):
+        return f"{float(value):.6g}"
+    if value is None or value is pd.NA:
+        return "-"
+    return str(value)
+
+
+def group_label(by: Sequence[str], key: Sequence[object]) -> str:
+    """A legend label like ``baseline`` or ``levers.training=0.5``."""
+    parts = [
+        (_label(v) if d == "scenario" else f"{d}={_label(v)}") for d, v in zip(by, key, strict=True)
+    ]
+    return ", ".join(parts)
+
+
+def resolve_metric(name: str, available: Sequence[str]) -> str:
+    """The weekly column behind ``--metric`` (an alias or a column name).
+
+    Raises:
+        CrmsimError: for an unknown metric, with the closest name.
+    """
+    column = METRIC_ALIASES.get(name, name)
+    if column in available:
+        return column
+    choices = sorted(set(METRIC_ALIASES) | set(available) - {"week"})
+    hint = suggest(name, choices) or f"; choose one of {', '.join(sorted(METRIC_ALIASES))}"
+    raise CrmsimError(f"--metric {name}: no such weekly series{hint}")
+
+
+def band_table(
+    weekly_chunks: Iterable[pd.DataFrame],
+    summary: pd.DataFrame,
+    metric: str,
+    by: Sequence[str],
+) -> pd.DataFrame:
+    """Median and 50 %/90 % bands of a weekly metric across replicates, per group and week.
+
+    Args:
+        weekly_chunks: Weekly rows (``run_id``, ``week``, ``metric``), in any
+            number of pieces (``RunStore.iter_weekly``).
+        summary: The runs (``run_id`` and the ``by`` columns); failed runs
+            have no weekly rows and drop out.
+        metric: Weekly column to summarise.
+        by: Dimensions forming the groups.
+
+    Returns:
+        Columns ``*by, week, n, q05, q25, q50, q75, q95``.
+    """
+    groups = summary.set_index("run_id")[list(by)]
+    pieces = []
+    for chunk in weekly_chunks:
+        part = chunk[["run_id", "week", metric]]
+        pieces.append(part.join(groups, on="run_id", how="inner"))
+    if not pieces:
+        return pd.DataFrame(columns=[*by, "week", "n", *_qnames()])
+    data = pd.concat(pieces, ignore_index=True)
+    grouped = data.groupby([*by, "week"], sort=True, dropna=False)[metric]
+    q = grouped.quantile(list(BAND_QUANTILES)).unstack()
+    q.columns = _qnames()
+    q.insert(0, "n", grouped.count())
+    return q.reset_index()
+
+
+def _qnames() -> list[str]:
+    return [f"q{round(100 * p):02d}" for p in BAND_QUANTILES]

@@ -1,0 +1,130 @@
+"""Band plots of a batch: median curves with 50 % and 90 % bands across replicates.
+
+The functions take the tables of :func:`crmsim.analysis.band_table`, accept
+``ax=None`` and return the figure or axes (so the CLI, reports and
+notebooks share them). They never call ``pyplot`` or change the backend: a
+figure built here is a plain :class:`matplotlib.figure.Figure` that saves
+to PNG, SVG or PDF by the file's extension.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure
+
+from crmsim.analysis import METRIC_LABELS, group_label
+from crmsim.errors import CrmsimError
+
+FORMATS = (".png", ".svg", ".pdf")
+"""File types ``save_figure`` writes, chosen by extension."""
+
+MAX_PANELS = 16
+
+
+def _colours(n: int, sequential: bool) -> list[Any]:
+    from matplotlib import colormaps
+
+    if sequential and n > 1:
+        cmap = colormaps["viridis"]
+        return [cmap(x) for x in np.linspace(0.0, 0.85, n)]
+    cmap = colormaps["tab10"]
+    return [cmap(i % 10) for i in range(n)]
+
+
+def plot_bands(
+    table: pd.DataFrame,
+    colour_by: Sequence[str],
+    metric: str,
+    ax: Axes | None = None,
+    title: str | None = None,
+) -> Axes:
+    """Draw one panel: a median line and shaded 50 % / 90 % bands per group.
+
+    Args:
+        table: Rows of :func:`crmsim.analysis.band_table` for this panel.
+        colour_by: The dimensions telling the groups apart (one colour each;
+            a single numeric swept parameter gets an ordered colour scale).
+        metric: The weekly column shown (for the axis label).
+        ax: Axes to draw on (a new figure when None).
+        title: Panel title.
+
+    Returns:
+        The axes drawn on.
+    """
+    if ax is None:
+        ax = Figure(figsize=(7, 4.2), layout="constrained").add_subplot()
+    groups = list(table.groupby(list(colour_by), sort=True, dropna=False))
+    numeric = len(colour_by) == 1 and colour_by[0] != "scenario"
+    colours = _colours(len(groups), numeric)
+    for colour, (key, g) in zip(colours, groups, strict=True):
+        key_t = key if isinstance(key, tuple) else (key,)
+        g = g.sort_values("week")
+        week = g["week"].to_numpy(dtype=float)
+        ax.fill_between(week, g["q05"], g["q95"], color=colour, alpha=0.15, linewidth=0)
+        ax.fill_between(week, g["q25"], g["q75"], color=colour, alpha=0.3, linewidth=0)
+        runs = int(g["n"].max()) if len(g) else 0
+        ax.plot(week, g["q50"], color=colour, linewidth=1.8,
+                label=f"{group_label(colour_by, key_t)} (n={runs})")  # fmt: skip
+    ax.set_xlabel("Week")
+    ax.set_ylabel(METRIC_LABELS.get(metric, metric))
+    if title:
+        ax.set_title(title, fontsize=10)
+    ax.grid(alpha=0.3)
+    ax.legend(fontsize=8, frameon=False, title="median, 50 % and 90 % bands", title_fontsize=8)
+    return ax
+
+
+def plot_band_panels(
+    table: pd.DataFrame,
+    colour_by: Sequence[str],
+    panel_by: Sequence[str],
+    metric: str,
+) -> Figure:
+    """Small multiples: one panel per value of ``panel_by``, colours by ``colour_by``.
+
+    Raises:
+        CrmsimError: when there would be more than ``MAX_PANELS`` panels.
+    """
+    if not panel_by:
+        ax = plot_bands(table, colour_by, metric)
+        return ax.figure
+    panels = list(table.groupby(list(panel_by), sort=True, dropna=False))
+    if len(panels) > MAX_PANELS:
+        raise CrmsimError(
+            f"{len(panels)} panels ({', '.join(panel_by)} vary too); choose --by among them "
+            "or plot a batch with fewer combinations"
+        )
+    ncols = min(3, len(panels))
+    nrows = math.ceil(len(panels) / ncols)
+    fig = Figure(figsize=(5.2 * ncols, 3.6 * nrows), layout="constrained")
+    axes = fig.subplots(nrows, ncols, squeeze=False, sharex=True, sharey=True)
+    for ax, (key, g) in zip(axes.flat, panels, strict=False):
+        key_t = key if isinstance(key, tuple) else (key,)
+        plot_bands(g, colour_by, metric, ax=ax, title=group_label(panel_by, key_t))
+    for ax in list(axes.flat)[len(panels) :]:
+        ax.set_visible(False)
+    return fig
+
+
+def save_figure(fig: Figure, path: str | Path) -> Path:
+    """Save as PNG, SVG or PDF by extension (temporary file, then rename).
+
+    Raises:
+        CrmsimError: for another extension.
+    """
+    path = Path(path)
+    ext = path.suffix.lower()
+    if ext not in FORMATS:
+        raise CrmsimError(f"--out {path}: use a .png, .svg or .pdf file name")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.stem}.tmp{ext}")
+    fig.savefig(tmp, dpi=150)
+    tmp.replace(path)
+    return path
