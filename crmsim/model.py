@@ -158,21 +158,35 @@ class CrmModel(mesa.Model):
         licence_week = p["economics.licence_per_user_month"] * 12.0 / WEEKS_PER_YEAR
         services_total = p["economics.services_multiple"] * licence_week * WEEKS_PER_YEAR * n_users
         impl = p["rollout.implementation_weeks"]
+        # Tangible phase goals make the message clearer (S8).
+        clarity = p["communication.clarity"]
+        if p["milestones.interval_weeks"] > 0:
+            clarity += 0.3 * (1.0 - clarity)
         analysis = pa * p["economics.analysis_per_employee"] * org.n
         vendor_eval = ve * 0.1 * services_total
         up_front = services_total + analysis + vendor_eval
         return Derived(
-            fit=float(np.clip(0.35 + 0.25 * pa + 0.15 * cp + 0.15 * ve
-                              + 0.10 * p["start.it_maturity"], 0.0, 1.0)),
+            fit=float(
+                np.clip(
+                    0.30
+                    + 0.25 * pa
+                    + 0.15 * cp
+                    + 0.15 * ve
+                    + 0.10 * p["levers.expert_help"]
+                    + 0.10 * p["start.it_maturity"],
+                    0.0,
+                    1.0,
+                )
+            ),
             pilot_fit_bonus=0.10 * pilot,
             pilot_skill_bonus=0.15 * pilot,
             quality=0.5 + 0.5 * ve,
             visibility=vis_level + 0.25 * cp * (1.0 - vis_level),
-            training_skill=0.35 * p["levers.training"],
-            learn_multiplier=0.5 + p["levers.training"],
+            training_skill=0.25 * p["levers.training"],
+            learn_multiplier=0.7 + 0.6 * p["levers.training"],
             support_share=0.05 + 0.25 * p["levers.expert_help"] + 0.20 * p["levers.staffing"],
             clarity_factor=1.0 - 0.4 * pa,
-            comm_quality=float(np.sqrt(p["communication.cadence"] * p["communication.clarity"])),
+            comm_quality=float(np.sqrt(p["communication.cadence"] * clarity)),
             resilience=0.7 * p["levers.top_management_support"],
             profit0=org.n * revenue * p["economics.margin"],
             revenue=revenue,
@@ -228,7 +242,10 @@ class CrmModel(mesa.Model):
         mean_z[role == FRONTLINE] = logit(p["frontline.confidence"])
         spread = p["frontline.confidence_spread"] * rng.standard_normal(n)
         self.disposition = mean_z + spread
-        self.disposition[0] = logit(p["sponsor.commitment"])  # the sponsor
+        # The sponsor: commitment with between-firm uncertainty (S4).
+        self.disposition[0] = (
+            logit(p["sponsor.commitment"]) + p["sponsor.commitment_spread"] * rng.standard_normal()
+        )
         self.z = self.disposition.copy()
         self.confidence = sigmoid(self.z)
 
@@ -260,7 +277,11 @@ class CrmModel(mesa.Model):
             org.unit_front, depth, depth * p["restructuring.backoffice_share"]
         )
         self.stance = np.zeros(nu)
-        self.unit_fit = np.full(nu, self.d.fit)
+        # How well the system really fits this firm (S2): drawn once per firm.
+        self.firm_fit = float(
+            np.clip(self.d.fit + p["start.fit_uncertainty"] * rng.standard_normal(), 0.05, 1.0)
+        )
+        self.unit_fit = np.full(nu, self.firm_fit)
         self.unit_live = np.zeros(nu, dtype=bool)
 
         # Organisation-level state.
@@ -274,7 +295,10 @@ class CrmModel(mesa.Model):
         self.profit = self.d.profit0
         self.spend = 0.0
         self.milestone = 0
+        self.milestone_signal = 0.0
+        self.dip = 0.0
         self.events: list[dict[str, Any]] = []
+        self._training_queue: dict[int, float] = {}  # week -> users trained that week
         self._people_index = np.arange(n)
         self._staff = role == FRONTLINE
         self._mgr_of_person = np.where(self._staff, org.unit, -1)
@@ -408,15 +432,17 @@ class CrmModel(mesa.Model):
         # Units after the pilot learn from it (S3 "a local pilot first").
         after_pilot = self.params["levers.pilot_first"] > 0 and week > self.d.first_live
         if after_pilot:
-            self.unit_fit[units] = min(1.0, self.d.fit + self.d.pilot_fit_bonus)
+            self.unit_fit[units] = min(1.0, self.firm_fit + self.d.pilot_fit_bonus)
         mask = np.isin(self._user_unit, units)
         idx = self._users[mask]
         self.live[idx] = True
         bonus = self.d.training_skill + (self.d.pilot_skill_bonus if after_pilot else 0.0)
         self.skill[idx] = self.skill[idx] + bonus * (1.0 - self.skill[idx])
-        self._training_due = idx.size
-        self.events.append({"week": week, "event": "go_live", "units": int(units.size),
-                            "users": int(idx.size)})
+        for w in range(week, week + 4):
+            self._training_queue[w] = self._training_queue.get(w, 0.0) + idx.size / 4.0
+        self.events.append(
+            {"week": week, "event": "go_live", "units": int(units.size), "users": int(idx.size)}
+        )
 
     # Phase 3: accounts (S7) ---------------------------------------------
     def _accounts(self, week: int) -> None:
@@ -436,28 +462,42 @@ class CrmModel(mesa.Model):
                 costs += d.up_front_weekly
             lic = d.licence_week_per_user * n_live
             costs += lic * (1.0 + p["economics.maintenance_share"])
-            trained = getattr(self, "_training_due", 0)
-            costs += trained * p["levers.training"] * p["economics.training_hours"] * p[
-                "economics.hourly_cost"
-            ]
+            # training is delivered over the four weeks after a unit's go-live (CAL-1.4)
+            trained = self._training_queue.pop(week, 0)
+            costs += (
+                trained
+                * p["levers.training"]
+                * p["economics.training_hours"]
+                * p["economics.hourly_cost"]
+            )
             first_live = d.first_live
             support_on = self.status == ACTIVE
             if support_on and week < first_live + 52:
                 costs += p["levers.expert_help"] * p["economics.consultant_per_user_week"] * n_users
             if support_on and week < first_live + 104:
-                # a dedicated project team: one full-time person per 50 users
-                costs += p["levers.staffing"] * (n_users / 50.0) * 40.0 * p["economics.hourly_cost"]
+                # a dedicated project team: one full-time person per 100 users
+                costs += (
+                    p["levers.staffing"] * (n_users / 100.0) * 40.0 * p["economics.hourly_cost"]
+                )
             # customers brought in: half an hour of staff time per user and week
             costs += p["levers.customer_participation"] * 0.5 * p["economics.hourly_cost"] * n_live
             # executives' time: four hours a week each, at three times the staff rate
-            costs += (p["levers.top_management_support"] * self.org.n_exec * 4.0 * 3.0
-                      * p["economics.hourly_cost"]) * self.resources
-        self._training_due = 0
+            costs += (
+                p["levers.top_management_support"]
+                * self.org.n_exec
+                * 4.0
+                * 3.0
+                * p["economics.hourly_cost"]
+            ) * self.resources
         learning = live & ((st == TRYING) | (st == USING))
         loss = float(np.sum((1.0 - skill[learning]))) * p["frontline.learning_loss"] * rev_cm
-        # work-arounds cost a fifth of the learning loss rate (double entry)
-        loss += float(np.sum(live & (st == REJECTING))) * 0.2 * p["frontline.learning_loss"] * rev_cm
-        disruption = float(self.resistance @ self.org.unit_size) * p["economics.disruption"] * rev_cm
+        # work-arounds cost a tenth of the learning loss rate (double entry)
+        loss += (
+            float(np.sum(live & (st == REJECTING))) * 0.1 * p["frontline.learning_loss"] * rev_cm
+        )
+        disruption = (
+            float(self.resistance @ self.org.unit_size) * p["economics.disruption"] * rev_cm
+        )
         using = live & (st == USING)
         share_using = float(using.sum()) / max(n_users, 1)
         unit_fit_user = self.unit_fit[self._user_unit]
@@ -482,17 +522,32 @@ class CrmModel(mesa.Model):
         self.results_ema += alpha * (self._benefit_ratio - self.results_ema)
         self.visible_results = d.visibility * self.results_ema
         self.dip = max(0.0, min(1.0, (d.profit0 - self.profit) / d.profit0))
-        # Milestone review (S8): a linear plan from the first go-live to the target.
+        # Milestone review (S8): a plan from the first go-live to the target.
         self.milestone = 0
+        self.milestone_signal = 0.0
         interval = p["milestones.interval_weeks"]
         since = week - d.first_live
-        if interval > 0 and since > 0 and since % interval == 0 and self.status != CANCELLED:
-            plan = p["milestones.target"] * min(1.0, since / p["milestones.plan_weeks"])
+        plan = 0.0
+        if interval > 0 and since > 0:
+            # The plan expects an S-curve (slow start, Rogers): smoothstep to the target.
+            x = min(1.0, since / p["milestones.plan_weeks"])
+            plan = p["milestones.target"] * x * x * (3.0 - 2.0 * x)
+        due = interval > 0 and since > 0 and since % interval == 0
+        # nobody announces a goal below 5 %; a cancelled project has no reviews
+        if due and plan >= 0.05 and self.status != CANCELLED:
             users = self._users
             actual = float(np.mean(self.state[users] == USING)) if users.size else 0.0
             self.milestone = 1 if actual >= plan else -1
-            self.events.append({"week": week, "event": "milestone_met" if self.milestone > 0
-                                else "milestone_missed", "plan": plan, "actual": actual})
+            # Met: a full lift; missed: a cost in proportion to the shortfall (S8).
+            self.milestone_signal = 1.0 if actual >= plan else -(plan - actual) / plan
+            self.events.append(
+                {
+                    "week": week,
+                    "event": "milestone_met" if self.milestone > 0 else "milestone_missed",
+                    "plan": plan,
+                    "actual": actual,
+                }
+            )
 
     def _common_signal(self) -> float:
         """Signals everybody receives alike: visible results, the dip, milestones."""
@@ -500,7 +555,7 @@ class CrmModel(mesa.Model):
         return (
             p["confidence.results_weight"] * self.visible_results
             - p["confidence.dip_weight"] * self.dip
-            + p["milestones.impact"] * self.milestone
+            + p["milestones.impact"] * self.milestone_signal
         )
 
     def _sponsor_message(self) -> float:
@@ -521,9 +576,9 @@ class CrmModel(mesa.Model):
         dip_feel = p["confidence.dip_weight"] * p["sponsor.dip_sensitivity"] * (
             self.dip + overrun
         )
-        setback = dip_feel + max(0.0, -p["milestones.impact"] * self.milestone)
+        setback = dip_feel + max(0.0, -p["milestones.impact"] * self.milestone_signal)
         good = (p["confidence.results_weight"] * self.visible_results
-                + max(0.0, p["milestones.impact"] * self.milestone))
+                + max(0.0, p["milestones.impact"] * self.milestone_signal))
         signal = good - (1.0 - d.resilience) * setback + p["confidence.peer_weight"] * exec_mean
         # other executives hear the sponsor (top decides as one, S4)
         others = good - setback + p["confidence.communication_weight"] * self._sponsor_message()
@@ -565,6 +620,8 @@ class CrmModel(mesa.Model):
         st[(st == TRYING) | (st == USING)] = NOT_USING
         self.state[users] = st
         self.live[:] = False
+        # Restructuring stops: managers' resistance fades toward zero (S5).
+        self.restructuring[:] = 0.0
         self.events.append({"week": week, "event": "cancelled"})
 
     def _update_resources(self) -> None:
@@ -578,8 +635,11 @@ class CrmModel(mesa.Model):
         p = self.params
         org = self.org
         lo, hi = org.n_exec, org.n_exec + org.n_units
-        # Cross-department communication, helped by the sponsor's coordination (S4, S5).
-        xdept = 1.0 - (1.0 - p["managers.xdept_communication"]) * (1.0 - 0.5 * self.resources)
+        # Cross-department communication, helped by the sponsor's coordination (S4, S5)
+        # and by a dedicated project team (S3 staffing).
+        xdept = 1.0 - (1.0 - p["managers.xdept_communication"]) * (1.0 - 0.5 * self.resources) * (
+            1.0 - 0.3 * p["levers.staffing"]
+        )
         target = np.clip(
             self.sensitivity * self.restructuring * self.d.clarity_factor * (1.0 - 0.7 * xdept),
             0.0, 1.0,

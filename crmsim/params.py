@@ -177,7 +177,7 @@ _TABLE: list[tuple] = [
      "Weekly rate of starting to try CRM per unit of peer adoption share seen.",
      "CAL-7.2 (no published within-firm rate; set so baseline lands in CAL-4.1/4.2)"),
     # --- frontline (S6, S9) ---
-    ("frontline.confidence", float, 0.55, 0.0, 1.0, "0-1", "Staff initial confidence",
+    ("frontline.confidence", float, 0.43, 0.0, 1.0, "0-1", "Staff initial confidence",
      "Mean initial confidence of frontline staff that CRM will work for them.",
      "S1; CAL-5.2 (frontline 25 % most resistant)"),
     ("frontline.confidence_spread", float, 0.6, 0.0, 3.0, "log-odds sd",
@@ -204,10 +204,10 @@ _TABLE: list[tuple] = [
      "Weight of the threshold rule against linear imitation in peer influence "
      "(0 is pure Bass imitation).",
      "Granovetter 1978; judgement call"),
-    ("frontline.reject_confidence", float, 0.30, 0.0, 1.0, "0-1", "Rejection threshold",
+    ("frontline.reject_confidence", float, 0.25, 0.0, 1.0, "0-1", "Rejection threshold",
      "Mean confidence below which a user starts rejecting or working around CRM.",
      "CAL-6.4 (a second threshold for rejecting a tool); judgement call"),
-    ("frontline.reject_rate", float, 0.08, 0.0, 1.0, "1/week", "Rejection rate",
+    ("frontline.reject_rate", float, 0.05, 0.0, 1.0, "1/week", "Rejection rate",
      "Weekly rate of turning to rejection / work-arounds while below the rejection threshold.",
      "CAL-6.4; judgement call"),
     ("frontline.reconsider_rate", float, 0.01, 0.0, 1.0, "1/week", "Reconsider rate",
@@ -219,23 +219,23 @@ _TABLE: list[tuple] = [
     ("frontline.skill_to_use", float, 0.5, 0.0, 1.0, "0-1", "Skill to use routinely",
      "Skill at which a trying user becomes a routine user (0 makes trying immediate use).",
      _J),
-    ("frontline.learning_loss", float, 0.25, 0.0, 1.0, "share of output",
+    ("frontline.learning_loss", float, 0.15, 0.0, 1.0, "share of output",
      "Output lost while learning",
      "Share of a user's output lost at zero skill while learning the system.",
      "S7; CAL-3.1, CAL-3.2"),
     # --- confidence dynamics (S6, S7, S8; memory and inertia) ---
-    ("confidence.memory", float, 0.04, 0.0, 1.0, "1/week", "Return to disposition",
+    ("confidence.memory", float, 0.05, 0.0, 1.0, "1/week", "Return to disposition",
      "Weekly share of the gap to one's own disposition that confidence gives back "
      "(wins and setbacks fade at this rate).",
      "DOMAIN.md (memory and inertia); judgement call"),
-    ("confidence.results_weight", float, 0.25, 0.0, 5.0, "log-odds/week",
-     "Weight of visible results", "Confidence gained per week from fully visible, full results.",
+    ("confidence.results_weight", float, 0.15, 0.0, 5.0, "log-odds/week",
+     "Weight of visible results",
+     "Confidence gained per week from fully visible, full results.",
      "S6; judgement call"),
-    ("confidence.dip_weight", float, 0.25, 0.0, 5.0, "log-odds/week",
-     "Weight of the profit dip",
+    ("confidence.dip_weight", float, 0.12, 0.0, 5.0, "log-odds/week", "Weight of the profit dip",
      "Confidence lost per week per unit of relative profit shortfall below the pre-project level.",
      "S7; judgement call"),
-    ("confidence.communication_weight", float, 0.08, 0.0, 5.0, "log-odds/week",
+    ("confidence.communication_weight", float, 0.15, 0.0, 5.0, "log-odds/week",
      "Weight of communication",
      "Confidence moved per week by a fully convinced, clear, frequent message.",
      "S8; CAL-5.4; judgement call"),
@@ -254,6 +254,10 @@ _TABLE: list[tuple] = [
     ("sponsor.commitment", float, 0.75, 0.0, 1.0, "0-1", "Sponsor commitment",
      "Initial confidence of the executive sponsor in the project.",
      "S4; CAL-5.2 (executives least resistant)"),
+    ("sponsor.commitment_spread", float, 0.5, 0.0, 3.0, "log-odds sd",
+     "Uncertainty of sponsor commitment",
+     "Standard deviation, between firms, of the sponsor's commitment on the log-odds scale.",
+     "S4; judgement call"),
     ("sponsor.retreat_threshold", float, 0.35, 0.0, 1.0, "0-1", "Sponsor retreat point",
      "Sponsor confidence below which the sponsor starts to retreat (0 never retreats).",
      "S4; judgement call"),
@@ -261,7 +265,7 @@ _TABLE: list[tuple] = [
      "Consecutive weeks below the retreat point before the budget is cut, and again "
      "before the project is cancelled.",
      "S4 (sustained loss of confidence); judgement call"),
-    ("sponsor.dip_sensitivity", float, 2.0, 0.0, 10.0, "multiple", "Sponsor watches profit",
+    ("sponsor.dip_sensitivity", float, 3.0, 0.0, 10.0, "multiple", "Sponsor watches profit",
      "How much more than staff the executives feel the profit dip (they read the P&L).",
      "S4, S7; judgement call"),
     ("executives.confidence", float, 0.65, 0.0, 1.0, "0-1", "Executives' confidence",
@@ -286,7 +290,7 @@ _TABLE: list[tuple] = [
      "Cross-department communication",
      "Intensity of communication between department managers, which eases resistance.",
      "S5"),
-    ("managers.message_weight", float, 0.6, 0.0, 5.0, "multiple", "Weight of own manager",
+    ("managers.message_weight", float, 0.3, 0.0, 5.0, "multiple", "Weight of own manager",
      "Weight of the direct manager's own stance in what the team hears, relative to the "
      "sponsor's message.",
      "CAL-5.4 (personal impact comes from the direct supervisor)"),
@@ -312,9 +316,10 @@ _TABLE: list[tuple] = [
     ("communication.clarity", float, 0.5, 0.0, 1.0, "0-1", "Communication clarity",
      "How clearly the steps and goals are explained.", "S8"),
     # --- milestones (S8) ---
-    ("milestones.interval_weeks", int, 13, 0, 104, "weeks", "Milestone interval",
-     "Weeks between milestone reviews after go-live (0: no milestones are set).",
-     "S8 (phase goals); judgement call (quarterly)"),
+    ("milestones.interval_weeks", int, 0, 0, 104, "weeks", "Milestone interval",
+     "Weeks between milestone reviews after go-live (0: no phase goals are set, as in a "
+     "typical firm; 13 is a quarterly review).",
+     "S8 (phase goals); judgement call"),
     ("milestones.target", float, 0.8, 0.0, 1.0, "share", "Milestone target",
      "Adoption share the milestone plan aims for by the end of the plan.",
      "S8; CAL-4.1"),
@@ -339,6 +344,10 @@ _TABLE: list[tuple] = [
     ("start.it_maturity", float, 0.4, 0.0, 1.0, "0-1", "IT maturity",
      "The firm's IT maturity: initial skill of users and the system's fit to existing tools.",
      "S1"),
+    ("start.fit_uncertainty", float, 0.15, 0.0, 0.5, "0-1", "Uncertainty of process fit",
+     "Standard deviation, between firms, of how well the system really fits the firm's "
+     "processes (revealed only in use).",
+     "S2 (the environment decides); CAL-2.2, CAL-2.6 (wide spread of outcomes); judgement call"),
     ("start.budget_per_user", float, 10_385.0, 0.0, 1e6, "$ per user",
      "Budget per user", "First-year budget per CRM user; overspending worries the sponsor.",
      "CAL-1.3 ($10,385 average first-year cost per user)"),
@@ -351,8 +360,7 @@ _TABLE: list[tuple] = [
     ("economics.contribution_margin", float, 0.35, 0.0, 1.0, "share",
      "Contribution margin",
      "Share of revenue gained or lost that reaches profit.", _J),
-    ("economics.benefit_uplift", float, 0.10, 0.0, 1.0, "share of revenue",
-     "Benefit of full use",
+    ("economics.benefit_uplift", float, 0.15, 0.0, 1.0, "share of revenue", "Benefit of full use",
      "Revenue uplift of a front-end unit when all its staff use CRM skilfully with a "
      "perfectly fitting process.",
      "CAL-2.7 (best-in-class +27 % deal size), CAL-2.1-2.6 (contested averages)"),
@@ -374,8 +382,7 @@ _TABLE: list[tuple] = [
      "first year after go-live.", "CAL-1.2; judgement call"),
     ("economics.analysis_per_employee", float, 150.0, 0.0, 10_000.0, "$/employee",
      "Process analysis cost", "One-off cost of a full process analysis per employee.", _J),
-    ("economics.disruption", float, 0.05, 0.0, 1.0, "share of output",
-     "Disruption by resistance",
+    ("economics.disruption", float, 0.02, 0.0, 1.0, "share of output", "Disruption by resistance",
      "Share of a unit's output lost when its manager openly resists (resistance 1).",
      "S5 (conflicts, open opposition); judgement call"),
     # --- outcome ---
@@ -472,6 +479,13 @@ class ParamSet(Mapping[str, Any]):
         except KeyError:
             lookup(name)  # raises with a suggestion
             raise
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._values
+
+    def get(self, name: str, default: Any = None) -> Any:
+        """The value of ``name``, or ``default`` for an undeclared name."""
+        return self._values.get(name, default)
 
     def __iter__(self) -> Iterator[str]:
         return iter(self._values)

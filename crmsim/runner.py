@@ -42,6 +42,9 @@ SUMMARY_FIELDS = (
     "milestones_missed",
     "success",
 )
+
+DIP_TOLERANCE = 0.001
+"""Relative profit shortfall under which a week does not count as a dip week."""
 """The fields of ``summary.json``, in order (see :func:`summarise`)."""
 
 
@@ -87,12 +90,14 @@ def summarise(ts: pd.DataFrame, events: list[dict[str, Any]], success_adoption: 
     """
     last = ts.iloc[-1]
     rel = ts["profit_rel"].to_numpy()
-    below = rel < -1e-12
+    # Below the pre-project level by more than 0.1 % of it: after a cancellation
+    # profit creeps back toward the old level and must not count as a dip forever.
+    below = rel < -DIP_TOLERANCE
     depth = float(max(0.0, -rel.min())) if len(rel) else 0.0
     bottom = int(ts["week"].iloc[int(np.argmin(rel))]) if depth > 0 else None
     recovery = None
     if bottom is not None:
-        after = (ts["week"] > bottom) & (ts["profit_rel"] >= 0)
+        after = (ts["week"] > bottom) & (ts["profit_rel"] >= -DIP_TOLERANCE)
         recovery = _first_week(ts, after)
     cum = ts["cum_profit_delta"].to_numpy()
     payback = None
