@@ -257,7 +257,8 @@ class CrmModel(mesa.Model):
         # Granovetter thresholds (CAL-6.3) and rejection thresholds (CAL-6.4).
         self.threshold = np.clip(
             p["frontline.threshold_mean"] + p["frontline.threshold_sd"] * rng.standard_normal(n),
-            0.0, 1.0,
+            0.0,
+            1.0,
         )
         self.reject_threshold = np.clip(
             p["frontline.reject_confidence"] + 0.1 * rng.standard_normal(n), 0.0, 1.0
@@ -303,6 +304,9 @@ class CrmModel(mesa.Model):
         self._staff = role == FRONTLINE
         self._mgr_of_person = np.where(self._staff, org.unit, -1)
         self._users = np.flatnonzero(org.is_user)
+        # Row blocks of the peer matrix, sliced once (slicing a CSR matrix is costly).
+        self._row_blocks: dict[tuple[int, int], Any] = {}
+        self._peer_rows_users = org.peers[self._users]
         self._user_unit = org.unit[self._users]
         self._update_resources()
         self._update_stance()
@@ -317,12 +321,35 @@ class CrmModel(mesa.Model):
 
     # ------------------------------------------------------------- recording
     COLUMNS = (
-        "week", "adoption", "trying", "rejecting", "not_using", "engaged", "units_live",
-        "confidence_sponsor", "confidence_executive", "confidence_manager",
-        "confidence_frontline", "confidence_user", "manager_resistance", "managers_resisting",
-        "mean_skill", "profit", "profit_rel", "benefit", "costs", "learning_loss",
-        "disruption", "cum_profit_delta", "spend", "visible_results", "resources", "status",
-        "milestone", "kpi_sales_cycle_change_pct", "kpi_customer_satisfaction_change_pct",
+        "week",
+        "adoption",
+        "trying",
+        "rejecting",
+        "not_using",
+        "engaged",
+        "units_live",
+        "confidence_sponsor",
+        "confidence_executive",
+        "confidence_manager",
+        "confidence_frontline",
+        "confidence_user",
+        "manager_resistance",
+        "managers_resisting",
+        "mean_skill",
+        "profit",
+        "profit_rel",
+        "benefit",
+        "costs",
+        "learning_loss",
+        "disruption",
+        "cum_profit_delta",
+        "spend",
+        "visible_results",
+        "resources",
+        "status",
+        "milestone",
+        "kpi_sales_cycle_change_pct",
+        "kpi_customer_satisfaction_change_pct",
     )
 
     def _init_records(self) -> None:
@@ -490,7 +517,7 @@ class CrmModel(mesa.Model):
                 * p["economics.hourly_cost"]
             ) * self.resources
         learning = live & ((st == TRYING) | (st == USING))
-        loss = float(np.sum((1.0 - skill[learning]))) * p["frontline.learning_loss"] * rev_cm
+        loss = float(np.sum(1.0 - skill[learning])) * p["frontline.learning_loss"] * rev_cm
         # work-arounds cost a tenth of the learning loss rate (double entry)
         loss += (
             float(np.sum(live & (st == REJECTING))) * 0.1 * p["frontline.learning_loss"] * rev_cm
@@ -573,12 +600,11 @@ class CrmModel(mesa.Model):
         # Budget overrun worries the sponsor (S1 scarce money; CAL-1.3 37.5 % over budget).
         planned = d.budget * (1.0 + 0.25 * max(0.0, week - 52.0) / WEEKS_PER_YEAR)
         overrun = max(0.0, self.spend / planned - 1.0) if planned > 0 else 0.0
-        dip_feel = p["confidence.dip_weight"] * p["sponsor.dip_sensitivity"] * (
-            self.dip + overrun
-        )
+        dip_feel = p["confidence.dip_weight"] * p["sponsor.dip_sensitivity"] * (self.dip + overrun)
         setback = dip_feel + max(0.0, -p["milestones.impact"] * self.milestone_signal)
-        good = (p["confidence.results_weight"] * self.visible_results
-                + max(0.0, p["milestones.impact"] * self.milestone_signal))
+        good = p["confidence.results_weight"] * self.visible_results + max(
+            0.0, p["milestones.impact"] * self.milestone_signal
+        )
         signal = good - (1.0 - d.resilience) * setback + p["confidence.peer_weight"] * exec_mean
         # other executives hear the sponsor (top decides as one, S4)
         others = good - setback + p["confidence.communication_weight"] * self._sponsor_message()
@@ -642,7 +668,8 @@ class CrmModel(mesa.Model):
         )
         target = np.clip(
             self.sensitivity * self.restructuring * self.d.clarity_factor * (1.0 - 0.7 * xdept),
-            0.0, 1.0,
+            0.0,
+            1.0,
         )
         self.resistance += p["managers.resistance_rate"] * (target - self.resistance)
         c = self.confidence
@@ -668,10 +695,17 @@ class CrmModel(mesa.Model):
 
     def _peer_mean_conviction(self, lo: int, hi: int) -> np.ndarray:
         """Mean of (2c - 1) over each person's peers, for persons lo..hi."""
-        peers = self.org.peers[lo:hi]
+        peers = self._peer_rows(lo, hi)
         count = self.org.peer_count[lo:hi]
         total = peers @ (2.0 * self.confidence - 1.0)
         return np.divide(total, count, out=np.zeros_like(total), where=count > 0)
+
+    def _peer_rows(self, lo: int, hi: int):
+        """Rows lo..hi of the peer matrix (cached)."""
+        block = self._row_blocks.get((lo, hi))
+        if block is None:
+            block = self._row_blocks[(lo, hi)] = self.org.peers[lo:hi]
+        return block
 
     # Phase 7: frontline (S6, S8, S9) ------------------------------------
     def _frontline(self) -> None:
@@ -686,8 +720,9 @@ class CrmModel(mesa.Model):
         st = self.state[lo:]
         skill = self.skill[lo:]
         own = np.where(st == USING, skill, 0.0)
-        frustration = np.where(st == TRYING, (1.0 - skill) * (0.5 * self.overload
-                                                              + 0.5 * (1.0 - self.d.quality)), 0.0)
+        frustration = np.where(
+            st == TRYING, (1.0 - skill) * (0.5 * self.overload + 0.5 * (1.0 - self.d.quality)), 0.0
+        )
         signal = (
             self._common_signal()
             + p["confidence.communication_weight"] * heard
@@ -740,7 +775,7 @@ class CrmModel(mesa.Model):
         p_back = 1.0 - np.exp(-p["frontline.reconsider_rate"] * readiness * dt)
         threshold = self.threshold[users]
         upc = org.user_peer_count[users]
-        peers = org.peers[users]
+        peers = self._peer_rows_users
         mix = p["network.mixing"]
         omega = p["frontline.threshold_weight"]
         q = p["diffusion.q"]
@@ -752,8 +787,9 @@ class CrmModel(mesa.Model):
             # Peer adoption share seen: own peers, mixed with the whole organisation (Bass).
             using_f[users] = st == USING
             global_share = float(using_f[users].mean())
-            local = np.divide(peers @ using_f, upc, out=np.full(users.size, global_share),
-                              where=upc > 0)
+            local = np.divide(
+                peers @ using_f, upc, out=np.full(users.size, global_share), where=upc > 0
+            )
             seen = (1.0 - mix) * local + mix * global_share
             peer = (1.0 - omega) * seen + omega * (seen >= threshold)
             adopt_h = readiness * (innovation + q * peer) * dt
@@ -787,8 +823,11 @@ class CrmModel(mesa.Model):
         st = self.state[users]
         learning = self.live[users] & ((st == TRYING) | (st == USING))
         support = 1.0 - self.overload
-        rate = p["frontline.learn_rate"] * self.d.learn_multiplier * (0.3 + 0.7 * support) * (
-            0.5 + 0.5 * p["start.it_maturity"]
+        rate = (
+            p["frontline.learn_rate"]
+            * self.d.learn_multiplier
+            * (0.3 + 0.7 * support)
+            * (0.5 + 0.5 * p["start.it_maturity"])
         )
         idx = users[learning]
         self.skill[idx] += rate * (1.0 - self.skill[idx])

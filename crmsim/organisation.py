@@ -80,10 +80,11 @@ class Organisation:
 
         g = nx.Graph()
         for i in range(self.n):
-            g.add_node(i, role=ROLE_NAMES[self.role[i]], unit=int(self.unit[i]),
-                       user=bool(self.is_user[i]))
+            g.add_node(
+                i, role=ROLE_NAMES[self.role[i]], unit=int(self.unit[i]), user=bool(self.is_user[i])
+            )
         coo = sp.triu(self.peers, k=1).tocoo()
-        g.add_edges_from(zip(coo.row.tolist(), coo.col.tolist()), kind="peer")
+        g.add_edges_from(zip(coo.row.tolist(), coo.col.tolist(), strict=True), kind="peer")
         for i in range(self.n):
             b = boss_of(self, i)
             if b >= 0:
@@ -155,9 +156,18 @@ def build(params: ParamSet, rng: np.random.Generator) -> Organisation:
     peer_count = np.asarray(peers.sum(axis=1)).ravel()
     user_peer_count = peers @ is_user.astype(np.float64)
     return Organisation(
-        n=n, n_exec=n_exec, n_units=n_units, role=role, unit=unit,
-        unit_function=unit_function, unit_front=unit_front, unit_manager=unit_manager,
-        unit_size=unit_size, is_user=is_user, peers=peers, peer_count=peer_count,
+        n=n,
+        n_exec=n_exec,
+        n_units=n_units,
+        role=role,
+        unit=unit,
+        unit_function=unit_function,
+        unit_front=unit_front,
+        unit_manager=unit_manager,
+        unit_size=unit_size,
+        is_user=is_user,
+        peers=peers,
+        peer_count=peer_count,
         user_peer_count=user_peer_count,
     )
 

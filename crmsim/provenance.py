@@ -13,8 +13,17 @@ import platform
 import sys
 from typing import Any
 
-PACKAGES = ("crmsim", "mesa", "numpy", "scipy", "pandas", "pyarrow", "networkx", "matplotlib",
-            "click")
+PACKAGES = (
+    "crmsim",
+    "mesa",
+    "numpy",
+    "scipy",
+    "pandas",
+    "pyarrow",
+    "networkx",
+    "matplotlib",
+    "click",
+)
 
 
 def versions() -> dict[str, str | None]:

@@ -155,7 +155,9 @@ def load(ref: str | Path, _seen: tuple[str, ...] = ()) -> Scenario:
     path = resolve_path(ref)
     key = str(path.resolve())
     if key in _seen:
-        raise CrmsimError(f"{path.name}: inheritance cycle through {path.stem}; remove one inherits")
+        raise CrmsimError(
+            f"{path.name}: inheritance cycle through {path.stem}; remove one inherits"
+        )
     data = _read_toml(path)
     meta = data.get("scenario", {})
     if not isinstance(meta, dict):
@@ -177,7 +179,9 @@ def load(ref: str | Path, _seen: tuple[str, ...] = ()) -> Scenario:
             local = path.parent / f"{parent_ref}.toml"
             parent_path: str | Path = local if local.is_file() else parent_ref
         else:
-            parent_path = (path.parent / parent_ref) if not Path(parent_ref).is_absolute() else parent_ref
+            parent_path = (
+                (path.parent / parent_ref) if not Path(parent_ref).is_absolute() else parent_ref
+            )
         parent = load(parent_path, _seen + (key,))
 
     raw = _raw_params(data, path)
