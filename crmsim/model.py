@@ -108,6 +108,17 @@ class Derived:
     budget: float = 0.0
 
 
+def _reporter(name: str):
+    """A DataCollector model reporter returning the latest weekly value of ``name``."""
+    col = CrmModel.COLUMNS.index(name)
+
+    def report(model: CrmModel) -> float:
+        return float(model._rec[model._row - 1, col])
+
+    report.__name__ = name
+    return report
+
+
 class CrmModel(mesa.Model):
     """A company rolling out CRM, week by week.
 
@@ -143,6 +154,12 @@ class CrmModel(mesa.Model):
         if create_agents:
             self._create_agents()
         self._record()
+        # Mesa's DataCollector with cheap model reporters reading the weekly
+        # record (so mesa.batch_run works); the full series is timeseries().
+        self.datacollector = mesa.DataCollector(
+            model_reporters={name: _reporter(name) for name in self.REPORTED}
+        )
+        self.datacollector.collect(self)
 
     # ------------------------------------------------------------------ set-up
     def _derive(self) -> Derived:
@@ -352,6 +369,18 @@ class CrmModel(mesa.Model):
         "kpi_customer_satisfaction_change_pct",
     )
 
+    REPORTED = (
+        "adoption",
+        "rejecting",
+        "confidence_sponsor",
+        "confidence_manager",
+        "confidence_frontline",
+        "manager_resistance",
+        "profit_rel",
+        "status",
+    )
+    """Columns also offered to Mesa's DataCollector (and so to ``mesa.batch_run``)."""
+
     def _init_records(self) -> None:
         weeks = self.params["run.weeks"]
         self._rec = np.full((weeks + 1, len(self.COLUMNS)), np.nan)
@@ -425,6 +454,7 @@ class CrmModel(mesa.Model):
         """Advance one week (see the module docstring for the order)."""
         draws = self.rng.random((self.params["run.substeps"], self.org.n))
         self.advance(draws)
+        self.datacollector.collect(self)
 
     def advance(self, draws: np.ndarray) -> None:
         """Advance one week using the given uniform draws.
@@ -506,8 +536,8 @@ class CrmModel(mesa.Model):
                 costs += (
                     p["levers.staffing"] * (n_users / 100.0) * 40.0 * p["economics.hourly_cost"]
                 )
-            # customers brought in: half an hour of staff time per user and week
-            costs += p["levers.customer_participation"] * 0.5 * p["economics.hourly_cost"] * n_live
+            # customers brought in: a quarter hour of staff time per user and week
+            costs += p["levers.customer_participation"] * 0.25 * p["economics.hourly_cost"] * n_live
             # executives' time: four hours a week each, at three times the staff rate
             costs += (
                 p["levers.top_management_support"]
