@@ -1,0 +1,137 @@
+"""``crmsim workshop``: the live dashboard for a change-management workshop."""
+
+from __future__ import annotations
+
+import errno
+import importlib.util
+import json
+import os
+import socket
+import warnings
+
+import click
+
+from crmsim.errors import CrmsimError
+
+DEFAULT_PORT = 8765
+APP = "crmsim.dashboard.app"
+
+# The dashboard's Python packages; `pip install 'crmsim[workshop]'` brings them.
+_NEEDS = ("solara", "ipyvuetify", "ipyvue")
+
+
+def _check_installed() -> None:
+    missing = [name for name in _NEEDS if importlib.util.find_spec(name) is None]
+    if missing:
+        raise CrmsimError(
+            f"the dashboard needs {', '.join(missing)}; install it with "
+            "pip install 'crmsim[workshop]' (see docs/workshop.md)"
+        )
+
+
+def free_port(host: str) -> int:
+    """A port on ``host`` that nothing listens on right now."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind((host, 0))
+        return int(s.getsockname()[1])
+
+
+def _check_port(host: str, port: int) -> None:
+    try:
+        with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+            s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            s.bind((host, port))
+    except OSError as exc:
+        if exc.errno == errno.EADDRINUSE:
+            raise CrmsimError(
+                f"port {port} on {host} is in use; choose another with --port (0 picks a free one)"
+            ) from None
+        raise CrmsimError(f"cannot listen on {host}:{port}: {exc.strerror}; check --host") from None
+
+
+@click.command(name="workshop")
+@click.argument("scenario", required=False, default=None)
+@click.option(
+    "--port",
+    type=click.IntRange(0, 65535),
+    default=DEFAULT_PORT,
+    show_default=True,
+    help="Port to serve on; 0 picks a free one.",
+)
+@click.option(
+    "--host",
+    default="127.0.0.1",
+    show_default=True,
+    help="Address to serve on; 127.0.0.1 keeps the dashboard to this computer, "
+    "0.0.0.0 lets other computers in the room open it.",
+)
+@click.option(
+    "--seed",
+    type=click.IntRange(min=0),
+    default=None,
+    help="Seed to start from (it can be changed on the page) [default: 1, as crmsim run].",
+)
+@click.option(
+    "--set",
+    "assignments",
+    multiple=True,
+    metavar="NAME=VALUE",
+    help="Start with one parameter changed, e.g. --set levers.training=0.8 (repeatable).",
+)
+def command(
+    scenario: str | None, port: int, host: str, seed: int | None, assignments: tuple[str, ...]
+) -> None:
+    """Start the workshop dashboard for SCENARIO [default: baseline] and print its address.
+
+    Open the address in a browser (on the projector). Move the levers, then
+    press Step or ▶ to watch confidence spread or collapse week by week;
+    switch on "side by side" to run two settings from the same seed. Works
+    offline. Stop it with Ctrl-C.
+    """
+    from crmsim.dashboard.controls import (
+        DEFAULT_SCENARIO,
+        DEFAULT_SEED,
+        ENV_SCENARIO,
+        ENV_SEED,
+        ENV_SET,
+    )
+    from crmsim.params import parse_assignment
+    from crmsim.scenario import load
+
+    _check_installed()
+    ref = scenario or DEFAULT_SCENARIO
+    loaded = load(ref)  # validate now: a bad name fails here, not in the browser
+    overrides = dict(parse_assignment(text) for text in assignments)
+    loaded.with_updates(overrides)
+    port = free_port(host) if port == 0 else port
+    _check_port(host, port)
+
+    os.environ[ENV_SCENARIO] = str(loaded.path or ref)
+    os.environ[ENV_SEED] = str(DEFAULT_SEED if seed is None else seed)
+    os.environ[ENV_SET] = json.dumps(overrides)
+    # Offline: no usage statistics, no version check (Solara asks the internet otherwise).
+    os.environ.setdefault("SOLARA_TELEMETRY_MIXPANEL_ENABLE", "False")
+    os.environ.setdefault("SOLARA_THEME_SHOW_BANNER", "False")
+    # Solara warns about cookie policy on any host but "localhost"; nothing to do for a workshop.
+    warnings.filterwarnings("ignore", message="Cookies with samesite=none require https")
+
+    url = f"http://{host}:{port}"
+    click.echo(f"crmsim workshop: {loaded.name} at {url}  (open it in a browser; Ctrl-C stops)")
+    from solara.__main__ import run as solara_run
+
+    solara_run.main(
+        args=[
+            APP,
+            "--host",
+            host,
+            "--port",
+            str(port),
+            "--production",
+            "--no-open",
+            "--no-check-version",
+            "--log-level",
+            "warning",
+        ],
+        prog_name="crmsim workshop",
+        standalone_mode=False,
+    )

@@ -1,0 +1,212 @@
+"""The dashboard's controls, derived from the parameter declarations.
+
+Which declared parameters a workshop can move, grouped and labelled in plain
+words (each declaration's ``label`` and one-sentence ``meaning``), the range
+and step of each slider, and the frozen :class:`Setup` that a session model
+is built from. No default is written here: every starting value comes from
+the scenario, which starts from the declarations in :mod:`crmsim.params`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+from typing import Any
+
+from crmsim.params import LEVERS, PARAMS, ParamSet
+from crmsim.scenario import Scenario
+
+ENV_SCENARIO = "CRMSIM_WORKSHOP_SCENARIO"
+ENV_SEED = "CRMSIM_WORKSHOP_SEED"
+ENV_SET = "CRMSIM_WORKSHOP_SET"
+"""How ``crmsim workshop`` hands its scenario, seed and ``--set`` values to the page."""
+
+DEFAULT_SCENARIO = "baseline"
+DEFAULT_SEED = 1
+"""The seed when none is given; the same default as ``crmsim run``."""
+
+SIDES = ("left", "right")
+"""Side-by-side mode shows two copies of the organisation, left and right."""
+
+WORKSHOP_MAX_EMPLOYEES = 10_000
+"""Largest organisation the dashboard offers: it steps a few times a second up
+to this size (the network view draws a sample either way)."""
+
+
+@dataclass(frozen=True)
+class ControlGroup:
+    """A titled group of controls in the sidebar.
+
+    Attributes:
+        title: Heading in plain words.
+        note: One sentence under the heading.
+        names: Declared parameter names, in display order.
+        per_side: Whether the two sides of side-by-side mode may differ here;
+            the organisation itself is shared so that both sides start equal.
+    """
+
+    title: str
+    note: str
+    names: tuple[str, ...]
+    per_side: bool = True
+
+
+CONTROL_GROUPS: tuple[ControlGroup, ...] = (
+    ControlGroup(
+        "The nine levers",
+        "What 202 firms named as the first condition of a successful roll-out (S3), "
+        "from 0 (not done) to 1 (done fully).",
+        LEVERS,
+    ),
+    ControlGroup(
+        "Sponsor and managers",
+        "The sponsor's own conviction (S4) and how deeply the roll-out restructures "
+        "the managers' units (S5).",
+        ("sponsor.commitment", "restructuring.depth"),
+    ),
+    ControlGroup(
+        "Seeing results, hearing the message",
+        "How much of the real results staff can see (S6) and how the sponsor communicates (S8).",
+        ("visibility.level", "communication.cadence", "communication.clarity"),
+    ),
+    ControlGroup(
+        "The organisation",
+        "Shared by both sides; a new size draws a new organisation.",
+        ("org.employees",),
+        per_side=False,
+    ),
+)
+
+CONTROLLED: tuple[str, ...] = tuple(n for g in CONTROL_GROUPS for n in g.names)
+SHARED: tuple[str, ...] = tuple(n for g in CONTROL_GROUPS if not g.per_side for n in g.names)
+
+
+@dataclass(frozen=True)
+class SliderSpec:
+    """A slider for one declared parameter.
+
+    Attributes:
+        name: The parameter's dotted name.
+        label: Its plain-words label.
+        help: Its one-sentence meaning.
+        lo: Smallest value offered.
+        hi: Largest value offered.
+        step: Slider step (keyboard arrows move by one step).
+        is_int: Whether the parameter is a whole number.
+    """
+
+    name: str
+    label: str
+    help: str
+    lo: float
+    hi: float
+    step: float
+    is_int: bool
+
+
+def slider_spec(name: str) -> SliderSpec:
+    """The slider for a declared parameter: its declared range and a step of
+    one twentieth of it for numbers (0.05 for the 0-1 levers), 1 for whole numbers.
+
+    The organisation's size is capped at :data:`WORKSHOP_MAX_EMPLOYEES`.
+    """
+    p = PARAMS[name]
+    lo, hi = p.lo, p.hi
+    if name == "org.employees":
+        hi = min(hi, WORKSHOP_MAX_EMPLOYEES)
+    is_int = p.kind is int
+    step = 1 if is_int else (hi - lo) / 20.0
+    return SliderSpec(name, p.label, p.meaning, lo, hi, step, is_int)
+
+
+@dataclass(frozen=True)
+class Setup:
+    """Everything a session model is built from; frozen and validated.
+
+    Attributes:
+        scenario_name: The scenario the workshop started from.
+        description: The scenario's one line of plain words.
+        seed: Seed of both sides' generators: same seed, same organisation
+            and the same random draws, so the sides differ only by their settings.
+        left: Parameters of the left (or only) organisation.
+        right: Parameters of the right organisation, None outside side-by-side mode.
+    """
+
+    scenario_name: str
+    description: str
+    seed: int
+    left: ParamSet
+    right: ParamSet | None = None
+
+    @classmethod
+    def from_scenario(cls, scenario: Scenario, seed: int) -> Setup:
+        """The starting setup: one organisation with the scenario's values."""
+        return cls(scenario.name, scenario.description, int(seed), scenario.params)
+
+    @property
+    def side_by_side(self) -> bool:
+        """Whether two organisations are shown."""
+        return self.right is not None
+
+    def sides(self) -> dict[str, ParamSet]:
+        """Parameters by side name, left first."""
+        out = {"left": self.left}
+        if self.right is not None:
+            out["right"] = self.right
+        return out
+
+    def value(self, side: str, name: str) -> Any:
+        """The value of ``name`` on ``side`` (the left one when single)."""
+        return self.sides().get(side, self.left)[name]
+
+    def with_value(self, side: str, name: str, value: Any) -> Setup:
+        """A copy with one control moved (validated); shared controls move on both sides."""
+        if name in SHARED or not self.side_by_side:
+            left = self.left.with_updates({name: value})
+            right = self.right.with_updates({name: value}) if self.right is not None else None
+            return replace(self, left=left, right=right)
+        if side == "right":
+            return replace(self, right=self.right.with_updates({name: value}))
+        return replace(self, left=self.left.with_updates({name: value}))
+
+    def with_seed(self, seed: int) -> Setup:
+        """A copy with another seed."""
+        return replace(self, seed=int(seed))
+
+    def with_side_by_side(self, on: bool) -> Setup:
+        """Switch side-by-side mode; the right side starts as a copy of the left."""
+        if on == self.side_by_side:
+            return self
+        return replace(self, right=self.left if on else None)
+
+    def differences(self) -> list[tuple[str, Any, Any]]:
+        """The controls whose values differ between the sides: (name, left, right)."""
+        if self.right is None:
+            return []
+        return [
+            (n, self.left[n], self.right[n]) for n in CONTROLLED if self.left[n] != self.right[n]
+        ]
+
+
+def format_value(name: str, value: Any) -> str:
+    """A value as the sidebar and captions show it (whole numbers plain, others 2 decimals)."""
+    if PARAMS[name].kind is int:
+        return f"{int(value):,}"
+    return f"{float(value):.2f}"
+
+
+def describe_differences(setup: Setup, limit: int = 3) -> str:
+    """The differences between the sides in plain words, e.g.
+    ``"Top-management support 0.60 vs 0.10"``; empty when the sides are equal."""
+    parts = [
+        f"{PARAMS[n].label} {format_value(n, a)} vs {format_value(n, b)}"
+        for n, a, b in setup.differences()
+    ]
+    if len(parts) > limit:
+        parts = parts[:limit] + [f"{len(parts) - limit} more"]
+    return "; ".join(parts)
+
+
+def overrides_from(values: Mapping[str, Any]) -> dict[str, Any]:
+    """Only the controlled entries of ``values`` (for tests and the command line)."""
+    return {k: v for k, v in values.items() if k in CONTROLLED}
