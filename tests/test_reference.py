@@ -109,6 +109,8 @@ def parameter_set(name: str) -> dict[str, Any]:
                 "rollout.implementation_weeks": 4,
             },
         ),
+        # a budget far too small: spending soon runs more than 100 % over it (S1, CAL-1.3)
+        "tight_budget": ("baseline", {"start.budget_per_user": 2000.0}),
         # no peer network, one adoption step a week, go-live in week 1
         "no_network": (
             "big_bang",
@@ -134,6 +136,7 @@ EXPECTED_EVENTS = {
     "visible_wins": {"milestone_met", "milestone_missed"},
     "high_rejection": {"go_live"},
     "sponsor_wavers": {"budget_cut", "budget_restored"},
+    "tight_budget": {"budget_cut", "cancelled"},
     "no_network": {"go_live", "milestone_met", "milestone_missed"},
 }
 EXPECTED_TRANSITIONS = {
@@ -248,17 +251,23 @@ def test_array_engine_matches_per_agent_reference(set_name: str) -> None:
     events: set[str] = set()
     transitions: set[tuple[int, int]] = set()
     statuses: set[int] = set()
+    overrun = 0.0  # the sponsor's worst budget overrun, spend / planned - 1
     for n in SIZES:
         weeks = 156 if n < 150 else 104
         model, seen = run_side_by_side({**params, "org.employees": n}, weeks)
         events |= {e["event"] for e in model.events}
         transitions |= seen
-        statuses |= set(model.timeseries()["status"].tolist())
+        series = model.timeseries()
+        statuses |= set(series["status"].tolist())
+        planned = model.d.budget * (1.0 + 0.25 * np.maximum(0, series["week"] - 52) / 52.0)
+        overrun = max(overrun, float(np.max(series["spend"] / planned - 1.0)))
     # the comparison is only as good as the rules it exercised
     assert EXPECTED_EVENTS[set_name] <= events, events
     assert EXPECTED_TRANSITIONS.get(set_name, set()) <= transitions, transitions
     if set_name == "no_sponsor":
         assert {CUT, CANCELLED} <= statuses
+    if set_name == "tight_budget":
+        assert overrun > 1.0  # beyond 100 % over budget
 
 
 def test_pilot_units_after_the_pilot_get_the_pilot_bonus() -> None:
