@@ -106,6 +106,7 @@ class Derived:
     first_live: int  # week of the first go-live: the week after implementation
     go_live: np.ndarray = field(repr=False)  # go-live week per unit (NEVER for back office)
     budget: float = 0.0
+    pilot_scheduled: bool = False  # a pilot actually runs before the other units
 
 
 def _reporter(name: str):
@@ -182,6 +183,7 @@ class CrmModel(mesa.Model):
         analysis = pa * p["economics.analysis_per_employee"] * org.n
         vendor_eval = ve * 0.1 * services_total
         up_front = services_total + analysis + vendor_eval
+        go_live, pilot_scheduled = self._go_live_schedule()
         return Derived(
             fit=float(
                 np.clip(
@@ -213,11 +215,12 @@ class CrmModel(mesa.Model):
             up_front_weekly=up_front / max(impl, 1),
             implementation_weeks=impl,
             first_live=impl + 1,
-            go_live=self._go_live_schedule(),
+            go_live=go_live,
+            pilot_scheduled=pilot_scheduled,
             budget=p["start.budget_per_user"] * n_users,
         )
 
-    def _go_live_schedule(self) -> np.ndarray:
+    def _go_live_schedule(self) -> tuple[np.ndarray, bool]:
         """Go-live week per unit from the pilot and phasing levers (S3, S4).
 
         A pilot puts the first front-end function (sales, S4: "start locally")
@@ -232,7 +235,8 @@ class CrmModel(mesa.Model):
         start = p["rollout.implementation_weeks"] + 1
         pilot_weeks = round(p["levers.pilot_first"] * p["rollout.max_pilot_weeks"])
         rest = front
-        if pilot_weeks > 0 and front.size > 1:
+        pilot_scheduled = bool(pilot_weeks > 0 and front.size > 1)
+        if pilot_scheduled:
             pilot_units = front[org.unit_function[front] == 0]
             if pilot_units.size == front.size:  # only sales: pilot a quarter of it
                 pilot_units = front[: max(1, front.size // 4)]
@@ -244,7 +248,7 @@ class CrmModel(mesa.Model):
         if rest.size:
             wave = (np.arange(rest.size) * n_waves) // rest.size
             go[rest] = start + wave * p["rollout.wave_weeks"]
-        return go
+        return go, pilot_scheduled
 
     def _init_people(self) -> None:
         p = self.params
@@ -487,7 +491,7 @@ class CrmModel(mesa.Model):
         units = np.flatnonzero(going)
         self.unit_live[units] = True
         # Units after the pilot learn from it (S3 "a local pilot first").
-        after_pilot = self.params["levers.pilot_first"] > 0 and week > self.d.first_live
+        after_pilot = self.d.pilot_scheduled and week > self.d.first_live
         if after_pilot:
             self.unit_fit[units] = min(1.0, self.firm_fit + self.d.pilot_fit_bonus)
         mask = np.isin(self._user_unit, units)
@@ -627,9 +631,10 @@ class CrmModel(mesa.Model):
         mem = p["confidence.memory"]
         c = self.confidence
         exec_mean = float(np.mean(2.0 * c[:ne] - 1.0))
-        # Budget overrun worries the sponsor (S1 scarce money; CAL-1.3 37.5 % over budget).
+        # Budget overrun worries the sponsor (S1 scarce money; CAL-1.3 37.5 % over budget);
+        # the worry saturates at 100 % over budget.
         planned = d.budget * (1.0 + 0.25 * max(0.0, week - 52.0) / WEEKS_PER_YEAR)
-        overrun = max(0.0, self.spend / planned - 1.0) if planned > 0 else 0.0
+        overrun = min(1.0, max(0.0, self.spend / planned - 1.0)) if planned >= 1.0 else 0.0
         dip_feel = p["confidence.dip_weight"] * p["sponsor.dip_sensitivity"] * (self.dip + overrun)
         setback = dip_feel + max(0.0, -p["milestones.impact"] * self.milestone_signal)
         good = p["confidence.results_weight"] * self.visible_results + max(

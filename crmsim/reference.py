@@ -156,9 +156,8 @@ class ReferenceModel:
         ]
         if not going:
             return
-        # Units going live after the first go-live learn from the pilot (S3). As in the
-        # array engine, any pilot_first > 0 counts, even one too small to schedule pilot weeks.
-        after_pilot = self.p["levers.pilot_first"] > 0 and week > self.d.first_live
+        # Units going live after the first go-live learn from the pilot (S3), if one ran.
+        after_pilot = self.d.pilot_scheduled and week > self.d.first_live
         bonus = self.d.training_skill + (self.d.pilot_skill_bonus if after_pilot else 0.0)
         trained = 0
         for u in going:
@@ -303,7 +302,7 @@ class ReferenceModel:
             exec_mean += 2.0 * self.confidence[i] - 1.0
         exec_mean /= ne
         planned = d.budget * (1.0 + 0.25 * max(0.0, week - 52.0) / WEEKS_PER_YEAR)
-        overrun = max(0.0, self.spend / planned - 1.0) if planned > 0 else 0.0
+        overrun = min(1.0, max(0.0, self.spend / planned - 1.0)) if planned >= 1.0 else 0.0
         dip_feel = p["confidence.dip_weight"] * p["sponsor.dip_sensitivity"] * (self.dip + overrun)
         setback = dip_feel + max(0.0, -impact * self.milestone_signal)
         good = p["confidence.results_weight"] * self.visible_results + max(
