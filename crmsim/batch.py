@@ -30,13 +30,19 @@ import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from crmsim.errors import CrmsimError
 from crmsim.params import PARAMS, Param, ParamSet, lookup, parse_assignment, suggest
 from crmsim.scenario import Scenario, load
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from crmsim.progress import Progress
+    from crmsim.storage import RunStore
 
 DEFAULT_REPLICATES = 10
 """Replicates per grid cell when neither the command line nor the file says."""
@@ -557,10 +563,10 @@ class BatchOutcome:
 
 def run_batch(
     plan: Plan,
-    store: Any,
+    store: RunStore,
     workers: int = 1,
     scheduler: str | None = None,
-    progress: Any = None,
+    progress: Progress | None = None,
     retry_failed: bool = False,
 ) -> BatchOutcome:
     """Run every planned run not yet in ``store``, storing each as it finishes.
@@ -612,7 +618,7 @@ def run_batch(
 
 
 # --------------------------------------------------------------------------- plan on disk
-def plan_frame(plan: Plan) -> Any:
+def plan_frame(plan: Plan) -> pd.DataFrame:
     """The plan as a table: one row per run (``plan.parquet``)."""
     import pandas as pd
 
@@ -636,7 +642,7 @@ def plan_frame(plan: Plan) -> Any:
     return df
 
 
-def plan_from_store(manifest: Mapping[str, Any], runs: Any) -> Plan:
+def plan_from_store(manifest: Mapping[str, Any], runs: pd.DataFrame) -> Plan:
     """Rebuild a stored plan (for ``--resume``) from the manifest and ``plan.parquet``.
 
     The scenarios' parameters come from the manifest, not from the files,

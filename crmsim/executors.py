@@ -24,10 +24,15 @@ from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wai
 from concurrent.futures.process import BrokenProcessPool
 from typing import Any, NamedTuple
 
+import numpy as np
+
 from crmsim.errors import CrmsimError
 
 MAX_ATTEMPTS = 3
 """Times a run is handed out again after its worker process died."""
+
+WORKER_WAIT = 60.0
+"""Seconds to wait for a Dask cluster's first worker before giving up."""
 
 
 class Task(NamedTuple):
@@ -67,13 +72,20 @@ def run_one(task: Task) -> dict[str, Any]:
     try:
         result = runner.simulate(_scenario(task.scenario, task.params), task.seed)
         ts = result.timeseries
+        # one block copy, then one contiguous row per column (cheap to pickle and store)
+        block = np.ascontiguousarray(ts.to_numpy(dtype=np.float64).T)
+        dtypes = ts.dtypes
+        weekly = {
+            col: block[i] if dtypes[col] == np.float64 else block[i].astype(dtypes[col])
+            for i, col in enumerate(ts.columns)
+        }
         return {
             "run_id": task.run_id,
             "status": "ok",
             "error": None,
             "traceback": None,
             "summary": dict(result.summary),
-            "weekly": {col: ts[col].to_numpy() for col in ts.columns},
+            "weekly": weekly,
         }
     except Exception as exc:  # recorded with the run; the batch carries on
         return failed(task, f"{type(exc).__name__}: {exc}", traceback.format_exc())
@@ -198,7 +210,15 @@ def check_cluster_versions(client: Any) -> None:
     from crmsim.provenance import versions
 
     here = versions()
-    for address, theirs in client.run(_worker_versions).items():
+    try:
+        reported = client.run(_worker_versions)
+    except Exception as exc:  # e.g. crmsim not installed on a worker
+        msg = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        raise CrmsimError(
+            f"Dask workers cannot run crmsim ({type(exc).__name__}: {msg}); "
+            "install crmsim on every worker"
+        ) from None
+    for address, theirs in reported.items():
         for pkg in ("python", "crmsim", "numpy", "mesa", "pandas", "scipy"):
             if theirs.get(pkg) != here.get(pkg):
                 raise CrmsimError(
@@ -228,6 +248,13 @@ def _dask(tasks: Iterable[Task], address: str) -> Iterator[dict[str, Any]]:
     client = connect(address)
     live: dict[str, tuple[Any, Task]] = {}
     try:
+        try:
+            client.wait_for_workers(1, timeout=WORKER_WAIT)
+        except TimeoutError:
+            raise CrmsimError(
+                f"the Dask scheduler at {address} has had no workers for {WORKER_WAIT:.0f} s; "
+                f"start some with: dask worker {address}"
+            ) from None
         check_cluster_versions(client)
         threads = sum(client.nthreads().values()) or 1
         limit = max(4, 2 * threads)

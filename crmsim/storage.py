@@ -9,7 +9,7 @@ Layout of a run directory (``runs/NAME/``)::
     summary/part-000001.parquet  one row per finished run (inputs, status, error
                                and the summary fields of ``crmsim run``)
     weekly/part-000001.parquet   the weekly series of those runs (run_id, week, ...)
-    pending/run-00000042.npz   journal: a finished run not yet in a chunk
+    pending/run-00000042.run   journal: a finished run not yet in a chunk
 
 Every file is written to a temporary name and renamed into place, so a
 reader never sees half a file. Each finished run is journalled at once (one
@@ -29,7 +29,6 @@ import contextlib
 import json
 import os
 import re
-import zipfile
 from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -54,7 +53,8 @@ _INT_FIELDS = {
 }  # fmt: skip
 _BOOL_FIELDS = {"cancelled", "success"}
 _PART = re.compile(r"part-(\d{6})\.parquet$")
-_PENDING = re.compile(r"run-(\d+)\.npz$")
+_PENDING = re.compile(r"run-(\d+)\.run$")
+_JOURNAL_MAGIC = b"CRMSIM-RUN-1\n"
 
 
 def summary_fields() -> tuple[str, ...]:
@@ -93,6 +93,54 @@ def _atomic_write(path: Path, write: Any, sync: bool = True) -> None:
             fh.flush()
             os.fsync(fh.fileno())
     os.replace(tmp, path)
+
+
+def _write_journal(
+    fh: Any, row: Mapping[str, Any], weekly: Mapping[str, np.ndarray] | None
+) -> None:
+    """One journal entry: magic, a JSON header (row, columns, dtypes), one 2-D array.
+
+    A single contiguous array costs far less to write than one array per
+    column; the dtypes let :func:`_read_journal` restore integer columns.
+    """
+    columns = list(weekly) if weekly is not None else []
+    header = {
+        "row": row,
+        "columns": columns,
+        "dtypes": [str(np.asarray(weekly[c]).dtype) for c in columns],
+    }
+    blob = json.dumps(header, allow_nan=True).encode()
+    fh.write(_JOURNAL_MAGIC + len(blob).to_bytes(8, "little") + blob)
+    if columns:
+        table = np.stack([np.asarray(weekly[c], dtype=np.float64) for c in columns])
+        np.lib.format.write_array(fh, table, allow_pickle=False)
+
+
+def _read_journal(path: Path) -> tuple[dict[str, Any], dict[str, np.ndarray] | None]:
+    """Read what :func:`_write_journal` wrote.
+
+    Raises:
+        ValueError, EOFError, KeyError: for a torn or foreign file.
+    """
+    with open(path, "rb") as fh:
+        if fh.read(len(_JOURNAL_MAGIC)) != _JOURNAL_MAGIC:
+            raise ValueError(f"{path.name}: not a crmsim journal entry")
+        prefix = fh.read(8)
+        size = int.from_bytes(prefix, "little")
+        if len(prefix) != 8 or size > os.fstat(fh.fileno()).st_size:
+            raise EOFError(f"{path.name}: truncated")
+        blob = fh.read(size)
+        if len(blob) != size:
+            raise EOFError(f"{path.name}: truncated")
+        header = json.loads(blob)
+        if not header["columns"]:
+            return header["row"], None
+        table = np.lib.format.read_array(fh, allow_pickle=False)
+    weekly = {
+        c: table[i].astype(dt)
+        for i, (c, dt) in enumerate(zip(header["columns"], header["dtypes"], strict=True))
+    }
+    return header["row"], weekly
 
 
 def write_json(path: Path, data: Any) -> None:
@@ -255,7 +303,7 @@ class RunStore:
                 path.unlink()
         stored = self._stored_status()
         recovered = 0
-        for path in sorted((self.root / "pending").glob("run-*.npz")):
+        for path in sorted((self.root / "pending").glob("run-*.run")):
             m = _PENDING.search(path.name)
             if m is None:
                 continue
@@ -263,10 +311,8 @@ class RunStore:
                 path.unlink()
                 continue
             try:
-                with np.load(path, allow_pickle=False) as z:
-                    row = json.loads(str(z["row"]))
-                    weekly = {k[2:]: z[k] for k in z.files if k.startswith("w.")} or None
-            except (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile):  # torn: recompute
+                row, weekly = _read_journal(path)
+            except (OSError, ValueError, KeyError, EOFError):  # torn by a crash: recompute
                 path.unlink()
                 continue
             self._buffer.append((row, weekly))
@@ -301,14 +347,11 @@ class RunStore:
         weekly = outcome.get("weekly")
 
         def write(fh: Any) -> None:
-            arrays = {"row": np.array(json.dumps(row, allow_nan=True))}
-            if weekly is not None:
-                arrays.update({f"w.{k}": np.asarray(v) for k, v in weekly.items()})
-            np.savez(fh, **arrays)
+            _write_journal(fh, row, weekly)
 
         # No fsync: the journal guards against the process dying, not the machine
         # (a torn entry is found and recomputed by recover()).
-        _atomic_write(self.root / "pending" / f"run-{spec.run_id:08d}.npz", write, sync=False)
+        _atomic_write(self.root / "pending" / f"run-{spec.run_id:08d}.run", write, sync=False)
         self._buffer.append((row, weekly))
         if self._status is not None:
             self._status[spec.run_id] = row["status"]
@@ -339,7 +382,7 @@ class RunStore:
             lambda fh: pq.write_table(summary, fh, compression="zstd"),
         )
         for r in rows:
-            (self.root / "pending" / f"run-{r['run_id']:08d}.npz").unlink(missing_ok=True)
+            (self.root / "pending" / f"run-{r['run_id']:08d}.run").unlink(missing_ok=True)
         if self._status is not None:
             self._status.update({r["run_id"]: r["status"] for r in rows})
         self._buffer.clear()

@@ -47,7 +47,7 @@ def test_runs_are_committed_in_chunks_and_journal_is_emptied(tmp_path, plan, res
     for r in plan.runs:
         store.add(r, results[r.run_id])
     assert len(list((store.root / "summary").glob("part-*.parquet"))) == 1  # 4 of 6 committed
-    assert len(list((store.root / "pending").glob("*.npz"))) == 2
+    assert len(list((store.root / "pending").glob("*.run"))) == 2
     store.close()
     assert len(list((store.root / "summary").glob("part-*.parquet"))) == 2
     assert not list((store.root / "pending").iterdir())
@@ -102,11 +102,25 @@ def test_weekly_chunk_without_its_summary_chunk_is_dropped(tmp_path, plan, resul
 def test_torn_journal_entry_is_discarded_and_recomputed(tmp_path, plan, results):
     store = _new_store(tmp_path, plan)
     store.add(plan.runs[0], results[0])
-    (store.root / "pending" / "run-00000003.npz").write_bytes(b"PK\x03\x04 torn")
+    (store.root / "pending" / "run-00000003.run").write_bytes(b"CRMSIM-RUN-1\n torn")
     _die(store)
     reopened = RunStore.open(store.root, writable=True)
     assert reopened.done_run_ids() == {0}
     reopened.close()
+
+
+def test_journal_entry_cut_short_by_a_crash_is_discarded(tmp_path, plan, results):
+    store = _new_store(tmp_path, plan)
+    store.add(plan.runs[0], results[0])
+    store.add(plan.runs[1], results[1])
+    entry = store.root / "pending" / "run-00000001.run"
+    entry.write_bytes(entry.read_bytes()[: entry.stat().st_size // 2])
+    _die(store)
+    reopened = RunStore.open(store.root, writable=True)
+    assert reopened.done_run_ids() == {0}
+    reopened.close()
+    weekly = RunStore.open(store.root).weekly()
+    assert weekly["run_id"].unique().tolist() == [0] and len(weekly) == 21
 
 
 def test_a_second_writer_is_refused(tmp_path, plan):
