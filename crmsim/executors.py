@@ -158,34 +158,41 @@ def _pool(tasks: Iterable[Task], workers: int) -> Iterator[dict[str, Any]]:
     pool = _new_pool(workers)
     try:
         while True:
+            broken = False
             while len(in_flight) < limit:
                 task = retry.pop() if retry else next(source, None)
                 if task is None:
                     break
-                in_flight[pool.submit(run_one, task)] = task
-            if not in_flight:
-                return
-            done, _ = wait(in_flight, return_when=FIRST_COMPLETED)
-            broken = False
-            for fut in done:
-                task = in_flight.pop(fut)
                 try:
-                    out = fut.result()
-                except BrokenProcessPool:
+                    in_flight[pool.submit(run_one, task)] = task
+                except BrokenProcessPool:  # a worker died since the last check
+                    retry.append(task)
                     broken = True
+                    break
+            if not in_flight and not broken:
+                return
+            if not broken:
+                done, _ = wait(in_flight, return_when=FIRST_COMPLETED)
+                for fut in done:
+                    if fut.exception() is not None:  # BrokenProcessPool: handled below
+                        broken = True
+                        continue
+                    del in_flight[fut]
+                    yield fut.result()
+            if broken:
+                # A worker died (killed, out of memory): the pool is unusable and
+                # its unfinished futures fail. Keep what finished, hand out the rest
+                # again on a fresh pool, and give up on a run after MAX_ATTEMPTS.
+                for fut, task in list(in_flight.items()):
+                    if fut.done() and fut.exception() is None:
+                        yield fut.result()
+                        continue
+                    fut.cancel()
                     attempts[task.run_id] = attempts.get(task.run_id, 0) + 1
                     if attempts[task.run_id] >= MAX_ATTEMPTS:
                         yield failed(task, "worker process died (BrokenProcessPool) repeatedly")
                     else:
                         retry.append(task)
-                    continue
-                yield out
-            if broken:
-                # A worker died (killed, out of memory): every queued future of the
-                # pool fails with it. Hand those runs out again on a fresh pool.
-                for fut, task in in_flight.items():
-                    fut.cancel()
-                    retry.append(task)
                 in_flight.clear()
                 pool.shutdown(wait=False, cancel_futures=True)
                 pool = _new_pool(workers)

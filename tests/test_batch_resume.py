@@ -105,6 +105,37 @@ def test_batch_killed_with_sigkill_and_resumed_equals_an_uninterrupted_one(tmp_p
     _assert_equal_to_reference(out, reference)
 
 
+def _children(pid: int) -> list[int]:
+    kids = []
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/stat") as fh:
+                    ppid = int(fh.read().rsplit(")", 1)[1].split()[1])
+            except (OSError, ValueError, IndexError):
+                continue
+            if ppid == pid:
+                kids.append(int(entry))
+    return kids
+
+
+@pytest.mark.skipif(not os.path.isdir("/proc"), reason="finds worker processes through /proc")
+def test_batch_survives_a_killed_worker_process(tmp_path, reference):
+    out = tmp_path / "b"
+    proc = _start(out, tmp_path)
+    try:
+        _wait_for_chunks(proc, out, tmp_path, chunks=1)
+        # batch -> fork server -> worker processes
+        workers = [w for child in _children(proc.pid) for w in _children(child)]
+        assert workers, "no worker processes found"
+        os.kill(workers[0], signal.SIGKILL)
+        proc.wait(timeout=DEADLINE)
+    finally:
+        _kill_group(proc)
+    assert proc.returncode == 0, (tmp_path / "batch.log").read_text()
+    _assert_equal_to_reference(out, reference)
+
+
 def test_batch_stopped_with_ctrl_c_says_how_to_resume(tmp_path, reference):
     out = tmp_path / "b"
     proc = _start(out, tmp_path)
