@@ -1,0 +1,28 @@
+"""``crmsim report``: a one-page handout of a run or a batch."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+
+@click.command(name="report")
+@click.argument("run_dir", type=click.Path(file_okay=False, path_type=Path))
+@click.option(
+    "--out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="File to write, .pdf or .html [default: RUN_DIR/handout.pdf].",
+)
+def command(run_dir: Path, out: Path | None) -> None:
+    """Write a one-page handout of RUN_DIR (from crmsim run or crmsim batch).
+
+    The scenario in plain words, adoption and profit week by week (median
+    and bands across the runs of a batch), the key figures, and what
+    happened when: go-live, the sponsor wavering, the bottom of the profit
+    dip, the tipping point, budget cut, cancellation, payback.
+    """
+    from crmsim.report import write
+
+    click.echo(write(run_dir, out))

@@ -1,0 +1,617 @@
+"""One-page handouts of a run or a batch, for workshop participants.
+
+A handout says, on one A4 page: the scenario in plain words (its one-line
+description and every setting that differs from the usual values), the
+adoption and profit charts (median and bands across replicates for a
+batch), the key figures, and what happened when: go-live, the sponsor
+wavering, the bottom of the profit dip, the tipping point of adoption, the
+budget cut and cancellation, payback.
+
+:func:`load` reads a run directory (``crmsim run``: ``manifest.json``,
+``summary.json``, ``events.json``, ``timeseries.parquet``) or a batch
+directory (``crmsim batch``: ``manifest.json``, ``summary/`` and ``weekly/``
+chunks) into a :class:`Handout`; :func:`write_pdf` and :func:`write_html`
+lay it out. The charts come from the shared plot functions
+(:mod:`crmsim.plotting`, :mod:`crmsim.batch_plots`).
+
+Definitions used in "what happened when":
+
+- *sponsor wavering*: the first week the sponsor's confidence is below the
+  retreat point (``sponsor.retreat_threshold``), where the countdown to a
+  budget cut starts (S4);
+- *tipping point*: the week adoption grows fastest (weekly growth averaged
+  over four weeks), the steepest point of the S-curve; not reported when
+  adoption never passes 30 %;
+- *dip bottom*: the week of the deepest profit shortfall (S7).
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+import io
+import math
+import textwrap
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure
+
+from crmsim.errors import CrmsimError
+from crmsim.params import PARAMS
+
+FORMATS = (".pdf", ".html")
+TIPPING_MIN_ADOPTION = 0.30
+"""Adoption must pass this share for its steepest week to count as a tipping point
+(below it there is no take-off to speak of)."""
+GROWTH_WINDOW = 4
+"""Weeks over which weekly adoption growth is averaged to find the tipping point."""
+MAX_GROUPS = 4
+"""Most scenario/grid groups of a batch shown on one page."""
+
+
+@dataclass
+class Handout:
+    """Everything one handout shows.
+
+    Attributes:
+        source: The run or batch directory.
+        kind: ``"run"`` or ``"batch"``.
+        title: The headline, e.g. ``"no_sponsor · seed 3"``.
+        about: Lines describing the scenario(s) and the run(s) in plain words.
+        settings: Settings that differ from the usual values, in plain words.
+        figures: Key figures: rows of cells, the first naming the figure.
+        timeline: What happened when: rows of cells, in order.
+        columns: Column headings of both tables after the first (a batch's
+            groups), empty for a single run.
+        draw_adoption: Draws the adoption chart on an axes.
+        draw_profit: Draws the profit chart on an axes.
+        notes: Caveats (e.g. groups left out).
+    """
+
+    source: Path
+    kind: str
+    title: str
+    about: list[str]
+    settings: list[str]
+    figures: list[list[str]]
+    timeline: list[list[str]]
+    draw_adoption: Callable[[Axes], Any]
+    draw_profit: Callable[[Axes], Any]
+    columns: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+
+# ---------------------------------------------------------------- words
+
+
+def pct(x: float | None, digits: int = 0) -> str:
+    """A share as a percentage, ``"n/a"`` for a missing value."""
+    if x is None or (isinstance(x, float) and math.isnan(x)):
+        return "n/a"
+    return f"{100.0 * x:.{digits}f} %"
+
+
+def week_text(w: float | None) -> str:
+    """``"week 12"``, or ``"never"``."""
+    if w is None or (isinstance(w, float) and math.isnan(w)):
+        return "never"
+    return f"week {int(round(w))}"
+
+
+def setting_text(name: str, value: Any) -> str:
+    """One changed setting in plain words, e.g. ``"Training: 0.8 (usual 0.5)"``."""
+    p = PARAMS.get(name)
+    if p is None:
+        return f"{name}: {value}"
+    return f"{p.label}: {_value(value)} (usual {_value(p.default)})"
+
+
+def _value(v: Any) -> str:
+    if isinstance(v, bool):
+        return "yes" if v else "no"
+    if isinstance(v, float):
+        return f"{v:g}"
+    if isinstance(v, int):
+        return f"{v:,}"
+    return str(v)
+
+
+# ---------------------------------------------------------------- derived weeks
+
+
+def wavering_week(sponsor_confidence: Sequence[float], retreat: float) -> int | None:
+    """First week (index) the sponsor's confidence is below the retreat point."""
+    below = np.flatnonzero(np.asarray(sponsor_confidence) < retreat)
+    return int(below[0]) if below.size else None
+
+
+def tipping_week(adoption: Sequence[float]) -> int | None:
+    """The week adoption grows fastest (the steepest point of the S-curve).
+
+    Weekly growth is averaged over :data:`GROWTH_WINDOW` weeks ending in the
+    week returned. None when adoption never passes :data:`TIPPING_MIN_ADOPTION`.
+    """
+    a = np.asarray(adoption, dtype=float)
+    if a.size < GROWTH_WINDOW + 1 or np.nanmax(a) < TIPPING_MIN_ADOPTION:
+        return None
+    growth = (a[GROWTH_WINDOW:] - a[:-GROWTH_WINDOW]) / GROWTH_WINDOW
+    if growth.max() <= 0:
+        return None
+    return int(np.argmax(growth)) + GROWTH_WINDOW
+
+
+# ---------------------------------------------------------------- loading
+
+
+def load(path: str | Path) -> Handout:
+    """Read a run or batch directory into a handout.
+
+    Raises:
+        CrmsimError: when the directory is neither, or a file is missing.
+    """
+    root = Path(path)
+    if not root.is_dir():
+        raise CrmsimError(f"{root} is not a directory; give a run or batch directory")
+    if (root / "timeseries.parquet").is_file():
+        return _load_run(root)
+    if (root / "summary").is_dir() and (root / "manifest.json").is_file():
+        return _load_batch(root)
+    raise CrmsimError(
+        f"{root} holds neither a run (timeseries.parquet) nor a batch (summary/); "
+        "give a directory written by crmsim run or crmsim batch"
+    )
+
+
+def _load_run(root: Path) -> Handout:
+    from crmsim.output import read_manifest, read_run
+    from crmsim.plotting import plot_adoption, plot_profit
+
+    manifest = read_manifest(root)
+    result = read_run(root)
+    ts, events, s = result.timeseries, result.events, result.summary
+    params = manifest.get("params", {})
+    scenario = manifest.get("scenario", {})
+    weeks = int(ts["week"].max())
+    about = [
+        scenario.get("description") or "",
+        f"{params.get('org.employees', 0):,} employees, {weeks} weeks "
+        f"({weeks / 52:.1f} years), seed {manifest.get('seed')}. One simulated run: "
+        "another seed gives another, equally likely story.",
+    ]
+    changed = manifest.get("changed_from_defaults", {})
+    settings = [setting_text(k, v) for k, v in changed.items()]
+
+    if s["cancelled"]:
+        project = f"cancelled in {week_text(s['cancel_week'])}"
+    elif s["cut_week"] is not None:
+        project = f"budget cut in {week_text(s['cut_week'])}, not cancelled"
+    else:
+        project = "never cut or cancelled"
+    success_rule = pct(params.get("outcome.success_adoption"))
+    figures = [
+        ["Using CRM at the end", f"{pct(s['final_adoption'])} of CRM users"],
+        ("Rejecting or working around", pct(s["final_rejecting"])),
+        (
+            "Success",
+            ("yes" if s["success"] else "no") + f" (needs {success_rule} using, no cancellation)",
+        ),
+        ("Half the users reached", week_text(s["weeks_to_50"])),
+        (
+            "Profit dip",
+            f"{pct(s['profit_dip_depth'], 1)} deep, {s['dip_weeks']} weeks below before"
+            if s["profit_dip_depth"] > 0
+            else "none",
+        ),
+        ("Payback", week_text(s["payback_week"])),
+        ("Project", project),
+        ("Sponsor's lowest confidence", pct(s["min_sponsor_confidence"])),
+        ("Milestones", f"{s['milestones_met']} met, {s['milestones_missed']} missed"),
+    ]
+
+    timeline: list[tuple[float, str, str]] = []
+    go = [e for e in events if e["event"] == "go_live"]
+    if go:
+        text = f"go-live: first {go[0]['users']} users"
+        if len(go) > 1:
+            text += f"; all {len(go)} waves live by {week_text(go[-1]['week'])}"
+        timeline.append((go[0]["week"], week_text(go[0]["week"]), text))
+    retreat = params.get("sponsor.retreat_threshold", PARAMS["sponsor.retreat_threshold"].default)
+    w = wavering_week(ts["confidence_sponsor"], retreat)
+    if w is not None:
+        timeline.append((w, week_text(w), f"sponsor wavering: confidence below {pct(retreat)}"))
+    if s["dip_bottom_week"] is not None:
+        timeline.append(
+            (
+                s["dip_bottom_week"],
+                week_text(s["dip_bottom_week"]),
+                f"profit dip at its bottom ({pct(s['profit_dip_depth'], 1)} below)",
+            )
+        )
+    t = tipping_week(ts["adoption"])
+    if t is not None:
+        share = float(ts["adoption"].iloc[t])
+        timeline.append(
+            (t, week_text(t), f"tipping point: adoption grows fastest ({pct(share)} using)")
+        )
+    if s["weeks_to_50"] is not None:
+        timeline.append((s["weeks_to_50"], week_text(s["weeks_to_50"]), "half the users use CRM"))
+    missed = [e for e in events if e["event"] == "milestone_missed"]
+    if missed:
+        timeline.append((missed[0]["week"], week_text(missed[0]["week"]), "first milestone missed"))
+    words = {"budget_cut": "the sponsor cuts the budget", "budget_restored": "budget restored",
+             "cancelled": "the project is cancelled"}  # fmt: skip
+    for e in events:
+        if e["event"] in words:
+            timeline.append((e["week"], week_text(e["week"]), words[e["event"]]))
+    if s["payback_week"] is not None:
+        timeline.append(
+            (
+                s["payback_week"],
+                week_text(s["payback_week"]),
+                "payback: cumulative profit back to where it would have been",
+            )
+        )
+    timeline.sort(key=lambda row: row[0])
+    if w is None:
+        timeline.append((math.inf, "never", "the sponsor never wavered"))
+
+    return Handout(
+        source=root,
+        kind="run",
+        title=f"{scenario.get('name', root.name)} · seed {manifest.get('seed')}",
+        about=[a for a in about if a],
+        settings=settings,
+        figures=[list(row) for row in figures],
+        timeline=[[when, what] for _, when, what in timeline],
+        draw_adoption=lambda ax: plot_adoption(ts, events, ax=ax),
+        draw_profit=lambda ax: plot_profit(ts, events, ax=ax),
+    )
+
+
+def _load_batch(root: Path) -> Handout:
+    from crmsim.analysis import band_table, compare_table, group_label, varying_dimensions
+    from crmsim.batch_plots import plot_bands
+    from crmsim.storage import RunStore
+
+    store = RunStore.open(root)
+    manifest = store.manifest
+    summary = store.summary()
+    ok = summary[summary["status"] == "ok"]
+    if ok.empty:
+        raise CrmsimError(f"{root} holds no finished run yet; let the batch run first")
+    sweep = list(manifest.get("sweep_names", []))
+    by = varying_dimensions(ok, sweep) or ["scenario"]
+    groups = list(ok.groupby(by, sort=True, dropna=False))
+    notes = []
+    if len(groups) > MAX_GROUPS:
+        notes.append(f"{len(groups)} groups in the batch; the first {MAX_GROUPS} are shown.")
+        keep = [k for k, _ in groups[:MAX_GROUPS]]
+        mask = ok.set_index(by).index.isin(keep)
+        ok = ok[mask]
+        groups = groups[:MAX_GROUPS]
+    scenarios = {sc["name"]: sc for sc in manifest.get("scenarios", [])}
+
+    about = []
+    for name in ok["scenario"].unique():
+        sc = scenarios.get(name, {})
+        about.append(f"{name}: {sc.get('description', '')}".rstrip(": "))
+    runs = len(ok)
+    failed = int((summary["status"] != "ok").sum())
+    first = next(iter(scenarios.values()), {})
+    params0 = first.get("params", {})
+    about.append(
+        f"{runs} simulated runs ({len(groups)} group{'s' if len(groups) > 1 else ''}, seeds "
+        f"spawned from root seed {manifest.get('root_seed')}), "
+        f"{params0.get('org.employees', 0):,} employees, {params0.get('run.weeks', 0)} weeks. "
+        "Lines are medians; shaded bands hold the middle 50 % and 90 % of runs."
+    )
+    if failed:
+        notes.append(f"{failed} runs failed and are left out.")
+    settings = []
+    for name in ok["scenario"].unique():
+        sc = scenarios.get(name, {})
+        changed = {
+            k: v for k, v in sc.get("params", {}).items() if k in PARAMS and v != PARAMS[k].default
+        }
+        prefix = f"{name}: " if len(about) > 2 else ""
+        settings += [prefix + setting_text(k, v) for k, v in changed.items() if k not in sweep]
+    for name in sweep:
+        values = ", ".join(_value(v) for v in sorted(ok[name].unique()))
+        settings.append(f"{PARAMS[name].label} varied: {values}")
+
+    table = compare_table(ok, by)
+    labels = [group_label(by, k if isinstance(k, tuple) else (k,)) for k, _ in groups]
+    rows = list(table.itertuples(index=False))
+    figures = [
+        ["Success"] + [f"{pct(r.success_rate)} of {r.runs} runs" for r in rows],
+        ["  95 % interval"] + [f"{pct(r.success_lo)}-{pct(r.success_hi)}" for r in rows],
+        ["Using CRM at the end (median)"] + [pct(r.adoption_median) for r in rows],
+        ["  middle half of runs"] + [f"{pct(r.adoption_q25)}-{pct(r.adoption_q75)}" for r in rows],
+        ["Profit dip (median depth)"] + [pct(r.dip_depth_median, 1) for r in rows],
+        ["Weeks below before (median)"] + [f"{r.dip_weeks_median:.0f}" for r in rows],
+        ["Cancelled"] + [pct(r.cancel_rate) for r in rows],
+    ]
+
+    events = _batch_event_weeks(store, ok, by, scenarios, sweep)
+    timeline: list[list[str]] = []
+    for column, what in (
+        ("go_live", "Go-live"),
+        ("wavering", "Sponsor wavering"),
+        ("dip_bottom", "Profit dip at its bottom"),
+        ("tipping", "Tipping point"),
+        ("half", "Half the users use CRM"),
+        ("cut", "Budget cut"),
+        ("cancel", "Cancellation"),
+    ):
+        timeline.append([what] + [_median_cell(events.loc[g["run_id"], column]) for _, g in groups])
+    notes.insert(
+        0,
+        "What happened when: the median week among the runs where it happened, and in how "
+        "many runs it did.",
+    )
+
+    weekly_adoption = band_table(store.iter_weekly(["week", "adoption"]), ok, "adoption", by)
+    weekly_profit = band_table(store.iter_weekly(["week", "profit_rel"]), ok, "profit_rel", by)
+
+    def draw_adoption(ax: Axes) -> None:
+        plot_bands(weekly_adoption, by, "adoption", ax=ax, title="Routine CRM users")
+        ax.set_ylim(0.0, 1.0)
+
+    def draw_profit(ax: Axes) -> None:
+        plot_bands(
+            weekly_profit, by, "profit_rel", ax=ax, title="Profit against before the project"
+        )
+        ax.axhline(0.0, color="black", linewidth=0.9)
+
+    return Handout(
+        source=root,
+        kind="batch",
+        title=f"{' vs '.join(ok['scenario'].unique())} · {runs} runs",
+        about=[a for a in about if a],
+        settings=settings,
+        figures=figures,
+        timeline=timeline,
+        draw_adoption=draw_adoption,
+        draw_profit=draw_profit,
+        columns=labels,
+        notes=notes,
+    )
+
+
+def _median_cell(weeks: pd.Series) -> str:
+    """``"week 17 (all)"``, ``"week 85 (4 of 6)"`` or ``"never"``."""
+    happened = weeks.dropna()
+    if happened.empty:
+        return "never"
+    share = "all" if len(happened) == len(weeks) else f"{len(happened)} of {len(weeks)}"
+    return f"week {happened.median():.0f} ({share})"
+
+
+def _batch_event_weeks(store, ok: pd.DataFrame, by, scenarios, sweep) -> pd.DataFrame:
+    """Per run: the weeks of go-live, wavering, dip bottom, tipping point, 50 %,
+    cut and cancellation (NaN when it did not happen)."""
+    retreat_name = "sponsor.retreat_threshold"
+    default = PARAMS[retreat_name].default
+    if retreat_name in sweep:
+        retreat = ok.set_index("run_id")[retreat_name].astype(float)
+    else:
+        per_scenario = {
+            n: sc.get("params", {}).get(retreat_name, default) for n, sc in scenarios.items()
+        }
+        retreat = ok.set_index("run_id")["scenario"].map(per_scenario).astype(float)
+    rows = {}
+    cols = ["week", "adoption", "confidence_sponsor", "units_live"]
+    for chunk in store.iter_weekly(cols):
+        chunk = chunk[chunk["run_id"].isin(retreat.index)]
+        for run_id, g in chunk.groupby("run_id", sort=False):
+            g = g.sort_values("week")
+            live = np.flatnonzero(g["units_live"].to_numpy() > 0)
+            waver = wavering_week(g["confidence_sponsor"].to_numpy(), retreat[run_id])
+            tip = tipping_week(g["adoption"].to_numpy())
+            week = g["week"].to_numpy()
+            rows[run_id] = {
+                "go_live": float(week[live[0]]) if live.size else math.nan,
+                "wavering": float(week[waver]) if waver is not None else math.nan,
+                "tipping": float(week[tip]) if tip is not None else math.nan,
+            }
+    e = pd.DataFrame.from_dict(rows, orient="index")
+    s = ok.set_index("run_id")
+    e = e.reindex(s.index)
+    e["dip_bottom"] = s["dip_bottom_week"].astype(float)
+    e["half"] = s["weeks_to_50"].astype(float)
+    e["cut"] = s["cut_week"].astype(float)
+    e["cancel"] = s["cancel_week"].astype(float)
+    return e
+
+
+# ---------------------------------------------------------------- layout
+
+A4 = (8.27, 11.69)
+
+
+def _wrap(text: str, width: int) -> str:
+    return "\n".join(textwrap.wrap(text, width)) or " "
+
+
+def render_figure(handout: Handout) -> Figure:
+    """The handout as one A4 page (a matplotlib figure, saved as PDF)."""
+    fig = Figure(figsize=A4)
+    fig.text(0.06, 0.965, "CRM roll-out: what happened", fontsize=9, color="#666666")
+    fig.text(0.06, 0.945, handout.title, fontsize=16, fontweight="bold", va="top")
+    y = 0.915
+    for line in handout.about:
+        y = _text(fig, 0.06, y, line, 105, fontsize=8.5)
+    if handout.settings:
+        shown = handout.settings[:8]
+        more = len(handout.settings) - len(shown)
+        text = "Set differently: " + "; ".join(shown) + (f"; and {more} more" if more else "")
+        y = _text(fig, 0.06, y, text, 110, fontsize=8, color="#333333")
+    batch = bool(handout.columns)
+    height = 0.17 if batch else 0.20
+    top = min(y - 0.015, 0.86)
+    ax1 = fig.add_axes((0.09, top - height - 0.01, 0.62, height))
+    handout.draw_adoption(ax1)
+    ax1.set_xlabel("")
+    ax2 = fig.add_axes((0.09, top - 2 * height - 0.06, 0.62, height))
+    handout.draw_profit(ax2)
+    for ax in (ax1, ax2):
+        ax.title.set_fontsize(10)
+        ax.tick_params(labelsize=8)
+        legend = ax.get_legend()
+        if legend is not None:
+            for t in legend.get_texts():
+                t.set_fontsize(7)
+    y = top - 2 * height - 0.115
+    if batch:
+        header = ["", *handout.columns]
+        fig.text(0.06, y, "Key figures", fontsize=11, fontweight="bold", va="top")
+        y = _table(fig, 0.06, 0.94, y - 0.022, header, handout.figures)
+        fig.text(0.06, y - 0.008, "What happened when", fontsize=11, fontweight="bold", va="top")
+        _table(fig, 0.06, 0.94, y - 0.030, header, handout.timeline)
+    else:
+        fig.text(0.06, y, "Key figures", fontsize=11, fontweight="bold", va="top")
+        fig.text(0.52, y, "What happened when", fontsize=11, fontweight="bold", va="top")
+        yy = y - 0.022
+        for what, value in handout.figures[:16]:
+            yy = _text(fig, 0.06, yy, f"{what}: {value}", 58, fontsize=8)
+        _table(fig, 0.52, 0.94, y - 0.022, None, handout.timeline[:18], first=0.2)
+    foot = " ".join(handout.notes + [f"Source: {handout.source}"])
+    fig.text(0.06, 0.025, _wrap(foot, 120), fontsize=6.5, color="#777777", va="bottom")
+    return fig
+
+
+LINE = 0.0125  # height of a line of 8-point text, as a share of the page
+
+
+def _text(fig: Figure, x: float, y: float, text: str, width: int, **kwargs) -> float:
+    """Wrapped text at ``(x, y)`` (top); returns the y below it."""
+    wrapped = _wrap(text, width)
+    fig.text(x, y, wrapped, va="top", **kwargs)
+    return y - LINE * (wrapped.count("\n") + 1) - 0.004
+
+
+def _table(
+    fig: Figure,
+    x0: float,
+    x1: float,
+    y: float,
+    header: list[str] | None,
+    rows: list[list[str]],
+    first: float = 0.34,
+) -> float:
+    """A table of 8-point text between ``x0`` and ``x1`` (page shares) from ``y`` down.
+
+    The first column takes ``first`` of the width, the others share the rest.
+    Returns the y below the table.
+    """
+    n = len(rows[0]) if rows else len(header or [])
+    width = x1 - x0
+    xs = [x0] + [x0 + width * (first + (1 - first) * i / max(n - 1, 1)) for i in range(n - 1)]
+    widths = [first * width] + [(1 - first) * width / max(n - 1, 1)] * (n - 1)
+    chars = [max(8, int(w * A4[0] * 72 / (8 * 0.55))) for w in widths]
+    for i, row in enumerate(([header] if header else []) + rows):
+        lines = 1
+        for j, cell in enumerate(row):
+            wrapped = _wrap(str(cell), chars[j])
+            bold = (header is not None and i == 0) or (header is None and j == 0)
+            fig.text(xs[j], y, wrapped, fontsize=8, va="top",
+                     fontweight="bold" if bold else "normal")  # fmt: skip
+            lines = max(lines, wrapped.count("\n") + 1)
+        y -= LINE * lines + 0.003
+    return y
+
+
+def _chart_png(draw: Callable[[Axes], Any]) -> str:
+    fig = Figure(figsize=(8.0, 3.0), layout="constrained")
+    draw(fig.add_subplot())
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=110)
+    return base64.b64encode(buf.getvalue()).decode("ascii")
+
+
+def render_html(handout: Handout) -> str:
+    """The handout as one self-contained HTML page (charts inlined), printable on A4."""
+    e = html.escape
+
+    def table(rows: list[list[str]]) -> str:
+        head = ""
+        if handout.columns:
+            head = "<tr><th></th>" + "".join(f"<th>{e(c)}</th>" for c in handout.columns) + "</tr>"
+        body = "".join(
+            "<tr>" + f"<th>{e(r[0])}</th>" + "".join(f"<td>{e(c)}</td>" for c in r[1:]) + "</tr>"
+            for r in rows
+        )
+        return f"<table>{head}{body}</table>"
+
+    settings = ""
+    if handout.settings:
+        settings = "<p class=small><b>Set differently:</b> " + e("; ".join(handout.settings))
+    notes = "".join(f"<p class=small>{e(n)}</p>" for n in handout.notes)
+    about = "".join(f"<p>{e(a)}</p>" for a in handout.about)
+    return f"""<!doctype html>
+<html lang="en"><head><meta charset="utf-8">
+<title>{e(handout.title)}</title>
+<style>
+@page {{ size: A4; margin: 12mm; }}
+body {{ font-family: "DejaVu Sans", Arial, sans-serif; font-size: 10pt; max-width: 190mm;
+  margin: 0 auto; color: #222; }}
+h1 {{ font-size: 16pt; margin: 0 0 4pt; }} h2 {{ font-size: 11pt; margin: 8pt 0 3pt; }}
+p {{ margin: 2pt 0; }} .small {{ font-size: 8.5pt; color: #444; }}
+img {{ width: 100%; }} .cols {{ display: flex; gap: 8mm; }} .cols > div {{ flex: 1; }}
+table {{ border-collapse: collapse; font-size: 9pt; }}
+th, td {{ text-align: left; vertical-align: top; padding: 1pt 8pt 1pt 0; }}
+th {{ font-weight: 600; }} .when th {{ white-space: nowrap; }}
+.rows > div {{ margin-bottom: 4pt; }}
+</style></head><body>
+<p class=small>CRM roll-out: what happened</p>
+<h1>{e(handout.title)}</h1>
+{about}
+{settings}
+<img alt="Adoption week by week" src="data:image/png;base64,{_chart_png(handout.draw_adoption)}">
+<img alt="Profit week by week" src="data:image/png;base64,{_chart_png(handout.draw_profit)}">
+<div class="{"rows" if handout.columns else "cols"}">
+<div><h2>Key figures</h2>{table(handout.figures)}</div>
+<div class="when"><h2>What happened when</h2>{table(handout.timeline)}</div>
+</div>
+{notes}
+<p class=small>Source: {e(str(handout.source))}</p>
+</body></html>
+"""
+
+
+def write(path: str | Path, out: str | Path | None = None) -> Path:
+    """Write the handout of the run or batch at ``path``.
+
+    Args:
+        path: A run or batch directory.
+        out: ``.pdf`` or ``.html`` file [default: ``handout.pdf`` inside ``path``].
+
+    Returns:
+        The file written.
+
+    Raises:
+        CrmsimError: for an unknown directory layout or file type.
+    """
+    target = Path(out) if out is not None else Path(path) / "handout.pdf"
+    suffix = target.suffix.lower()
+    if suffix not in FORMATS:
+        raise CrmsimError(f"--out {target}: use a .pdf or .html file name")
+    handout = load(path)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    if suffix == ".pdf":
+        fig = render_figure(handout)
+        buf = io.BytesIO()
+        fig.savefig(buf, format="pdf")
+        data = buf.getvalue()
+    else:
+        data = render_html(handout).encode("utf-8")
+    tmp = target.with_name(f".{target.name}.tmp")
+    tmp.write_bytes(data)
+    tmp.replace(target)
+    return target
