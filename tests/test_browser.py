@@ -1,0 +1,194 @@
+"""The workshop dashboard in a real browser: ``crmsim workshop`` driven by Chromium.
+
+Starts ``crmsim workshop`` as a subprocess on a free localhost port, opens
+it in Debian's headless Chromium (``/usr/bin/chromium``, through Python
+Playwright; no browser download), moves a lever, steps and plays, and checks
+that the charts and the network change and that no error is shown. It saves
+a screenshot under the test's temporary directory. It waits by polling the
+page, with generous time limits, and never asserts on speed.
+
+A headless Solara render (``tests/test_dashboard.py``) cannot catch a blank
+page (front-end assets missing offline, mismatched ipyvue/ipyvuetify); this
+test can. Marked ``browser``: ``pytest -m "not browser"`` leaves it out.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.browser
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_FLAGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+START_TIMEOUT = 90.0  # seconds for the server to answer (about 4 s when the machine is idle)
+ACTION_TIMEOUT_MS = 90_000  # for the page to show what an action should bring
+# A small organisation that goes live in week 1, so a few weeks change the picture.
+WORKSHOP_ARGS = ["baseline", "--seed", "3", "--set", "org.employees=300",
+                 "--set", "rollout.implementation_weeks=0"]  # fmt: skip
+
+
+def _workshop_command() -> list[str]:
+    script = Path(sys.executable).with_name("crmsim")
+    if script.exists():
+        return [str(script), "workshop"]
+    found = shutil.which("crmsim")
+    return [found, "workshop"] if found else [sys.executable, "-m", "crmsim.cli", "workshop"]
+
+
+def wait_for(check: Callable[[], object], timeout: float, what: str, every: float = 0.25):
+    """Poll ``check`` until it returns something true; fail after ``timeout`` seconds."""
+    deadline = time.monotonic() + timeout
+    while True:
+        value = check()
+        if value:
+            return value
+        if time.monotonic() > deadline:
+            pytest.fail(f"timed out after {timeout:.0f} s waiting for {what}")
+        time.sleep(every)
+
+
+@pytest.fixture(scope="module")
+def workshop(tmp_path_factory) -> Iterator[str]:
+    """``crmsim workshop`` on a free port of 127.0.0.1; yields its address. Always stopped."""
+    log_path = tmp_path_factory.mktemp("workshop") / "workshop.log"
+    log = open(log_path, "w+", encoding="utf-8")  # noqa: SIM115 - closed below
+    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+    proc = subprocess.Popen(
+        [*_workshop_command(), *WORKSHOP_ARGS, "--port", "0", "--host", "127.0.0.1"],
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        env=env,
+        start_new_session=True,  # its own process group: stopped as a whole
+    )
+    try:
+
+        def address() -> str | None:
+            if proc.poll() is not None:
+                pytest.fail(
+                    f"crmsim workshop exited with {proc.returncode}:\n{log_path.read_text()}"
+                )
+            found = re.search(r"at (http://127\.0\.0\.1:\d+)", log_path.read_text())
+            return found.group(1) if found else None
+
+        url = wait_for(address, START_TIMEOUT, "crmsim workshop to print its address")
+
+        def answers() -> bool:
+            try:
+                with urllib.request.urlopen(url, timeout=5) as response:
+                    return response.status == 200
+            except OSError:
+                return False
+
+        wait_for(answers, START_TIMEOUT, f"the dashboard at {url} to answer")
+        yield url
+    finally:
+        try:
+            os.killpg(proc.pid, signal.SIGTERM)
+            proc.wait(timeout=15)
+        except ProcessLookupError:
+            pass
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait(timeout=15)
+        log.close()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
+    if not Path(CHROMIUM).exists():
+        pytest.skip(f"{CHROMIUM} not found; run scripts/setup-browser.sh")
+    with sync_api.sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_FLAGS)
+        try:
+            yield chromium
+        finally:
+            chromium.close()
+
+
+def week_shown(page) -> float:
+    text = page.get_by_text(re.compile(r"^Time: ")).first.inner_text()
+    return float(text.removeprefix("Time: "))
+
+
+def pictures(page) -> list[bytes]:
+    """Pixels of every picture in the dashboard's grid (network first, then the charts)."""
+    return [img.screenshot() for img in page.locator(".vue-grid-item img").all()]
+
+
+def test_workshop_in_chromium_moves_a_lever_steps_plays_and_redraws(workshop, browser, tmp_path):
+    page = browser.new_page(viewport={"width": 1600, "height": 1000})
+    page.set_default_timeout(ACTION_TIMEOUT_MS)
+    page_errors: list[str] = []
+    page.on("pageerror", lambda exc: page_errors.append(str(exc)))
+    try:
+        page.goto(workshop)
+        # The page arrives over a websocket: wait for Mesa's controls and the six pictures.
+        page.get_by_role("button", name="Step").wait_for()
+        wait_for(lambda: page.locator(".vue-grid-item img").count() >= 6, 90, "six pictures")
+        wait_for(lambda: page.get_by_text("The organisation · week 0").count(), 90, "the network")
+        assert week_shown(page) == 0.0
+        before = pictures(page)
+
+        # Move a lever (top-management support to 0); at week 0 it applies at once.
+        lever = page.get_by_role("slider", name="Top-management support")
+        lever.focus()
+        lever.press("Home")
+        wait_for(lambda: lever.get_attribute("aria-valuenow") == "0", 30, "the lever to move")
+
+        # Step twice, then play and pause.
+        for week in (1.0, 2.0):
+            page.get_by_role("button", name="Step").click()
+            wait_for(lambda w=week: week_shown(page) >= w, 90, f"week {week:.0f}")
+        page.get_by_role("button", name="▶").click()
+        wait_for(lambda: week_shown(page) >= 5.0, 120, "play to reach week 5")
+        page.get_by_role("button", name="❚❚").click()
+        wait_for(lambda: page.get_by_role("button", name="Step").is_enabled(), 60, "pause")
+        shown = week_shown(page)
+        wait_for(lambda: page.get_by_text(f"· week {shown:.0f}").count(), 90, "the last redraw")
+
+        after = pictures(page)
+        assert len(after) == len(before) == 6
+        assert after[0] != before[0], "the network did not change"
+        changed = sum(a != b for a, b in zip(before[1:5], after[1:5], strict=True))
+        assert changed >= 3, f"only {changed} of the 4 time charts changed"
+
+        # No error anywhere: no Solara/Mesa error box, no traceback, no script error.
+        assert page.locator(".v-alert.error").count() == 0
+        assert page.get_by_text("Traceback").count() == 0
+        assert page_errors == []
+        shot = tmp_path / "dashboard.png"
+        page.screenshot(path=str(shot), full_page=True)
+        assert shot.stat().st_size > 10_000
+    finally:
+        page.close()
+
+
+def test_a_second_browser_session_starts_from_week_0(workshop, browser):
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page.set_default_timeout(ACTION_TIMEOUT_MS)
+    try:
+        page.goto(workshop)
+        page.get_by_role("button", name="Step").wait_for()
+        assert week_shown(page) == 0.0  # the first test's session played on; this one did not
+    finally:
+        page.close()
