@@ -92,7 +92,7 @@ class Derived:
     visibility: float  # share of results made visible (S6, customers help)
     training_skill: float  # skill given at go-live by training (S3)
     learn_multiplier: float
-    support_share: float  # learners supported per user-week at full resources
+    support_share: float  # learners supported per user-week, staff's own help only
     clarity_factor: float  # restructuring clarity from process analysis (S5)
     comm_quality: float  # geometric mean of cadence and clarity (S8)
     resilience: float  # share of setbacks the sponsor shrugs off (S4)
@@ -201,9 +201,9 @@ class CrmModel(mesa.Model):
             pilot_skill_bonus=0.15 * pilot,
             quality=0.5 + 0.5 * ve,
             visibility=vis_level + 0.25 * cp * (1.0 - vis_level),
-            training_skill=0.25 * p["levers.training"],
-            learn_multiplier=0.7 + 0.6 * p["levers.training"],
-            support_share=0.05 + 0.25 * p["levers.expert_help"] + 0.20 * p["levers.staffing"],
+            training_skill=0.2 * p["levers.training"],
+            learn_multiplier=0.8 + 0.4 * p["levers.training"],
+            support_share=0.05,
             clarity_factor=1.0 - 0.4 * pa,
             comm_quality=float(np.sqrt(p["communication.cadence"] * clarity)),
             resilience=0.7 * p["levers.top_management_support"],
@@ -682,6 +682,7 @@ class CrmModel(mesa.Model):
         self.state[users] = st
         self.live[:] = False
         # Restructuring stops: managers' resistance fades toward zero (S5).
+        self.unit_live[:] = False
         self.restructuring[:] = 0.0
         self.events.append({"week": week, "event": "cancelled"})
 
@@ -699,7 +700,7 @@ class CrmModel(mesa.Model):
         # Cross-department communication, helped by the sponsor's coordination (S4, S5)
         # and by a dedicated project team (S3 staffing).
         xdept = 1.0 - (1.0 - p["managers.xdept_communication"]) * (1.0 - 0.5 * self.resources) * (
-            1.0 - 0.3 * p["levers.staffing"]
+            1.0 - 0.3 * p["levers.staffing"] * self._team_on()
         )
         target = np.clip(
             self.sensitivity * self.restructuring * self.d.clarity_factor * (1.0 - 0.7 * xdept),
@@ -770,6 +771,23 @@ class CrmModel(mesa.Model):
         np.clip(z[lo:], -Z_LIMIT, Z_LIMIT, out=z[lo:])
         self.confidence[lo:] = sigmoid(z[lo:])
 
+    def _consultants_on(self) -> bool:
+        """Consultants are paid, and help, for the first year after go-live while active."""
+        return self.status == ACTIVE and self.week < self.d.first_live + 52
+
+    def _team_on(self) -> bool:
+        """The project team is paid, and helps, for two years after go-live while active."""
+        return self.status == ACTIVE and self.week < self.d.first_live + 104
+
+    def _support_share(self) -> float:
+        """Learners that can be supported per user and week (S3 expert help, staffing)."""
+        p = self.params
+        return (
+            self.d.support_share
+            + 0.25 * p["levers.expert_help"] * self._consultants_on()
+            + 0.20 * p["levers.staffing"] * self._team_on()
+        )
+
     @property
     def overload(self) -> float:
         """Share of learners the support capacity cannot serve this week (S3)."""
@@ -777,7 +795,7 @@ class CrmModel(mesa.Model):
         n_trying = int(np.sum(self.state[users] == TRYING))
         if n_trying == 0:
             return 0.0
-        capacity = users.size * self.d.support_share * self.resources
+        capacity = users.size * self._support_share() * self.resources
         return 1.0 - min(1.0, capacity / n_trying)
 
     # Phase 8: adoption ---------------------------------------------------

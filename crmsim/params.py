@@ -161,7 +161,8 @@ _TABLE: list[tuple] = [
      'S5, S6; judgement call'),
     # --- network ---
     ('network.degree', int, 10, 0, 100, 'ties', 'Peer ties',
-     'Mean number of informal peer ties per person beside the reporting line.',
+     'Target mean number of informal peer ties per person beside the reporting line (a little '
+     'fewer are realised: self-ties and duplicates are dropped).',
      'CAL-6.2 (about 25 e-mail contacts, of which we keep the closer ties); judgement call'),
     ('network.within_team', float, 0.6, 0.0, 1.0, 'share', 'Ties inside own team',
      "Share of each person's peer ties that stay inside the own unit (gives clustering).",
@@ -315,14 +316,15 @@ _TABLE: list[tuple] = [
      'Adoption share the milestone plan aims for by the end of the plan.',
      'S8; CAL-4.1'),
     ('milestones.plan_weeks', int, 78, 1, 520, 'weeks', 'Milestone plan length',
-     'Weeks after go-live by which the plan expects the target (linear plan).',
+     'Weeks after the first go-live by which the plan expects the target (an S-shaped plan: '
+     'slow start, then faster).',
      'CAL-4.5 (no figure; judgement call)'),
     ('milestones.impact', float, 0.4, 0.0, 5.0, 'log-odds', 'Milestone impact',
      'Confidence gained by everyone when a milestone is met, and lost when it is missed.',
      'S8; judgement call'),
     # --- rollout ---
     ('rollout.implementation_weeks', int, 16, 0, 104, 'weeks', 'Implementation time',
-     'Weeks of set-up (services and licences paid, no use yet) before the first go-live.',
+     'Weeks of set-up (implementation services paid, no use yet) before the first go-live.',
      'CAL-1.5 (1 month to 2 years)'),
     ('rollout.max_pilot_weeks', int, 16, 1, 104, 'weeks', 'Pilot length',
      'Length of the pilot at full pilot intensity, before the other units go live.',
@@ -375,8 +377,8 @@ _TABLE: list[tuple] = [
      'Hours of training per user at full training intensity.',
      'CAL-1.4 (1-2 days)'),
     ('economics.consultant_per_user_week', float, 20.0, 0.0, 1_000.0, '$/user/week', 'Consultant cost',
-     'Cost of expert help per user and week at full intensity during the first year after go- '
-     'live.',
+     'Cost of expert help per user and week at full intensity, from the start until a year '
+     'after the first go-live (or a budget cut).',
      'CAL-1.2; judgement call'),
     ('economics.analysis_per_employee', float, 150.0, 0.0, 10_000.0, '$/employee', 'Process analysis cost',
      'One-off cost of a full process analysis per employee.',

@@ -352,14 +352,16 @@ class ReferenceModel:
             if self.state[i] in (TRYING, USING):
                 self.state[i] = NOT_USING
         self.live = [False] * self.n
+        self.unit_live = [False] * self.n_units
         self.restructuring = [0.0] * self.n_units
         self.events.append({"week": week, "event": "cancelled"})
 
     # 6. Middle managers: resistance, confidence, stance (S5).
     def managers(self) -> None:
         p = self.p
+        team_on = self.status == ACTIVE and self.week < self.d.first_live + 104
         xdept = 1.0 - (1.0 - p["managers.xdept_communication"]) * (1.0 - 0.5 * self.resources) * (
-            1.0 - 0.3 * p["levers.staffing"]
+            1.0 - (0.3 * p["levers.staffing"] if team_on else 0.0)
         )
         for u in range(self.n_units):
             target = (
@@ -388,7 +390,13 @@ class ReferenceModel:
         n_trying = sum(1 for i in self.users if self.state[i] == TRYING)
         if n_trying == 0:
             return 0.0
-        capacity = len(self.users) * self.d.support_share * self.resources
+        active = self.status == ACTIVE
+        share = 0.05
+        if active and self.week < self.d.first_live + 52:
+            share += 0.25 * self.p["levers.expert_help"]
+        if active and self.week < self.d.first_live + 104:
+            share += 0.20 * self.p["levers.staffing"]
+        capacity = len(self.users) * share * self.resources
         return 1.0 - min(1.0, capacity / n_trying)
 
     # 7. Frontline: results, dip, filtered message, stance, peers, own benefit, frustration.

@@ -42,10 +42,10 @@ SUMMARY_FIELDS = (
     "milestones_missed",
     "success",
 )
+"""The fields of ``summary.json``, in order (see :func:`summarise`)."""
 
 DIP_TOLERANCE = 0.001
 """Relative profit shortfall under which a week does not count as a dip week."""
-"""The fields of ``summary.json``, in order (see :func:`summarise`)."""
 
 
 @dataclass
@@ -81,8 +81,8 @@ def summarise(ts: pd.DataFrame, events: list[dict[str, Any]], success_adoption: 
             pre-project level, as a share of it (0 if never below).
         dip_weeks: weeks with profit below the pre-project level.
         dip_bottom_week: the week of the deepest shortfall.
-        recovery_week: first week after the bottom with profit back at or
-            above the pre-project level (None if never).
+        recovery_week: first week after the bottom with profit back within
+            ``DIP_TOLERANCE`` (0.1 %) of the pre-project level or above (None if never).
         payback_week: first week the cumulative profit change is back at or
             above zero after having been negative (None if never).
         cancelled / cancel_week / cut_week: the sponsor's retreat (S4).

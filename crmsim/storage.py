@@ -13,7 +13,7 @@ Layout of a run directory (``runs/NAME/``)::
 
 Every file is written to a temporary name and renamed into place, so a
 reader never sees half a file. Each finished run is journalled at once (one
-small file, about 0.2 ms), and every ``chunk_runs`` runs the journal is
+small file, under a millisecond), and every ``chunk_runs`` runs the journal is
 folded into a pair of zstd Parquet chunks: weekly first, then summary, which
 commits the chunk; then the journal files are removed. A ``kill -9`` at any
 point therefore loses no finished run and duplicates none: on reopening,

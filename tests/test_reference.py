@@ -88,6 +88,7 @@ def parameter_set(name: str) -> dict[str, Any]:
                 "frontline.reject_confidence": 0.3,
                 "frontline.reject_rate": 0.3,
                 "frontline.reconsider_rate": 0.5,
+                "frontline.skill_to_use": 0.9,
                 "network.mixing": 0.3,
                 "run.substeps": 7,
             },
