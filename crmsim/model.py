@@ -327,7 +327,7 @@ class CrmModel(mesa.Model):
         self._users = np.flatnonzero(org.is_user)
         # Row blocks of the peer matrix, sliced once (slicing a CSR matrix is costly).
         self._row_blocks: dict[tuple[int, int], Any] = {}
-        self._peer_rows_users = org.peers[self._users]
+        self._peer_users = org.peers[self._users][:, self._users].tocsr()
         self._user_unit = org.unit[self._users]
         self._update_resources()
         self._update_stance()
@@ -828,20 +828,21 @@ class CrmModel(mesa.Model):
         p_back = 1.0 - np.exp(-p["frontline.reconsider_rate"] * readiness * dt)
         threshold = self.threshold[users]
         upc = org.user_peer_count[users]
-        peers = self._peer_rows_users
+        peers = self._peer_users  # users x users: only users can be using
         mix = p["network.mixing"]
         omega = p["frontline.threshold_weight"]
         q = p["diffusion.q"]
         skill_ok = self.skill[users] >= p["frontline.skill_to_use"]
-        using_f = np.zeros(org.n)
+        has_peers = upc > 0
+        u_all = draws[:, users]
+        st = self.state[users]
         for j in range(k):
-            u = draws[j, users]
-            st = self.state[users]
+            u = u_all[j]
             # Peer adoption share seen: own peers, mixed with the whole organisation (Bass).
-            using_f[users] = st == USING
-            global_share = float(using_f[users].mean())
+            using_f = (st == USING).astype(np.float64)
+            global_share = float(using_f.mean())
             local = np.divide(
-                peers @ using_f, upc, out=np.full(users.size, global_share), where=upc > 0
+                peers @ using_f, upc, out=np.full(users.size, global_share), where=has_peers
             )
             seen = (1.0 - mix) * local + mix * global_share
             peer = (1.0 - omega) * seen + omega * (seen >= threshold)
@@ -849,14 +850,12 @@ class CrmModel(mesa.Model):
             new = st.copy()
             # not using: starting to try and refusing compete (competing risks)
             m = live & (st == NOT_USING)
-            total = adopt_h[m] + reject_h[m]
+            total = adopt_h + reject_h
             p_any = 1.0 - np.exp(-total)
-            share_try = np.divide(adopt_h[m], total, out=np.zeros_like(total), where=total > 0)
-            um = u[m]
-            new_m = np.full(um.size, NOT_USING, dtype=np.int8)
-            new_m[um < p_any * share_try] = TRYING
-            new_m[(um >= p_any * share_try) & (um < p_any)] = REJECTING
-            new[m] = new_m
+            share_try = np.divide(adopt_h, total, out=np.zeros_like(total), where=total > 0)
+            p_try = p_any * share_try
+            new[m & (u < p_try)] = TRYING
+            new[m & (u >= p_try) & (u < p_any)] = REJECTING
             # trying or using: work-arounds below the rejection threshold (CAL-6.4)
             m = live & ((st == TRYING) | (st == USING))
             new[m & (u < p_reject)] = REJECTING
@@ -865,7 +864,8 @@ class CrmModel(mesa.Model):
             new[m & (u < p_back)] = TRYING
             # trying users with enough skill become routine users
             new[(new == TRYING) & skill_ok] = USING
-            self.state[users] = new
+            st = new
+        self.state[users] = st
 
     # Phase 9: learning -----------------------------------------------------
     def _learn(self) -> None:
