@@ -45,6 +45,7 @@ PROJECTOR_CSS = """
 .v-navigation-drawer__content > div { display: flex; flex-direction: column; }
 .crm-settings { order: 1; }
 .v-navigation-drawer .v-card:has(> .v-card__text > .v-sheet:empty) { display: none; }
+.v-tabs:not(:has(.v-tab ~ .v-tab)) { display: none; }
 .vue-grid-item > div { height: 100%; }
 .vue-grid-item img.widget-image {
   display: block; margin: 0 auto; max-width: 100%; max-height: 100%;
@@ -55,8 +56,8 @@ PROJECTOR_CSS = """
 .crm-panel > .crm-figure { flex: 1 1 auto; }
 """
 """Mesa's controls first in the sidebar (its parameter card, left empty because the
-settings are the workshop's own, hidden); every chart inside its grid cell whatever
-the screen's width."""
+settings are the workshop's own, hidden, and so is the tab bar of the single page);
+every chart inside its grid cell whatever the screen's width."""
 
 
 def startup_setup() -> Setup:
@@ -97,13 +98,15 @@ def Page():
     solara.Style(PROJECTOR_CSS)
     with solara.Sidebar():
         SettingsPanel(setup.value, model.value.setup, editing, change)
+    # Mesa lays the grid out once per mount, for the components it had then:
+    # a new key when the number of organisations changes gives a fresh layout.
     SolaraViz(
         model,
         components=components_for(model.value),
         model_params={"setup": lambda: setup.value},
         name=f"CRM roll-out workshop · {initial.scenario_name}",
         play_interval=PLAY_INTERVAL_MS,
-    )
+    ).key(f"sides-{len(model.value.sides)}")
 
 
 @solara.component

@@ -124,7 +124,7 @@ def _finisher(spec: ChartSpec, model: WorkshopModel) -> Callable[[Any], None]:
             va="top",
             fontsize=FONT["ticks"],
         )
-        ax.legend(loc="upper left", fontsize=FONT["legend"], framealpha=0.85)
+        ax.legend(loc="best", fontsize=FONT["legend"], framealpha=0.85)
         ax.figure.set_size_inches(7.2, 4.6)  # the shape of a dashboard cell
 
     return finish
