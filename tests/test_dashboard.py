@@ -159,9 +159,14 @@ def test_a_lever_moved_mid_run_waits_for_reset_and_says_so(page_env):
     assert not rc.find(v.Alert, type="warning").widgets
 
 
-def test_side_by_side_switch_adds_a_second_organisation(page_env):
+def test_side_by_side_switched_on_mid_run_takes_effect_on_reset(page_env):
     rc = render_page()
+    button(rc, "Step").click()
     rc.find(v.Switch).widget.v_model = True
+    assert rc.find(v.Alert, type="warning").widgets  # waits for Reset
+    assert len(images(rc)) == 6
+    button(rc, "Reset").click()
+    assert time_shown(rc) == 0.0
     assert len(images(rc)) == 7  # two networks
     button(rc, "Step").click()
     assert time_shown(rc) == 1.0

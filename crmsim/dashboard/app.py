@@ -126,7 +126,9 @@ def SettingsPanel(chosen: Setup, running: Setup, editing: solara.Reactive[str], 
             solara.InputInt(
                 "Seed (same seed, same organisation and chances)",
                 value=chosen.seed,
-                on_value=lambda v: on_change(chosen.with_seed(v)) if v is not None else None,
+                on_value=lambda v: (
+                    on_change(chosen.with_seed(v)) if v is not None and v >= 0 else None
+                ),
             )
         solara.Switch(
             label="Side by side: compare two settings",
