@@ -304,3 +304,25 @@ def test_colours_follow_adoption_state_for_users_and_stance_for_managers():
     managers = np.arange(org.n_exec, org.n_exec + org.n_units)
     model.resistance[:] = 0.9
     assert (standing(model)[managers] == AGAINST).all()
+
+
+# ---------------------------------------------------------------- crmsim workshop
+
+
+def test_workshop_refuses_bad_input_before_starting_a_server(cli):
+    result = cli("workshop", "no_such_scenario", "--port", "0")
+    assert result.exit_code == 2 and "unknown scenario" in result.output
+    result = cli("workshop", "--set", "levers.training=2", "--port", "0")
+    assert result.exit_code == 2 and "levers.training" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_workshop_says_when_the_port_is_taken(cli):
+    import socket
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = cli("workshop", "--port", port)
+    assert result.exit_code == 2 and f"port {port} on 127.0.0.1 is in use" in result.output

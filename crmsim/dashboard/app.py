@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Callable
 
 import solara
 from mesa.visualization import SolaraViz
@@ -90,7 +91,8 @@ def Page():
     model = solara.use_reactive(first_model)
     editing = solara.use_reactive(SIDES[0])
 
-    def change(new_setup: Setup) -> None:
+    def change(update: Callable[[Setup], Setup]) -> None:
+        new_setup = update(setup.value)  # from the latest settings, not a stale render's
         setup.set(new_setup)
         if model.value.steps == 0:  # nothing to lose yet: apply at once
             model.set(WorkshopModel(new_setup))
@@ -111,7 +113,10 @@ def Page():
 
 @solara.component
 def SettingsPanel(chosen: Setup, running: Setup, editing: solara.Reactive[str], on_change):
-    """The workshop's settings, grouped, each with its plain-words meaning."""
+    """The workshop's settings, grouped, each with its plain-words meaning.
+
+    ``on_change`` takes a function from the current settings to the new ones.
+    """
     side = editing.value if chosen.side_by_side else SIDES[0]
     with solara.Card(
         "Workshop settings", subtitle=chosen.description, margin=0, classes=["crm-settings"]
@@ -127,13 +132,13 @@ def SettingsPanel(chosen: Setup, running: Setup, editing: solara.Reactive[str], 
                 "Seed (same seed, same organisation and chances)",
                 value=chosen.seed,
                 on_value=lambda v: (
-                    on_change(chosen.with_seed(v)) if v is not None and v >= 0 else None
+                    on_change(lambda s: s.with_seed(v)) if v is not None and v >= 0 else None
                 ),
             )
         solara.Switch(
             label="Side by side: compare two settings",
             value=chosen.side_by_side,
-            on_value=lambda on: on_change(chosen.with_side_by_side(on)),
+            on_value=lambda on: on_change(lambda s: s.with_side_by_side(on)),
         )
         if chosen.side_by_side:
             with solara.Row(style={"align-items": "center"}):
@@ -163,7 +168,8 @@ def ParamSlider(name: str, chosen: Setup, side: str, on_change):
     value = chosen.value(side, name)
 
     def move(v) -> None:
-        on_change(chosen.with_value(side, name, int(v) if spec.is_int else float(v)))
+        moved = int(v) if spec.is_int else float(v)
+        on_change(lambda s: s.with_value(side, name, moved))
 
     slider = solara.SliderInt if spec.is_int else solara.SliderFloat
     with solara.Column(gap="0px", style={"margin-bottom": "6px"}):

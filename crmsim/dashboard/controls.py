@@ -9,7 +9,6 @@ the scenario, which starts from the declarations in :mod:`crmsim.params`.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -205,8 +204,3 @@ def describe_differences(setup: Setup, limit: int = 3) -> str:
     if len(parts) > limit:
         parts = parts[:limit] + [f"{len(parts) - limit} more"]
     return "; ".join(parts)
-
-
-def overrides_from(values: Mapping[str, Any]) -> dict[str, Any]:
-    """Only the controlled entries of ``values`` (for tests and the command line)."""
-    return {k: v for k, v in values.items() if k in CONTROLLED}

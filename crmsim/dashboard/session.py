@@ -46,7 +46,7 @@ class WorkshopModel(mesa.Model):
     Args:
         setup: The settings to build from, or a function returning them (the
             dashboard passes its controls, read when Reset rebuilds the model).
-        rng: Ignored (Mesa's controls may pass one); the seed is ``setup.seed``.
+            Both sides are seeded with ``setup.seed``.
 
     Attributes:
         setup: The settings this model was built from.
@@ -56,7 +56,7 @@ class WorkshopModel(mesa.Model):
         grid: The left view's network (Mesa looks for a space here).
     """
 
-    def __init__(self, setup: Setup | Callable[[], Setup], rng: Any = None) -> None:
+    def __init__(self, setup: Setup | Callable[[], Setup]) -> None:
         if callable(setup):
             setup = setup()
         super().__init__(rng=setup.seed)
