@@ -117,6 +117,11 @@ def command(
 
     url = f"http://{host}:{port}"
     click.echo(f"crmsim workshop: {loaded.name} at {url}  (open it in a browser; Ctrl-C stops)")
+    if host in ("0.0.0.0", "::"):
+        click.echo(
+            f"crmsim workshop: on this computer open http://127.0.0.1:{port}; from others in "
+            f"the room use this computer's network address with port {port}"
+        )
     from solara.__main__ import run as solara_run
 
     solara_run.main(
