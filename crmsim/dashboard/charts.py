@@ -68,7 +68,7 @@ CHARTS: tuple[ChartSpec, ...] = (
         "Middle managers' resistance",
         (
             ("manager_resistance", "mean resistance (0-100 %)", "#542788"),
-            ("managers_resisting", "managers resisting (resistance over 50 %)", "#b35806"),
+            ("managers_resisting", "managers resisting (resistance 50 % or more)", "#b35806"),
         ),
     ),
 )
