@@ -93,12 +93,15 @@ def main() -> None:
         virus, _ = time_virus(n, virus_steps)
         print(f"{n:>9,} {ours:>19.3f} {virus:>20.3f} {virus / ours:>6.1f}x", flush=True)
     if args.million:
-        out = subprocess.run([sys.executable, "-c", MILLION], capture_output=True, text=True,
-                             check=True).stdout.split()
+        out = subprocess.run(
+            [sys.executable, "-c", MILLION], capture_output=True, text=True, check=True
+        ).stdout.split()
         build, run, rss = (float(x) for x in out)
         per = run / (1_000_000 * 156) * 1e6
-        print(f"1,000,000 employees x 156 weeks: build {build:.1f} s, run {run:.1f} s "
-              f"({per:.3f} µs/employee-week), peak memory {rss / 1024:.2f} GB")
+        print(
+            f"1,000,000 employees x 156 weeks: build {build:.1f} s, run {run:.1f} s "
+            f"({per:.3f} µs/employee-week), peak memory {rss / 1024:.2f} GB"
+        )
 
 
 if __name__ == "__main__":

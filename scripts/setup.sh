@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Set up crmsim on a fresh machine: Python 3.12 virtual environment and the package.
-#   bash scripts/setup.sh          the tool itself
-#   bash scripts/setup.sh --test   plus what the test suite needs
+#   bash scripts/setup.sh          the tool itself, with the workshop dashboard
+#   bash scripts/setup.sh --test   plus what the test suite needs (pytest, hypothesis,
+#                                  Playwright and Debian's Chromium for the browser test)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 want_test=0
@@ -19,7 +20,8 @@ fi
 [ -x .venv/bin/python ] || "$PY" -m venv .venv
 .venv/bin/python -m pip install -q --upgrade pip
 if [ "$want_test" = 1 ]; then
-  .venv/bin/python -m pip install -q -e ".[test]"
+  .venv/bin/python -m pip install -q -e ".[workshop,test]"
+  bash scripts/setup-browser.sh
 else
-  .venv/bin/python -m pip install -q -e .
+  .venv/bin/python -m pip install -q -e ".[workshop]"
 fi

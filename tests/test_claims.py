@@ -33,13 +33,15 @@ def runs(overrides: tuple[tuple[str, object], ...] = ()) -> tuple[dict, ...]:
     for seed in SEEDS:
         r = simulate(sc, seed)
         ts = r.timeseries
-        out.append({
-            **r.summary,
-            "profit_rel": ts["profit_rel"].to_numpy(),
-            "mean_conf_frontline": float(ts["confidence_frontline"].iloc[20:].mean()),
-            "mean_conf_manager": float(ts["confidence_manager"].iloc[20:].mean()),
-            "mean_resistance": float(ts["manager_resistance"].iloc[20:].mean()),
-        })
+        out.append(
+            {
+                **r.summary,
+                "profit_rel": ts["profit_rel"].to_numpy(),
+                "mean_conf_frontline": float(ts["confidence_frontline"].iloc[20:].mean()),
+                "mean_conf_manager": float(ts["confidence_manager"].iloc[20:].mean()),
+                "mean_resistance": float(ts["manager_resistance"].iloc[20:].mean()),
+            }
+        )
     return tuple(out)
 
 
@@ -106,10 +108,20 @@ def test_clearer_communication_raises_confidence() -> None:
 def test_met_milestones_raise_and_missed_ones_lower_confidence() -> None:
     """S8: phase goals lift confidence when met and cost it when missed."""
     none = col(runs(), "mean_conf_frontline")
-    easy_rs = runs((("milestones.interval_weeks", 13), ("milestones.target", 0.3),
-                    ("milestones.plan_weeks", 156)))
-    hard_rs = runs((("milestones.interval_weeks", 13), ("milestones.target", 1.0),
-                    ("milestones.plan_weeks", 20)))
+    easy_rs = runs(
+        (
+            ("milestones.interval_weeks", 13),
+            ("milestones.target", 0.3),
+            ("milestones.plan_weeks", 156),
+        )
+    )
+    hard_rs = runs(
+        (
+            ("milestones.interval_weeks", 13),
+            ("milestones.target", 1.0),
+            ("milestones.plan_weeks", 20),
+        )
+    )
     assert col(easy_rs, "milestones_met").mean() > col(easy_rs, "milestones_missed").mean()
     assert col(hard_rs, "milestones_missed").mean() > col(hard_rs, "milestones_met").mean()
     assert paired_greater(col(easy_rs, "mean_conf_frontline"), none) < 0.01

@@ -63,8 +63,17 @@ def test_agents_by_type_and_write_through() -> None:
     users = staff.select(lambda s: s.is_user)
     assert len(users) == m.org.n_users
     groups = staff.groupby("function").agg("confidence", np.mean)
-    assert set(groups) <= {"sales", "marketing", "customer_service", "field_support", "product",
-                           "production", "rnd", "finance", "purchasing"}
+    assert set(groups) <= {
+        "sales",
+        "marketing",
+        "customer_service",
+        "field_support",
+        "product",
+        "production",
+        "rnd",
+        "finance",
+        "purchasing",
+    }
 
 
 def test_agents_see_the_weekly_update() -> None:
@@ -129,14 +138,16 @@ def test_nothing_happens_before_go_live() -> None:
 
 def test_sponsor_retreats_after_sustained_low_confidence() -> None:
     """S4: a sponsor below the retreat point for long enough cuts, then cancels."""
-    p = small(**{
-        "sponsor.commitment": 0.05,
-        "sponsor.commitment_spread": 0.0,
-        "levers.top_management_support": 0.0,
-        "sponsor.retreat_threshold": 0.4,
-        "sponsor.retreat_weeks": 6,
-        "run.weeks": 60,
-    })
+    p = small(
+        **{
+            "sponsor.commitment": 0.05,
+            "sponsor.commitment_spread": 0.0,
+            "levers.top_management_support": 0.0,
+            "sponsor.retreat_threshold": 0.4,
+            "sponsor.retreat_weeks": 6,
+            "run.weeks": 60,
+        }
+    )
     m = CrmModel(p, rng=1)
     m.run()
     kinds = [e["event"] for e in m.events]
@@ -152,8 +163,13 @@ def test_sponsor_retreats_after_sustained_low_confidence() -> None:
 
 
 def test_a_committed_sponsor_does_not_retreat() -> None:
-    p = small(**{"sponsor.commitment": 0.99, "sponsor.commitment_spread": 0.0,
-                 "levers.top_management_support": 1.0})
+    p = small(
+        **{
+            "sponsor.commitment": 0.99,
+            "sponsor.commitment_spread": 0.0,
+            "levers.top_management_support": 1.0,
+        }
+    )
     m = CrmModel(p, rng=1)
     m.run()
     assert m.status != CANCELLED

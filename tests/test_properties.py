@@ -16,8 +16,14 @@ from crmsim.organisation import FRONTLINE
 from crmsim.params import PARAMS, ParamSet
 
 # Parameters whose full range is cheap to simulate; sizes are kept small.
-FIXED = {"org.employees", "run.weeks", "run.substeps", "org.executives", "network.degree",
-         "org.span_of_control"}
+FIXED = {
+    "org.employees",
+    "run.weeks",
+    "run.substeps",
+    "org.executives",
+    "network.degree",
+    "org.span_of_control",
+}
 FREE = [p for p in PARAMS.values() if p.name not in FIXED]
 
 
@@ -31,8 +37,9 @@ def value_of(p):
 
 @st.composite
 def params(draw) -> ParamSet:
-    chosen = draw(st.lists(st.sampled_from(FREE), min_size=0, max_size=12,
-                           unique_by=lambda p: p.name))
+    chosen = draw(
+        st.lists(st.sampled_from(FREE), min_size=0, max_size=12, unique_by=lambda p: p.name)
+    )
     values = {p.name: draw(value_of(p)) for p in chosen}
     values["org.employees"] = draw(st.integers(12, 250))
     values["org.executives"] = draw(st.integers(1, 8))
@@ -66,8 +73,16 @@ def test_state_stays_valid(p: ParamSet, seed: int) -> None:
     assert not ts.drop(columns=["confidence_frontline", "confidence_user"]).isna().any().any()
     shares = ts[["adoption", "trying", "rejecting", "not_using"]].sum(axis=1)
     assert np.allclose(shares, 1.0) or m.org.n_users == 0
-    for col in ("adoption", "trying", "rejecting", "not_using", "managers_resisting",
-                "confidence_sponsor", "confidence_manager", "visible_results"):
+    for col in (
+        "adoption",
+        "trying",
+        "rejecting",
+        "not_using",
+        "managers_resisting",
+        "confidence_sponsor",
+        "confidence_manager",
+        "visible_results",
+    ):
         assert ts[col].between(0, 1).all(), col
     # head counts are consistent
     org = m.org
