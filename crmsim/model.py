@@ -36,6 +36,7 @@ disposition, so confidence stays in (0, 1) and never jumps to the last signal.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -43,6 +44,7 @@ import mesa
 import numpy as np
 
 from crmsim.agents import Executive, FrontlineStaff, MiddleManager
+from crmsim.errors import CrmsimError
 from crmsim.organisation import EXECUTIVE, FRONTLINE, MANAGER, Organisation, build
 from crmsim.params import ParamSet
 
@@ -885,6 +887,71 @@ class CrmModel(mesa.Model):
         idx = users[learning]
         self.skill[idx] += rate * (1.0 - self.skill[idx])
         np.minimum(self.skill, 1.0, out=self.skill)
+
+    # --------------------------------------------------------- interventions
+    INITIAL_ONLY = (
+        "run.", "org.", "network.", "start.", "rollout.implementation_weeks",
+        "frontline.confidence", "frontline.confidence_spread",
+        "frontline.innovativeness_spread", "frontline.threshold_mean", "frontline.threshold_sd",
+        "frontline.reject_confidence", "sponsor.commitment", "sponsor.commitment_spread",
+        "executives.confidence", "managers.confidence", "managers.resistance_sensitivity",
+        "economics.revenue_per_employee", "economics.margin", "economics.services_multiple",
+    )  # fmt: skip
+    """Parameters that only shape the starting state; they cannot change mid-run."""
+
+    def intervene(self, updates: Mapping[str, Any], label: str = "intervention") -> None:
+        """Change parameters mid-run: a decision taken in a game, a lever moved live.
+
+        From the next week on, the new values act as if they had been set from
+        the start, except for what the past has fixed: the organisation, the
+        people's traits and starting state, the implementation period and its
+        up-front cost, the pre-project profit and the budget, and the go-live
+        week of units already live (units not yet live follow the new pilot and
+        phasing plan, never earlier than next week). A change of process fit
+        keeps the firm's own deviation from the expected fit.
+
+        Args:
+            updates: Parameter values by dotted name (validated).
+            label: The event name recorded in ``events`` with the changes.
+
+        Raises:
+            CrmsimError: for an unknown name, a bad value, or a parameter
+                that only shapes the starting state (see ``INITIAL_ONLY``).
+        """
+        frozen = [n for n in updates if n.startswith(self.INITIAL_ONLY)]
+        if frozen:
+            raise CrmsimError(
+                f"{frozen[0]} shapes the starting state and cannot change mid-run; "
+                "set it in the scenario instead"
+            )
+        old = self.d
+        self.params = self.params.with_updates(dict(updates))
+        d = self._derive()
+        d.implementation_weeks, d.first_live = old.implementation_weeks, old.first_live
+        d.up_front_weekly, d.services_total = old.up_front_weekly, old.services_total
+        d.profit0, d.budget = old.profit0, old.budget
+        planned = d.go_live != NEVER
+        d.go_live = np.where(
+            self.unit_live,
+            old.go_live,
+            np.where(planned, np.maximum(d.go_live, self.week + 1), NEVER),
+        )
+        if self.week >= old.first_live:  # the pilot, if any, has already been decided
+            d.pilot_scheduled = old.pilot_scheduled
+        self.d = d
+        self.firm_fit = float(np.clip(self.firm_fit + d.fit - old.fit, 0.05, 1.0))
+        waiting = ~self.unit_live
+        bonus = d.pilot_fit_bonus if d.pilot_scheduled else 0.0
+        self.unit_fit[waiting] = min(1.0, self.firm_fit + bonus)
+        self.unit_fit[~waiting] = np.clip(self.unit_fit[~waiting] + d.fit - old.fit, 0.05, 1.0)
+        if self.status != CANCELLED:
+            depth = self.params["restructuring.depth"]
+            self.restructuring = np.where(
+                self.org.unit_front, depth, depth * self.params["restructuring.backoffice_share"]
+            )
+        self._update_resources()
+        self._update_stance()
+        self.events.append({"week": self.week, "event": label, "changes": dict(updates)})
 
     # ------------------------------------------------------------------ run
     def run(self, weeks: int | None = None) -> None:

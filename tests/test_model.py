@@ -189,3 +189,46 @@ def test_resistant_manager_stalls_own_team() -> None:
     users = m.org.is_user
     share = lambda u: np.mean(m.state[users & (m.org.unit == u)] == USING)  # noqa: E731
     assert share(bad) < share(good)
+
+
+def test_intervene_mid_run_changes_the_future_not_the_past() -> None:
+    p = small(**{"run.weeks": 80})
+    a = CrmModel(p, rng=9, create_agents=False)
+    b = CrmModel(p, rng=9, create_agents=False)
+    a.run(30)
+    b.run(30)
+    assert a.timeseries().equals(b.timeseries())
+    b.intervene({"levers.top_management_support": 1.0, "visibility.level": 0.9}, label="decision")
+    assert b.events[-1] == {
+        "week": 30,
+        "event": "decision",
+        "changes": {"levers.top_management_support": 1.0, "visibility.level": 0.9},
+    }
+    assert b.resources > a.resources
+    a.run(50)
+    b.run(50)
+    ta, tb = a.timeseries(), b.timeseries()
+    assert ta.iloc[:31].equals(tb.iloc[:31])  # the past is untouched
+    assert tb["confidence_frontline"].iloc[-1] > ta["confidence_frontline"].iloc[-1]
+
+
+def test_intervene_with_no_change_keeps_the_run_identical() -> None:
+    p = small(**{"run.weeks": 60, "levers.phased_rollout": 1.0})
+    a = CrmModel(p, rng=4, create_agents=False)
+    b = CrmModel(p, rng=4, create_agents=False)
+    a.run(20)
+    b.run(20)
+    b.intervene({"levers.training": p["levers.training"]})
+    a.run(40)
+    b.run(40)
+    assert a.timeseries().equals(b.timeseries())
+
+
+def test_intervene_refuses_starting_conditions() -> None:
+    from crmsim.errors import CrmsimError
+
+    m = CrmModel(small(), rng=1, create_agents=False)
+    with pytest.raises(CrmsimError, match="starting state"):
+        m.intervene({"org.employees": 500})
+    with pytest.raises(CrmsimError, match="did you mean"):
+        m.intervene({"levers.trainig": 0.5})
