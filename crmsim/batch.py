@@ -597,7 +597,11 @@ def run_batch(
     if progress is not None:
         progress.start(len(plan.runs), result.skipped)
     started = time.perf_counter()
-    stream = outcomes(tasks, workers=workers, scheduler=scheduler)
+    if todo:
+        # no more local processes than runs left (a pool costs a second to start)
+        stream = outcomes(tasks, workers=min(workers, len(todo)), scheduler=scheduler)
+    else:
+        stream = (out for out in ())
     try:
         for out in stream:
             store.add(specs.pop(out["run_id"]), out)
