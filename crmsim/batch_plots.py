@@ -110,6 +110,8 @@ def plot_band_panels(
         plot_bands(g, colour_by, metric, ax=ax, title=group_label(panel_by, key_t))
     for ax in list(axes.flat)[len(panels) :]:
         ax.set_visible(False)
+    for ax in axes[:, 1:].flat:  # the y axis is shared: label the first column only
+        ax.set_ylabel("")
     return fig
 
 
