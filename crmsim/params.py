@@ -522,6 +522,9 @@ class ParamSet(Mapping[str, Any]):
         changed = {k: v for k, v in self._values.items() if v != PARAMS[k].default}
         return f"ParamSet({changed!r})"
 
+    def __reduce__(self):  # picklable (process pools, Dask), though frozen
+        return (ParamSet, (self._values,))
+
     def with_updates(self, updates: Mapping[str, Any]) -> ParamSet:
         """A new ParamSet with ``updates`` applied (validated)."""
         merged = dict(self._values)

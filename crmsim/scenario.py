@@ -56,6 +56,14 @@ class Scenario:
     batch: MappingProxyType = field(default_factory=lambda: MappingProxyType({}))
     chain: tuple[str, ...] = ()
 
+    def __post_init__(self) -> None:
+        if not isinstance(self.batch, MappingProxyType):
+            object.__setattr__(self, "batch", MappingProxyType(dict(self.batch)))
+
+    def __reduce__(self):  # picklable for process pools and Dask (the proxy is not)
+        fields = (self.name, self.description, self.params, self.path, dict(self.batch))
+        return (Scenario, (*fields, self.chain))
+
     def with_updates(self, updates: dict[str, Any]) -> Scenario:
         """A copy with some parameter values replaced (validated)."""
         if not updates:

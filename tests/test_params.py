@@ -198,3 +198,16 @@ def test_to_dict_is_a_copy() -> None:
 def test_unknown_key_lookup_on_a_paramset_suggests() -> None:
     with pytest.raises(CrmsimError, match="did you mean"):
         ParamSet()["levers.trainig"]
+
+
+def test_paramset_and_scenario_survive_pickling() -> None:
+    """Process pools and Dask send them between processes."""
+    import pickle
+
+    from crmsim.params import ParamSet
+    from crmsim.scenario import load
+
+    p = ParamSet({"levers.training": 0.3})
+    assert pickle.loads(pickle.dumps(p)) == p
+    s = load("visible_wins")
+    assert pickle.loads(pickle.dumps(s)).params == s.params
