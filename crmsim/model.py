@@ -327,6 +327,12 @@ class CrmModel(mesa.Model):
         self._staff = role == FRONTLINE
         self._mgr_of_person = np.where(self._staff, org.unit, -1)
         self._users = np.flatnonzero(org.is_user)
+        self._n_users = int(self._users.size)
+        # Users are contiguous (front-end units come first, staff sorted by unit):
+        # a slice reads them as views, without copying. Fall back to the indices.
+        lo = int(self._users[0]) if self._n_users else 0
+        contiguous = np.array_equal(self._users, np.arange(lo, lo + self._n_users))
+        self._us = slice(lo, lo + self._n_users) if contiguous else self._users
         # Row blocks of the peer matrix, sliced once (slicing a CSR matrix is costly).
         self._row_blocks: dict[tuple[int, int], Any] = {}
         self._peer_users = org.peers[self._users][:, self._users].tocsr()
@@ -402,8 +408,8 @@ class CrmModel(mesa.Model):
         if self._row >= self._rec.shape[0]:
             self._rec = np.vstack((self._rec, np.full_like(self._rec, np.nan)))
         org = self.org
-        st = self.state[self._users]
-        nu = max(self._users.size, 1)
+        st = self.state[self._us]
+        nu = max(self._n_users, 1)
         counts = np.bincount(st, minlength=4)
         c = self.confidence
         role = org.role
@@ -424,10 +430,10 @@ class CrmModel(mesa.Model):
             exec_c.mean(),
             mgr_c.mean(),
             staff_c.mean() if staff_c.size else np.nan,
-            c[self._users].mean() if self._users.size else np.nan,
+            c[self._us].mean() if self._n_users else np.nan,
             self.resistance.mean(),
             np.mean(self.resistance >= 0.5),
-            self.skill[self._users].mean() if self._users.size else 0.0,
+            self.skill[self._us].mean() if self._n_users else 0.0,
             self.profit,
             (self.profit - self.d.profit0) / self.d.profit0,
             self._benefit,
@@ -511,8 +517,8 @@ class CrmModel(mesa.Model):
     def _accounts(self, week: int) -> None:
         p = self.params
         d = self.d
-        users = self._users
-        n_users = users.size
+        users = self._us
+        n_users = self._n_users
         active = self.status != CANCELLED
         live = self.live[users] & active
         n_live = int(live.sum())
@@ -598,8 +604,8 @@ class CrmModel(mesa.Model):
         due = interval > 0 and since > 0 and since % interval == 0
         # nobody announces a goal below 5 %; a cancelled project has no reviews
         if due and plan >= 0.05 and self.status != CANCELLED:
-            users = self._users
-            actual = float(np.mean(self.state[users] == USING)) if users.size else 0.0
+            users = self._us
+            actual = float(np.mean(self.state[users] == USING)) if self._n_users else 0.0
             self.milestone = 1 if actual >= plan else -1
             # Met: a full lift; missed: a cost in proportion to the shortfall (S8).
             self.milestone_signal = 1.0 if actual >= plan else -(plan - actual) / plan
@@ -793,11 +799,10 @@ class CrmModel(mesa.Model):
     @property
     def overload(self) -> float:
         """Share of learners the support capacity cannot serve this week (S3)."""
-        users = self._users
-        n_trying = int(np.sum(self.state[users] == TRYING))
+        n_trying = int(np.sum(self.state[self._us] == TRYING))
         if n_trying == 0:
             return 0.0
-        capacity = users.size * self._support_share() * self.resources
+        capacity = self._n_users * self._support_share() * self.resources
         return 1.0 - min(1.0, capacity / n_trying)
 
     # Phase 8: adoption ---------------------------------------------------
@@ -811,8 +816,8 @@ class CrmModel(mesa.Model):
         within the week. ``draws`` has one row of uniforms per sub-step.
         """
         p = self.params
-        users = self._users
-        if users.size == 0 or self.status == CANCELLED:
+        users = self._us
+        if self._n_users == 0 or self.status == CANCELLED:
             return
         k = draws.shape[0]
         dt = 1.0 / k
@@ -844,7 +849,7 @@ class CrmModel(mesa.Model):
             using_f = (st == USING).astype(np.float64)
             global_share = float(using_f.mean())
             local = np.divide(
-                peers @ using_f, upc, out=np.full(users.size, global_share), where=has_peers
+                peers @ using_f, upc, out=np.full(self._n_users, global_share), where=has_peers
             )
             seen = (1.0 - mix) * local + mix * global_share
             peer = (1.0 - omega) * seen + omega * (seen >= threshold)
@@ -872,8 +877,8 @@ class CrmModel(mesa.Model):
     # Phase 9: learning -----------------------------------------------------
     def _learn(self) -> None:
         p = self.params
-        users = self._users
-        if users.size == 0 or self.status == CANCELLED:
+        users = self._us
+        if self._n_users == 0 or self.status == CANCELLED:
             return
         st = self.state[users]
         learning = self.live[users] & ((st == TRYING) | (st == USING))
@@ -884,9 +889,10 @@ class CrmModel(mesa.Model):
             * (0.3 + 0.7 * support)
             * (0.5 + 0.5 * p["start.it_maturity"])
         )
-        idx = users[learning]
-        self.skill[idx] += rate * (1.0 - self.skill[idx])
-        np.minimum(self.skill, 1.0, out=self.skill)
+        skill = self.skill[users]  # a view when users are contiguous
+        skill[learning] += rate * (1.0 - skill[learning])
+        np.minimum(skill, 1.0, out=skill)
+        self.skill[users] = skill
 
     # --------------------------------------------------------- interventions
     INITIAL_ONLY = (
