@@ -756,10 +756,12 @@ class CrmModel(mesa.Model):
         p = self.params
         org = self.org
         lo = org.n_exec + org.n_units
-        unit = org.unit[lo:]
-        gate = self.gate[unit]
-        stance = self.stance[unit]
-        heard = gate * self._sponsor_message() + p["managers.message_weight"] * stance
+        # What each unit's staff hear: the sponsor's message through the manager's
+        # gate, plus the manager's own stance (S5, S8); computed per unit.
+        heard_in_unit = (
+            self.gate * self._sponsor_message() + p["managers.message_weight"] * self.stance
+        )
+        heard = heard_in_unit[org.unit[lo:]]
         peer = self._peer_mean_conviction(lo, org.n)
         st = self.state[lo:]
         skill = self.skill[lo:]
