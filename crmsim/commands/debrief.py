@@ -1,0 +1,71 @@
+"""``crmsim debrief``: strategy or luck? One page per team of a workshop game."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+
+@click.command(name="debrief")
+@click.argument("game_dir", type=click.Path(file_okay=False, path_type=Path))
+@click.option(
+    "--replays",
+    type=click.IntRange(min=1),
+    default=200,
+    show_default=True,
+    help="Seeds each team's decisions are replayed over.",
+)
+@click.option(
+    "--seed",
+    type=click.IntRange(min=0),
+    default=None,
+    help="Root of the replay seeds [default: the game's seed].",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["pdf", "html"]),
+    default="pdf",
+    show_default=True,
+    help="One page per team as PDF or as self-contained HTML.",
+)
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Folder for the pages and debrief.json [default: GAME_DIR/debrief].",
+)
+@click.option(
+    "-j",
+    "--workers",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Processes for the replays [default: all cores].",
+)
+def command(
+    game_dir: Path, replays: int, seed: int | None, fmt: str, out: Path | None, workers: int | None
+) -> None:
+    """Debrief every team that finished the game in GAME_DIR (written by crmsim play).
+
+    For each team: the timeline of its decisions against the key events of
+    its run, and its decision sequence replayed over other seeds, showing
+    where its actual score falls in that distribution (strategy versus
+    luck); the best and worst sequences among all teams. Writes one page
+    per team and debrief.json (with the replay seeds).
+    """
+    import matplotlib
+
+    matplotlib.use("Agg")  # set here, never at import (STYLE 7)
+    from crmsim.debrief import debrief, scoreboard, write
+    from crmsim.executors import default_workers
+
+    def progress(team: str, done: int, total: int) -> None:
+        if done == total:
+            click.echo(f"crmsim debrief: team {team}: {total} replays done", err=True)
+
+    d = debrief(game_dir, replays, seed, workers or default_workers(), progress)
+    files = write(d, out, fmt)
+    click.echo(scoreboard(d))
+    click.echo(f"pages: {', '.join(str(f) for f in files[:-1])}")
+    click.echo(f"record: {files[-1]}")
