@@ -189,7 +189,7 @@ class Effect:
             return f"managers' resistance x {self.value:g}"
         if self.kind == "restructure":
             return f"restructuring depth {self.value:+g}, process fit {self.fit:+g}"
-        return f"skill of live CRM users: {self.value:.0%} of the gap closed"
+        return f"skill of live CRM users: {100 * self.value:.0f} % of the gap closed"
 
     def to_dict(self) -> dict[str, Any]:
         """The effect as written in a game file."""

@@ -536,3 +536,28 @@ def test_decisions_are_written_name_colon_department() -> None:
         "sales",
         "restructure_department:sales",
     )
+
+
+def test_a_restructured_departments_fit_bonus_raises_its_benefits(game) -> None:
+    """The bonus acts where fit is read: the week's benefits (guards GameModel._accounts)."""
+    plain = TeamGame(game, "plain")
+    bonus = TeamGame(game, "bonus")
+    for tg in (plain, bonus):
+        for _ in range(8):
+            tg.play_round([])
+    assert plain.snapshot()["adoption"] > 0.1  # people use CRM, so fit matters
+    bonus.model.fit_offset[bonus.model.units_of("sales")] += 0.2
+    fit_before = bonus.model.unit_fit.copy()
+    plain.model.step()
+    bonus.model.step()
+    benefit = {tg.team: tg.result().timeseries["benefit"].iloc[-1] for tg in (plain, bonus)}
+    assert benefit["bonus"] > benefit["plain"]
+    np.testing.assert_array_equal(bonus.model.unit_fit, fit_before)  # the model's own fit is kept
+
+
+def test_docs_list_every_action_of_the_bundled_game_with_its_cost(game) -> None:
+    doc = (Path(__file__).resolve().parent.parent / "docs" / "game.md").read_text(encoding="utf-8")
+    for name, action in game.actions.items():
+        row = next((line for line in doc.splitlines() if line.startswith(f"| `{name}")), None)
+        assert row is not None, name
+        assert f"| {action.cost:g} | {action.lead_weeks} |" in row, name
