@@ -1149,9 +1149,8 @@ class TeamGame:
     # -- results ------------------------------------------------------------
     def snapshot(self) -> dict[str, float]:
         """The :data:`SNAPSHOT` columns of the last simulated week."""
-        row = self.model._rec[self.model._row - 1]
-        cols = CrmModel.COLUMNS
-        return {name: float(row[cols.index(name)]) for name in SNAPSHOT}
+        row = self.model.timeseries().iloc[-1]
+        return {name: float(row[name]) for name in SNAPSHOT}
 
     def result(self) -> RunResult:
         """The run so far: weekly series, summary figures and events."""

@@ -561,3 +561,8 @@ def test_docs_list_every_action_of_the_bundled_game_with_its_cost(game) -> None:
         row = next((line for line in doc.splitlines() if line.startswith(f"| `{name}")), None)
         assert row is not None, name
         assert f"| {action.cost:g} | {action.lead_weeks} |" in row, name
+
+
+def test_play_needs_a_team_unless_it_serves_the_dashboard(cli) -> None:
+    message = CliRunnerError(cli, "play", "support_system")
+    assert "--team NAME is required (or --dashboard for all teams)" in message

@@ -257,9 +257,52 @@ def _finish(tg: TeamGame, folder: Path, ref: str) -> None:
     write_run(folder, tg.game.scenario, tg.result(), shlex.join(replay))
 
 
+def serve_dashboard(game: Game, ref: str, out: Path, host: str, port: int) -> None:
+    """Serve the team-play page for ``game``, its teams saved in ``out``."""
+    import json
+    import os
+    import warnings
+
+    from crmsim.commands.workshop import _check_installed, _check_port, free_port
+    from crmsim.dashboard.teams import ENV_GAME, ENV_OUT, ENV_SEED, ENV_SET
+
+    _check_installed()
+    port = free_port(host) if port == 0 else port
+    _check_port(host, port)
+    os.environ[ENV_GAME] = str(game.path or ref)
+    os.environ[ENV_OUT] = str(out.resolve())
+    os.environ[ENV_SET] = json.dumps(dict(game.overrides))
+    os.environ[ENV_SEED] = str(game.seed)
+    os.environ.setdefault("SOLARA_TELEMETRY_MIXPANEL_ENABLE", "False")
+    os.environ.setdefault("SOLARA_THEME_SHOW_BANNER", "False")
+    warnings.filterwarnings("ignore", message="Cookies with samesite=none require https")
+    click.echo(
+        f"crmsim play: {game.name} for teams at http://{host}:{port}  (teams saved in {out}; "
+        "Ctrl-C stops)"
+    )
+    from solara.__main__ import run as solara_run
+
+    solara_run.main(
+        args=[
+            "crmsim.dashboard.teamplay",
+            "--host",
+            host,
+            "--port",
+            str(port),
+            "--production",
+            "--no-open",
+            "--no-check-version",
+            "--log-level",
+            "warning",
+        ],  # fmt: skip
+        prog_name="crmsim play",
+        standalone_mode=False,
+    )
+
+
 @click.command(name="play")
 @click.argument("game")
-@click.option("--team", required=True, help="The team's name (letters, digits, - and _).")
+@click.option("--team", default=None, help="The team's name (letters, digits, - and _).")
 @click.option(
     "--out",
     type=click.Path(file_okay=False, path_type=Path),
@@ -293,15 +336,27 @@ def _finish(tg: TeamGame, folder: Path, ref: str) -> None:
     default=None,
     help="Another seed than the game file's (every team of a game should use the same).",
 )
+@click.option(
+    "--dashboard",
+    is_flag=True,
+    help="Serve a team-play page instead: every team on one screen, a scoreboard.",
+)
+@click.option("--port", type=click.IntRange(0, 65535), default=8766, show_default=True,
+              help="Port of the team-play page (0 picks a free one).")  # fmt: skip
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address of the team-play page (0.0.0.0: other computers in the room).")  # fmt: skip
 def command(
     game: str,
-    team: str,
+    team: str | None,
     out: Path | None,
     do_resume: bool,
     script: Path | None,
     stop_after: int | None,
     assignments: tuple[str, ...],
     seed: int | None,
+    dashboard: bool,
+    port: int,
+    host: str,
 ) -> None:
     """Play GAME (a bundled game or a .toml file) as team TEAM, round by round.
 
@@ -309,18 +364,25 @@ def command(
     comma-separated; restructure_department:sales aims at a department).
     The game is saved after every round: continue an interrupted game with
     --resume. With --decisions FILE the rounds are played from the file
-    without questions (for facilitators and tests). Bundled games live in
-    scenarios/games/.
+    without questions (for facilitators and tests). With --dashboard, serve
+    a page where the facilitator plays every team's rounds on one screen.
+    Bundled games live in scenarios/games/.
     """
     import matplotlib
 
     matplotlib.use("Agg")  # set here, never at import (STYLE 7)
     from crmsim.params import parse_assignment
 
-    check_team_name(team)
     overrides = dict(parse_assignment(text) for text in assignments)
     ref_game = load_game(game, overrides, seed)  # validate before touching any folder
-    folder = (out if out is not None else Path("runs") / "games" / ref_game.name) / team
+    game_dir = out if out is not None else Path("runs") / "games" / ref_game.name
+    if dashboard:
+        serve_dashboard(ref_game, game, game_dir, host, port)
+        return
+    if team is None:
+        raise click.UsageError("--team NAME is required (or --dashboard for all teams)")
+    check_team_name(team)
+    folder = game_dir / team
     tg = _start(game, team, folder, do_resume, overrides, seed)
     planned = read_decisions(script, tg.game) if script is not None else None
     if planned is not None:
