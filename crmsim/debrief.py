@@ -384,6 +384,7 @@ def debrief(
     root_seed: int | None = None,
     workers: int = 1,
     progress: Callable[[str, int, int], None] | None = None,
+    game_ref: str | Path | None = None,
 ) -> Debrief:
     """Debrief every finished team of the game in ``game_dir``.
 
@@ -393,6 +394,8 @@ def debrief(
         root_seed: Root of the replay seeds [default: the game's seed].
         workers: Processes for the replays.
         progress: Called with (team, replays done, replays planned).
+        game_ref: The game file, when it has moved since the game was played
+            [default: the file recorded in the teams' states].
 
     Raises:
         CrmsimError: when no team has finished, the teams played different
@@ -414,7 +417,7 @@ def debrief(
             f"the teams in {game_dir} played different games or settings: {teams}; "
             "debrief each game's folder on its own"
         )
-    game = game_of_state(states[0])
+    game = game_of_state(states[0], game_ref)
     games = [resume(game, s) for s in states]
     root = game.seed if root_seed is None else int(root_seed)
     seeds = run_seeds(root, replays)

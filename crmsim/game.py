@@ -124,6 +124,9 @@ SNAPSHOT = (
 )
 """Weekly columns recorded after every round (and checked when a game is resumed)."""
 
+RESERVED_NAMES = ("debrief",)
+"""Folder names in a game folder that are not teams (``crmsim debrief`` writes there)."""
+
 _TEAM_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,39}$")
 _KIND_KEYS = ("param", "confidence", "resistance", "restructure", "skill")
 _EFFECT_KEYS = {
@@ -355,8 +358,19 @@ class Game:
         }
 
     def fingerprint(self) -> str:
-        """A short hash of :meth:`to_dict`: equal fingerprints play identically."""
-        text = json.dumps(self.to_dict(), sort_keys=True, default=str)
+        """A short hash of what decides play: equal fingerprints play identically.
+
+        Words (titles, descriptions, claims) are left out, so a typo fixed in
+        the game file between two rounds does not stop a game from resuming.
+        """
+        rules = self.to_dict()
+        for key in ("title",):
+            rules.pop(key)
+        rules["scoring"].pop("description")
+        for action in rules["actions"].values():
+            for key in ("label", "description", "claims"):
+                action.pop(key)
+        text = json.dumps(rules, sort_keys=True, default=str)
         return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
 
 
@@ -416,6 +430,12 @@ def _number(where: str, value: Any, lo: float, hi: float, whole: bool = False) -
     if not (lo <= value <= hi) or not math.isfinite(value):
         raise CrmsimError(f"{where} = {value!r} is out of range [{lo:g}, {hi:g}]")
     return int(value) if whole else float(value)
+
+
+def _flag(where: str, value: Any) -> bool:
+    if not isinstance(value, bool):
+        raise CrmsimError(f"{where} must be true or false, got {value!r}")
+    return value
 
 
 def _unknown_keys(where: str, table: Mapping[str, Any], allowed: set[str]) -> None:
@@ -508,8 +528,8 @@ def _action(name: str, raw: Any, where: str, rounds: int) -> Action:
         cooldown_rounds=int(
             _number(f"{where}.cooldown_rounds", raw.get("cooldown_rounds", 0), 0, rounds, True)
         ),
-        once=bool(raw.get("once", False)),
-        before_go_live=bool(raw.get("before_go_live", False)),
+        once=_flag(f"{where}.once", raw.get("once", False)),
+        before_go_live=_flag(f"{where}.before_go_live", raw.get("before_go_live", False)),
         target=target,
         effects=tuple(_effect(f"{where}.effects[{i}]", e, target) for i, e in enumerate(effects)),
     )
@@ -721,6 +741,8 @@ def check_team_name(team: str) -> str:
             f"team name {team!r} is not allowed; use letters, digits, - and _ (up to 40), "
             "e.g. --team red"
         )
+    if team in RESERVED_NAMES:
+        raise CrmsimError(f"team name {team!r} is taken by the game folder itself; choose another")
     return team
 
 
@@ -1271,7 +1293,9 @@ def game_of_state(state: Mapping[str, Any], ref: str | Path | None = None) -> Ga
         CrmsimError: when the game file has changed since (its rules differ).
     """
     g = state["game"]
-    game = load_game(ref or g["path"] or g["name"], overrides=g.get("overrides"), seed=g["seed"])
+    if ref is None:  # the recorded file; on another computer, the bundled game of that name
+        ref = g["path"] if g["path"] and Path(g["path"]).is_file() else g["name"]
+    game = load_game(ref, overrides=g.get("overrides"), seed=g["seed"])
     if game.fingerprint() != g["fingerprint"]:
         raise CrmsimError(
             f"the game {game.name} has changed since team {state['team']} started "

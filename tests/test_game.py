@@ -566,3 +566,22 @@ def test_docs_list_every_action_of_the_bundled_game_with_its_cost(game) -> None:
 def test_play_needs_a_team_unless_it_serves_the_dashboard(cli) -> None:
     message = CliRunnerError(cli, "play", "support_system")
     assert "--team NAME is required (or --dashboard for all teams)" in message
+
+
+def test_reserved_and_malformed_team_names_are_refused(cli) -> None:
+    for name in ("debrief", "red team", "../up", ""):
+        message = CliRunnerError(cli, "play", "support_system", "--team", name)
+        assert "team name" in message
+
+
+def test_flags_in_a_game_file_must_be_true_or_false(tmp_path) -> None:
+    with pytest.raises(CrmsimError, match=r"actions.talk.once must be true or false, got 'yes'"):
+        load_game(game_file(tmp_path, GOOD.replace("cost = 1", 'cost = 1\nonce = "yes"')))
+
+
+def test_words_in_the_game_file_can_change_without_stopping_a_resume(tmp_path) -> None:
+    first = load_game(game_file(tmp_path, GOOD))
+    worded = load_game(game_file(tmp_path, GOOD.replace('description = "d"', 'description = "e"')))
+    dearer = load_game(game_file(tmp_path, GOOD.replace("cost = 1", "cost = 2")))
+    assert worded.fingerprint() == first.fingerprint()
+    assert dearer.fingerprint() != first.fingerprint()

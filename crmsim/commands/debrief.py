@@ -37,6 +37,12 @@ import click
     help="Folder for the pages and debrief.json [default: GAME_DIR/debrief].",
 )
 @click.option(
+    "--game",
+    "game_ref",
+    default=None,
+    help="The game file, if it has moved since the game was played.",
+)
+@click.option(
     "-j",
     "--workers",
     type=click.IntRange(min=1),
@@ -44,7 +50,13 @@ import click
     help="Processes for the replays [default: all cores].",
 )
 def command(
-    game_dir: Path, replays: int, seed: int | None, fmt: str, out: Path | None, workers: int | None
+    game_dir: Path,
+    replays: int,
+    seed: int | None,
+    fmt: str,
+    out: Path | None,
+    game_ref: str | None,
+    workers: int | None,
 ) -> None:
     """Debrief every team that finished the game in GAME_DIR (written by crmsim play).
 
@@ -64,7 +76,7 @@ def command(
         if done == total:
             click.echo(f"crmsim debrief: team {team}: {total} replays done", err=True)
 
-    d = debrief(game_dir, replays, seed, workers or default_workers(), progress)
+    d = debrief(game_dir, replays, seed, workers or default_workers(), progress, game_ref)
     files = write(d, out, fmt)
     click.echo(scoreboard(d))
     click.echo(f"pages: {', '.join(str(f) for f in files[:-1])}")
