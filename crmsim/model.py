@@ -148,7 +148,7 @@ class CrmModel(mesa.Model):
             params = ParamSet(params or {})
         if overrides:
             params = params.with_updates({k.replace("__", "."): v for k, v in overrides.items()})
-        self.params: ParamSet = params
+        self.params = params
         self.org: Organisation = build(params, self.rng)
         self.d: Derived = self._derive()
         self._init_people()
@@ -164,9 +164,19 @@ class CrmModel(mesa.Model):
         )
         self.datacollector.collect(self)
 
+    @property
+    def params(self) -> ParamSet:
+        """Every parameter's current value (changed mid-run only by :meth:`intervene`)."""
+        return self._params
+
+    @params.setter
+    def params(self, value: ParamSet) -> None:
+        self._params = value
+        self._pv = value.to_dict()  # a plain dict: the weekly update reads it fast
+
     # ------------------------------------------------------------------ set-up
     def _derive(self) -> Derived:
-        p = self.params
+        p = self._pv
         org = self.org
         pa = p["levers.process_analysis"]
         cp = p["levers.customer_participation"]
@@ -230,7 +240,7 @@ class CrmModel(mesa.Model):
         waves when the roll-out is phased. Back-office units never go live:
         they do not use CRM daily (S5).
         """
-        p = self.params
+        p = self._pv
         org = self.org
         go = np.full(org.n_units, NEVER, dtype=np.int64)
         front = np.flatnonzero(org.unit_front)
@@ -253,7 +263,7 @@ class CrmModel(mesa.Model):
         return go, pilot_scheduled
 
     def _init_people(self) -> None:
-        p = self.params
+        p = self._pv
         org = self.org
         rng = self.rng
         n = org.n
@@ -464,7 +474,7 @@ class CrmModel(mesa.Model):
     # ------------------------------------------------------------------ step
     def step(self) -> None:
         """Advance one week (see the module docstring for the order)."""
-        draws = self.rng.random((self.params["run.substeps"], self.org.n))
+        draws = self.rng.random((self._pv["run.substeps"], self.org.n))
         self.advance(draws)
         self.datacollector.collect(self)
 
@@ -515,7 +525,7 @@ class CrmModel(mesa.Model):
 
     # Phase 3: accounts (S7) ---------------------------------------------
     def _accounts(self, week: int) -> None:
-        p = self.params
+        p = self._pv
         d = self.d
         users = self._us
         n_users = self._n_users
@@ -585,7 +595,7 @@ class CrmModel(mesa.Model):
 
     # Phase 4: perception (S6, S7, S8) -----------------------------------
     def _perceive(self, week: int) -> None:
-        p = self.params
+        p = self._pv
         d = self.d
         alpha = 1.0 / p["visibility.lag_weeks"]
         self.results_ema += alpha * (self._benefit_ratio - self.results_ema)
@@ -620,7 +630,7 @@ class CrmModel(mesa.Model):
 
     def _common_signal(self) -> float:
         """Signals everybody receives alike: visible results, the dip, milestones."""
-        p = self.params
+        p = self._pv
         return (
             p["confidence.results_weight"] * self.visible_results
             - p["confidence.dip_weight"] * self.dip
@@ -633,7 +643,7 @@ class CrmModel(mesa.Model):
 
     # Phase 5: sponsor and executives (S4) -------------------------------
     def _sponsor(self, week: int) -> None:
-        p = self.params
+        p = self._pv
         d = self.d
         ne = self.org.n_exec
         mem = p["confidence.memory"]
@@ -697,12 +707,12 @@ class CrmModel(mesa.Model):
     def _update_resources(self) -> None:
         """Time, money and people the sponsor provides (S4)."""
         status_factor = (1.0, 0.5, 0.0)[self.status]
-        tms = self.params["levers.top_management_support"]
+        tms = self._pv["levers.top_management_support"]
         self.resources = (0.2 + 0.8 * tms) * status_factor * (0.5 + 0.5 * self.confidence[0])
 
     # Phase 6: middle managers (S5) --------------------------------------
     def _managers(self) -> None:
-        p = self.params
+        p = self._pv
         org = self.org
         lo, hi = org.n_exec, org.n_exec + org.n_units
         # Cross-department communication, helped by the sponsor's coordination (S4, S5)
@@ -735,7 +745,7 @@ class CrmModel(mesa.Model):
         c_m = self.confidence[org.n_exec : org.n_exec + org.n_units]
         self.stance = np.clip(2.0 * c_m - 1.0 - self.resistance, -1.0, 1.0)
         # The gate through which the manager passes messages and readiness.
-        self.gate = np.maximum(0.0, 1.0 + self.params["managers.filter_strength"] * self.stance)
+        self.gate = np.maximum(0.0, 1.0 + self._pv["managers.filter_strength"] * self.stance)
 
     def _peer_mean_conviction(self, lo: int, hi: int) -> np.ndarray:
         """Mean of (2c - 1) over each person's peers, for persons lo..hi."""
@@ -753,7 +763,7 @@ class CrmModel(mesa.Model):
 
     # Phase 7: frontline (S6, S8, S9) ------------------------------------
     def _frontline(self) -> None:
-        p = self.params
+        p = self._pv
         org = self.org
         lo = org.n_exec + org.n_units
         # What each unit's staff hear: the sponsor's message through the manager's
@@ -791,7 +801,7 @@ class CrmModel(mesa.Model):
 
     def _support_share(self) -> float:
         """Learners that can be supported per user and week (S3 expert help, staffing)."""
-        p = self.params
+        p = self._pv
         return (
             self.d.support_share
             + 0.25 * p["levers.expert_help"] * self._consultants_on()
@@ -817,7 +827,7 @@ class CrmModel(mesa.Model):
         number of sub-steps grows. Confidence and manager stance are fixed
         within the week. ``draws`` has one row of uniforms per sub-step.
         """
-        p = self.params
+        p = self._pv
         users = self._us
         if self._n_users == 0 or self.status == CANCELLED:
             return
@@ -878,7 +888,7 @@ class CrmModel(mesa.Model):
 
     # Phase 9: learning -----------------------------------------------------
     def _learn(self) -> None:
-        p = self.params
+        p = self._pv
         users = self._us
         if self._n_users == 0 or self.status == CANCELLED:
             return
