@@ -773,19 +773,23 @@ class CrmModel(mesa.Model):
         )
         heard = heard_in_unit[org.unit[lo:]]
         peer = self._peer_mean_conviction(lo, org.n)
-        st = self.state[lo:]
-        skill = self.skill[lo:]
-        own = np.where(st == USING, skill, 0.0)
-        frustration = np.where(
-            st == TRYING, (1.0 - skill) * (0.5 * self.overload + 0.5 * (1.0 - self.d.quality)), 0.0
-        )
         signal = (
             self._common_signal()
             + p["confidence.communication_weight"] * heard
             + p["confidence.peer_weight"] * peer
-            + p["confidence.own_benefit_weight"] * own
-            - p["confidence.frustration_weight"] * frustration
         )
+        # Own benefit and frustration: only users can be using or trying (S6, S7).
+        us = self._us
+        st = self.state[us]
+        skill = self.skill[us]
+        own = np.where(st == USING, skill, 0.0)
+        strain = 0.5 * self.overload + 0.5 * (1.0 - self.d.quality)
+        frustration = np.where(st == TRYING, (1.0 - skill) * strain, 0.0)
+        users_in_staff = (
+            slice(us.start - lo, us.stop - lo) if isinstance(us, slice) else self._users - lo
+        )
+        signal[users_in_staff] += p["confidence.own_benefit_weight"] * own
+        signal[users_in_staff] -= p["confidence.frustration_weight"] * frustration
         z = self.z
         z[lo:] += p["confidence.memory"] * (self.disposition[lo:] - z[lo:]) + signal
         np.clip(z[lo:], -Z_LIMIT, Z_LIMIT, out=z[lo:])
