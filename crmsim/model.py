@@ -856,35 +856,47 @@ class CrmModel(mesa.Model):
         omega = p["frontline.threshold_weight"]
         q = p["diffusion.q"]
         skill_ok = self.skill[users] >= p["frontline.skill_to_use"]
-        has_peers = upc > 0
         u_all = draws[:, users]
         st = self.state[users]
+        # Who can turn to work-arounds or come back this week (fixed within the week);
+        # only they are examined below, which gives the same result as examining all.
+        may_reject = np.flatnonzero(live & low)
+        may_return = np.flatnonzero(back_ok)
         for j in range(k):
             u = u_all[j]
-            # Peer adoption share seen: own peers, mixed with the whole organisation (Bass).
             using_f = (st == USING).astype(np.float64)
-            global_share = float(using_f.mean())
-            local = np.divide(
-                peers @ using_f, upc, out=np.full(self._n_users, global_share), where=has_peers
-            )
-            seen = (1.0 - mix) * local + mix * global_share
-            peer = (1.0 - omega) * seen + omega * (seen >= threshold)
-            adopt_h = readiness * (innovation + q * peer) * dt
             new = st.copy()
             # not using: starting to try and refusing compete (competing risks)
-            m = live & (st == NOT_USING)
-            total = adopt_h + reject_h
-            p_any = 1.0 - np.exp(-total)
-            share_try = np.divide(adopt_h, total, out=np.zeros_like(total), where=total > 0)
-            p_try = p_any * share_try
-            new[m & (u < p_try)] = TRYING
-            new[m & (u >= p_try) & (u < p_any)] = REJECTING
+            idle = np.flatnonzero(live & (st == NOT_USING))
+            if idle.size:
+                # Peer adoption share seen: own peers, mixed with the whole organisation (Bass).
+                global_share = float(using_f.mean())
+                upc_i = upc[idle]
+                local = np.divide(
+                    (peers @ using_f)[idle],
+                    upc_i,
+                    out=np.full(idle.size, global_share),
+                    where=upc_i > 0,
+                )
+                seen = (1.0 - mix) * local + mix * global_share
+                peer = (1.0 - omega) * seen + omega * (seen >= threshold[idle])
+                adopt_h = readiness[idle] * (innovation[idle] + q * peer) * dt
+                total = adopt_h + reject_h[idle]
+                p_any = 1.0 - np.exp(-total)
+                share_try = np.divide(adopt_h, total, out=np.zeros_like(total), where=total > 0)
+                p_try = p_any * share_try
+                ui = u[idle]
+                new[idle[ui < p_try]] = TRYING
+                new[idle[(ui >= p_try) & (ui < p_any)]] = REJECTING
             # trying or using: work-arounds below the rejection threshold (CAL-6.4)
-            m = live & ((st == TRYING) | (st == USING))
-            new[m & (u < p_reject)] = REJECTING
+            if may_reject.size:
+                s = st[may_reject]
+                hit = ((s == TRYING) | (s == USING)) & (u[may_reject] < p_reject[may_reject])
+                new[may_reject[hit]] = REJECTING
             # rejecting is sticky: reconsider only with clear confidence
-            m = back_ok & (st == REJECTING)
-            new[m & (u < p_back)] = TRYING
+            if may_return.size:
+                hit = (st[may_return] == REJECTING) & (u[may_return] < p_back[may_return])
+                new[may_return[hit]] = TRYING
             # trying users with enough skill become routine users
             new[(new == TRYING) & skill_ok] = USING
             st = new
