@@ -532,6 +532,90 @@ def make_plan(
     return Plan(root, tuple(entries), tuple(cells), tuple(runs), workers, scheduler)
 
 
+def make_points_plan(
+    scenario_ref: str,
+    points: Sequence[Mapping[str, Any]],
+    replicates: int,
+    root_seed: int,
+    sets: Mapping[str, Any] | None = None,
+    workers: int | None = None,
+    scheduler: str | None = None,
+    load_scenario: Callable[[str], Scenario] = load,
+) -> Plan:
+    """Plan runs at arbitrary points of parameter space (a sample, not a grid).
+
+    One cell per point, in the given order, each carrying the point's values
+    in ``swept``; runs are numbered point → replicate and seeded from
+    ``SeedSequence(root_seed).spawn(n)`` exactly as :func:`make_plan` does,
+    so the plan runs, stores, resumes and reruns like any batch. Used by
+    ``crmsim sensitivity`` (a SALib sample) and ``crmsim levers`` (one lever
+    at a time).
+
+    Args:
+        scenario_ref: Scenario name or file path (its ``[batch]`` section is
+            not read here; the caller decides what to take from it).
+        points: Parameter values per point; every value is checked against
+            its declaration. Points may name different parameters.
+        replicates: Runs per point.
+        root_seed: Root seed of the run seeds.
+        sets: Parameters fixed for every run (validated).
+        workers: Local worker processes recorded in the plan.
+        scheduler: Dask scheduler address recorded in the plan.
+        load_scenario: Scenario loader (tests substitute their own).
+
+    Raises:
+        CrmsimError: for no points, fewer than one replicate, an unknown
+            parameter (with a suggestion), a value of the wrong type or out
+            of range, or a parameter both fixed and varied.
+    """
+    if not points:
+        raise CrmsimError("no sample points to run; ask for at least one")
+    if replicates < 1:
+        raise CrmsimError(f"replicates must be a whole number >= 1, got {replicates}")
+    scenario = load_scenario(scenario_ref)
+    fixed: dict[str, Any] = {}
+    for name, value in (sets or {}).items():
+        param = _lookup(name, "--set")
+        try:
+            fixed[name] = param.coerce(value)
+        except CrmsimError as exc:
+            raise CrmsimError(f"--set: {exc}") from None
+    try:
+        params = scenario.params.with_updates(fixed)
+    except CrmsimError as exc:  # pragma: no cover - values were coerced above
+        raise CrmsimError(f"{scenario.name}: {exc}") from None
+    swept_points: list[tuple[tuple[str, Any], ...]] = []
+    values_seen: dict[str, dict[Any, None]] = {}
+    for i, point in enumerate(points):
+        swept = []
+        for name, value in point.items():
+            param = _lookup(name, f"point {i}")
+            if name in fixed:
+                raise CrmsimError(f"{name} is both fixed (--set) and varied at point {i}; keep one")
+            try:
+                swept.append((name, param.coerce(value)))
+            except CrmsimError as exc:
+                raise CrmsimError(f"point {i}: {exc}") from None
+        swept_points.append(tuple(swept))
+        for name, value in swept:
+            values_seen.setdefault(name, {})[value] = None
+    sweep = {name: tuple(vals) for name, vals in values_seen.items()}
+    entry = ScenarioEntry(scenario.name, scenario_ref, scenario, replicates, sweep, fixed, params)
+    cells = tuple(
+        Cell(i, scenario.name, swept, params.with_updates(dict(swept)) if swept else params)
+        for i, swept in enumerate(swept_points)
+    )
+    seeds_list = run_seeds(root_seed, len(cells) * replicates)
+    assigned = list(fixed.items())
+    runs: list[RunSpec] = []
+    for cell in cells:
+        for rep in range(replicates):
+            seed = seeds_list[len(runs)]
+            cmd = rerun_command(scenario_ref, seed, assigned + list(cell.swept))
+            runs.append(RunSpec(len(runs), cell.index, cell.scenario, rep, seed, cell.swept, cmd))
+    return Plan(root_seed, (entry,), cells, tuple(runs), workers, scheduler)
+
+
 # --------------------------------------------------------------------------- running
 @dataclass
 class BatchOutcome:
