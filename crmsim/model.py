@@ -333,6 +333,7 @@ class CrmModel(mesa.Model):
         self.dip = 0.0
         self.events: list[dict[str, Any]] = []
         self._training_queue: dict[int, float] = {}  # week -> users trained that week
+        self._one_off_due = 0.0  # one-off lever costs due next week (intervene)
         self._people_index = np.arange(n)
         self._staff = role == FRONTLINE
         self._mgr_of_person = np.where(self._staff, org.unit, -1)
@@ -539,6 +540,8 @@ class CrmModel(mesa.Model):
         if active:
             if week <= max(d.implementation_weeks, 1):
                 costs += d.up_front_weekly
+            # one-off costs of levers raised mid-run (see intervene)
+            costs += self._one_off_due
             lic = d.licence_week_per_user * n_live
             costs += lic * (1.0 + p["economics.maintenance_share"])
             # training is delivered over the four weeks after a unit's go-live (CAL-1.4)
@@ -549,11 +552,10 @@ class CrmModel(mesa.Model):
                 * p["economics.training_hours"]
                 * p["economics.hourly_cost"]
             )
-            first_live = d.first_live
-            support_on = self.status == ACTIVE
-            if support_on and week < first_live + 52:
+            # consultants and the project team are paid exactly while they help
+            if self._consultants_on():
                 costs += p["levers.expert_help"] * p["economics.consultant_per_user_week"] * n_users
-            if support_on and week < first_live + 104:
+            if self._team_on():
                 # a dedicated project team: one full-time person per 100 users
                 costs += (
                     p["levers.staffing"] * (n_users / 100.0) * 40.0 * p["economics.hourly_cost"]
@@ -568,6 +570,7 @@ class CrmModel(mesa.Model):
                 * 3.0
                 * p["economics.hourly_cost"]
             ) * self.resources
+        self._one_off_due = 0.0
         learning = live & ((st == TRYING) | (st == USING))
         loss = float(np.sum(1.0 - skill[learning])) * p["frontline.learning_loss"] * rev_cm
         # work-arounds cost a tenth of the learning loss rate (double entry)
@@ -952,14 +955,32 @@ class CrmModel(mesa.Model):
             CrmsimError: for an unknown name, a bad value, or a parameter
                 that only shapes the starting state (see ``INITIAL_ONLY``).
         """
-        frozen = [n for n in updates if n.startswith(self.INITIAL_ONLY)]
+        frozen = [
+            n
+            for n in updates
+            if any(n == s or (s.endswith(".") and n.startswith(s)) for s in self.INITIAL_ONLY)
+        ]
         if frozen:
             raise CrmsimError(
                 f"{frozen[0]} shapes the starting state and cannot change mid-run; "
                 "set it in the scenario instead"
             )
         old = self.d
+        before = self._pv
         self.params = self.params.with_updates(dict(updates))
+        after = self._pv
+        # Raising a one-off lever mid-run costs its difference, paid next week.
+        more_analysis = max(
+            0.0, after["levers.process_analysis"] - before["levers.process_analysis"]
+        )
+        more_vendor = max(
+            0.0, after["levers.vendor_evaluation"] - before["levers.vendor_evaluation"]
+        )
+        if self.status != CANCELLED:
+            self._one_off_due += (
+                more_analysis * after["economics.analysis_per_employee"] * self.org.n
+                + more_vendor * 0.1 * old.services_total
+            )
         d = self._derive()
         d.implementation_weeks, d.first_live = old.implementation_weeks, old.first_live
         d.up_front_weekly, d.services_total = old.up_front_weekly, old.services_total
@@ -975,8 +996,8 @@ class CrmModel(mesa.Model):
         self.d = d
         self.firm_fit = float(np.clip(self.firm_fit + d.fit - old.fit, 0.05, 1.0))
         waiting = ~self.unit_live
-        bonus = d.pilot_fit_bonus if d.pilot_scheduled else 0.0
-        self.unit_fit[waiting] = min(1.0, self.firm_fit + bonus)
+        # the pilot's lessons reach a waiting unit when it goes live (_rollout)
+        self.unit_fit[waiting] = self.firm_fit
         self.unit_fit[~waiting] = np.clip(self.unit_fit[~waiting] + d.fit - old.fit, 0.05, 1.0)
         if self.status != CANCELLED:
             depth = self.params["restructuring.depth"]

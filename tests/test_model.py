@@ -232,3 +232,31 @@ def test_intervene_refuses_starting_conditions() -> None:
         m.intervene({"org.employees": 500})
     with pytest.raises(CrmsimError, match="did you mean"):
         m.intervene({"levers.trainig": 0.5})
+
+
+def test_no_op_intervention_before_a_pilot_changes_nothing() -> None:
+    p = small(**{"run.weeks": 60, "levers.pilot_first": 1.0, "levers.phased_rollout": 1.0})
+    a = CrmModel(p, rng=3, create_agents=False)
+    b = CrmModel(p, rng=3, create_agents=False)
+    a.run(5)
+    b.run(5)
+    b.intervene({"levers.pilot_first": 1.0})
+    a.run(55)
+    b.run(55)
+    assert np.array_equal(a.unit_fit, b.unit_fit)
+    assert a.timeseries().equals(b.timeseries())
+
+
+def test_intervene_allows_behavioural_weights_and_charges_one_off_levers() -> None:
+    p = small(**{"run.weeks": 60, "levers.process_analysis": 0.0})
+    a = CrmModel(p, rng=2, create_agents=False)
+    b = CrmModel(p, rng=2, create_agents=False)
+    a.run(30)
+    b.run(30)
+    b.intervene({"frontline.confidence_weight": 2.0})  # not a starting condition
+    b.intervene({"levers.process_analysis": 1.0})
+    a.step()
+    b.step()
+    extra = b.timeseries()["costs"].iloc[-1] - a.timeseries()["costs"].iloc[-1]
+    expected = p["economics.analysis_per_employee"] * b.org.n
+    assert extra == pytest.approx(expected)
