@@ -10,6 +10,7 @@ from typing import Any
 
 import click
 
+from crmsim.commands.options import scheduler_option, workers_option
 from crmsim.errors import CrmsimError
 
 
@@ -91,19 +92,8 @@ def _session(argv: list[str], workers: int | None, scheduler: str | None, resume
     help="Root seed; every run's seed is spawned from it (default: a fresh one, "
     "recorded in the manifest).",
 )
-@click.option(
-    "--workers",
-    "-j",
-    type=click.IntRange(min=1),
-    default=None,
-    help="Local worker processes (default: all cores; 1 runs in this process).",
-)
-@click.option(
-    "--scheduler",
-    metavar="tcp://HOST:PORT",
-    default=None,
-    help="Run on a Dask distributed cluster instead of local processes.",
-)
+@workers_option
+@scheduler_option
 @click.option(
     "--out",
     "-o",

@@ -7,6 +7,7 @@ from typing import Any
 
 import click
 
+from crmsim.commands.options import scheduler_option, workers_option
 from crmsim.commands.sensitivity import (
     FORMATS,
     execute,
@@ -72,19 +73,8 @@ def _command_line(ref: str, record: dict[str, Any], cli_sets: dict[str, Any], ro
 @click.option(
     "--seed", type=click.IntRange(min=0), default=None, help="Root seed (default: fresh)."
 )
-@click.option(
-    "--workers",
-    "-j",
-    type=click.IntRange(min=1),
-    default=None,
-    help="Local worker processes (default: all cores; 1 runs in this process).",
-)
-@click.option(
-    "--scheduler",
-    metavar="tcp://HOST:PORT",
-    default=None,
-    help="Run on a Dask distributed cluster instead of local processes.",
-)
+@workers_option
+@scheduler_option
 @click.option(
     "--out",
     "-o",

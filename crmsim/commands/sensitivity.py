@@ -10,6 +10,7 @@ from typing import Any
 
 import click
 
+from crmsim.commands.options import scheduler_option, workers_option
 from crmsim.errors import CrmsimError
 
 FORMATS = ("png", "svg", "pdf")
@@ -302,19 +303,8 @@ def _report(design: Any, x: Any, plan: Any, out: Path, outputs: list[str], fmt: 
     default=None,
     help="Root seed of the sample, the runs and the bootstrap (default: the file's, else fresh).",
 )
-@click.option(
-    "--workers",
-    "-j",
-    type=click.IntRange(min=1),
-    default=None,
-    help="Local worker processes (default: all cores; 1 runs in this process).",
-)
-@click.option(
-    "--scheduler",
-    metavar="tcp://HOST:PORT",
-    default=None,
-    help="Run on a Dask distributed cluster instead of local processes.",
-)
+@workers_option
+@scheduler_option
 @click.option(
     "--out",
     "-o",
