@@ -135,9 +135,23 @@ def week_shown(page) -> float:
     return float(text.removeprefix("Time: "))
 
 
-def pictures(page) -> list[bytes]:
-    """Pixels of every picture in the dashboard's grid (network first, then the charts)."""
-    return [img.screenshot() for img in page.locator(".vue-grid-item img").all()]
+def pictures(page, attempts: int = 10) -> list[bytes]:
+    """Pixels of every picture in the dashboard's grid (network first, then the charts).
+
+    A picture being redrawn is replaced in the page; capturing it then fails
+    ("not attached to the DOM"), so the capture is tried again after a pause.
+    """
+    from playwright.sync_api import Error as PlaywrightError
+
+    for attempt in range(attempts):
+        imgs = page.locator(".vue-grid-item img")
+        try:
+            return [imgs.nth(i).screenshot() for i in range(imgs.count())]
+        except PlaywrightError:
+            if attempt == attempts - 1:
+                raise
+            page.wait_for_timeout(500)
+    raise AssertionError("unreachable")
 
 
 def test_workshop_in_chromium_moves_a_lever_steps_plays_and_redraws(workshop, browser, tmp_path):
