@@ -261,43 +261,22 @@ def serve_dashboard(game: Game, ref: str, out: Path, host: str, port: int) -> No
     """Serve the team-play page for ``game``, its teams saved in ``out``."""
     import json
     import os
-    import warnings
 
-    from crmsim.commands.workshop import _check_installed, _check_port, free_port
+    from crmsim.commands.workshop import check_installed, check_port, free_port, serve
     from crmsim.dashboard.teams import ENV_GAME, ENV_OUT, ENV_SEED, ENV_SET
 
-    _check_installed()
+    check_installed()
     port = free_port(host) if port == 0 else port
-    _check_port(host, port)
+    check_port(host, port)
     os.environ[ENV_GAME] = str(game.path or ref)
     os.environ[ENV_OUT] = str(out.resolve())
     os.environ[ENV_SET] = json.dumps(dict(game.overrides))
     os.environ[ENV_SEED] = str(game.seed)
-    os.environ.setdefault("SOLARA_TELEMETRY_MIXPANEL_ENABLE", "False")
-    os.environ.setdefault("SOLARA_THEME_SHOW_BANNER", "False")
-    warnings.filterwarnings("ignore", message="Cookies with samesite=none require https")
     click.echo(
         f"crmsim play: {game.name} for teams at http://{host}:{port}  (teams saved in {out}; "
         "Ctrl-C stops)"
     )
-    from solara.__main__ import run as solara_run
-
-    solara_run.main(
-        args=[
-            "crmsim.dashboard.teamplay",
-            "--host",
-            host,
-            "--port",
-            str(port),
-            "--production",
-            "--no-open",
-            "--no-check-version",
-            "--log-level",
-            "warning",
-        ],  # fmt: skip
-        prog_name="crmsim play",
-        standalone_mode=False,
-    )
+    serve("crmsim.dashboard.teamplay", host, port, prog_name="crmsim play")
 
 
 @click.command(name="play")

@@ -20,7 +20,7 @@ APP = "crmsim.dashboard.app"
 _NEEDS = ("solara", "ipyvuetify", "ipyvue")
 
 
-def _check_installed() -> None:
+def check_installed() -> None:
     missing = [name for name in _NEEDS if importlib.util.find_spec(name) is None]
     if missing:
         raise CrmsimError(
@@ -36,7 +36,7 @@ def free_port(host: str) -> int:
         return int(s.getsockname()[1])
 
 
-def _check_port(host: str, port: int) -> None:
+def check_port(host: str, port: int) -> None:
     try:
         with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
             s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
@@ -98,22 +98,17 @@ def command(
     from crmsim.params import parse_assignment
     from crmsim.scenario import load
 
-    _check_installed()
+    check_installed()
     ref = scenario or DEFAULT_SCENARIO
     loaded = load(ref)  # validate now: a bad name fails here, not in the browser
     overrides = dict(parse_assignment(text) for text in assignments)
     loaded.with_updates(overrides)
     port = free_port(host) if port == 0 else port
-    _check_port(host, port)
+    check_port(host, port)
 
     os.environ[ENV_SCENARIO] = str(loaded.path or ref)
     os.environ[ENV_SEED] = str(DEFAULT_SEED if seed is None else seed)
     os.environ[ENV_SET] = json.dumps(overrides)
-    # Offline: no usage statistics, no version check (Solara asks the internet otherwise).
-    os.environ.setdefault("SOLARA_TELEMETRY_MIXPANEL_ENABLE", "False")
-    os.environ.setdefault("SOLARA_THEME_SHOW_BANNER", "False")
-    # Solara warns about cookie policy on any host but "localhost"; nothing to do for a workshop.
-    warnings.filterwarnings("ignore", message="Cookies with samesite=none require https")
 
     url = f"http://{host}:{port}"
     click.echo(f"crmsim workshop: {loaded.name} at {url}  (open it in a browser; Ctrl-C stops)")
@@ -122,21 +117,24 @@ def command(
             f"crmsim workshop: on this computer open http://127.0.0.1:{port}; from others in "
             f"the room use this computer's network address with port {port}"
         )
+    serve(APP, host, port, prog_name="crmsim workshop")
+
+
+def serve(app: str, host: str, port: int, prog_name: str) -> None:
+    """Run Solara's server for the page module ``app`` in this process, offline.
+
+    Shared by ``crmsim workshop`` and ``crmsim play --dashboard``: production
+    mode, no browser opened, no version check, no usage statistics.
+    """
+    os.environ.setdefault("SOLARA_TELEMETRY_MIXPANEL_ENABLE", "False")
+    os.environ.setdefault("SOLARA_THEME_SHOW_BANNER", "False")
+    # Solara warns about cookie policy on any host but "localhost"; nothing to do for a workshop.
+    warnings.filterwarnings("ignore", message="Cookies with samesite=none require https")
     from solara.__main__ import run as solara_run
 
     solara_run.main(
-        args=[
-            APP,
-            "--host",
-            host,
-            "--port",
-            str(port),
-            "--production",
-            "--no-open",
-            "--no-check-version",
-            "--log-level",
-            "warning",
-        ],
-        prog_name="crmsim workshop",
+        args=[app, "--host", host, "--port", str(port), "--production", "--no-open",
+              "--no-check-version", "--log-level", "warning"],
+        prog_name=prog_name,
         standalone_mode=False,
-    )
+    )  # fmt: skip
