@@ -80,7 +80,7 @@ from crmsim.model import CANCELLED, CrmModel, sigmoid
 from crmsim.organisation import FRONTLINE, FUNCTIONS, MANAGER
 from crmsim.params import PARAMS, suggest
 from crmsim.runner import RunResult, summarise
-from crmsim.scenario import SCENARIO_DIR, Scenario, load
+from crmsim.scenario import SCENARIO_DIR, Scenario, find_toml, load
 
 GAME_DIR = SCENARIO_DIR / "games"
 """Where the bundled games live."""
@@ -388,20 +388,14 @@ def resolve_game(ref: str | Path) -> Path:
     Raises:
         CrmsimError: when neither a bundled game nor an existing file.
     """
-    ref_s = str(ref)
-    candidate = Path(ref_s)
-    if candidate.suffix == ".toml" or "/" in ref_s or candidate.exists():
-        if candidate.is_file():
-            return candidate
-        raise CrmsimError(f"game file not found: {ref_s}; check the path")
-    path = GAME_DIR / f"{ref_s}.toml"
-    if path.is_file():
-        return path
-    close = difflib.get_close_matches(ref_s, bundled_games(), n=1)
-    hint = (
-        f"; did you mean {close[0]}?" if close else f"; bundled games: {', '.join(bundled_games())}"
-    )
-    raise CrmsimError(f"unknown game {ref_s!r}{hint}")
+
+    def hint(name: str) -> str:
+        close = difflib.get_close_matches(name, bundled_games(), n=1)
+        if close:
+            return f"; did you mean {close[0]}?"
+        return f"; bundled games: {', '.join(bundled_games())}"
+
+    return find_toml(ref, GAME_DIR, "game", hint)
 
 
 def _closest(name: str, choices: Iterable[str], what: str) -> str:

@@ -21,6 +21,7 @@ repository's ``scenarios/`` folder; a path to any ``.toml`` file works too.
 from __future__ import annotations
 
 import tomllib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
@@ -93,8 +94,14 @@ def bundled() -> list[str]:
     return sorted(p.stem for p in SCENARIO_DIR.glob("*.toml"))
 
 
-def resolve_path(ref: str | Path) -> Path:
-    """Turn a scenario name or a path into an existing file path.
+def find_toml(ref: str | Path, folder: Path, kind: str, hint: Callable[[str], str]) -> Path:
+    """A bundled ``folder/NAME.toml`` by name, or an existing file by path.
+
+    Args:
+        ref: A bundled name or a file path.
+        folder: Where the bundled files live.
+        kind: What is looked for, for messages ("scenario", "game").
+        hint: Builds the end of the message for an unknown name.
 
     Raises:
         CrmsimError: when neither a bundled name nor an existing file.
@@ -104,12 +111,25 @@ def resolve_path(ref: str | Path) -> Path:
     if candidate.suffix == ".toml" or "/" in ref_s or candidate.exists():
         if candidate.is_file():
             return candidate
-        raise CrmsimError(f"scenario file not found: {ref_s}; check the path")
-    path = SCENARIO_DIR / f"{ref_s}.toml"
+        raise CrmsimError(f"{kind} file not found: {ref_s}; check the path")
+    path = folder / f"{ref_s}.toml"
     if path.is_file():
         return path
-    hint = suggest(ref_s, bundled()) or "; run `crmsim scenarios` to list them"
-    raise CrmsimError(f"unknown scenario {ref_s!r}{hint}")
+    raise CrmsimError(f"unknown {kind} {ref_s!r}{hint(ref_s)}")
+
+
+def resolve_path(ref: str | Path) -> Path:
+    """Turn a scenario name or a path into an existing file path.
+
+    Raises:
+        CrmsimError: when neither a bundled name nor an existing file.
+    """
+    return find_toml(
+        ref,
+        SCENARIO_DIR,
+        "scenario",
+        lambda name: suggest(name, bundled()) or "; run `crmsim scenarios` to list them",
+    )
 
 
 def _flatten(table: dict[str, Any], prefix: str, out: dict[str, Any], where: str) -> None:
