@@ -8,7 +8,7 @@ in any Mesa model.
 
 The weekly process order (``docs/model.md`` gives every equation):
 
-1. **Draw** one uniform number per person (the only randomness in a step).
+1. **Draw** one uniform number per user and sub-step (the only randomness in a step).
 2. **Roll-out**: which units are live; training is delivered at go-live.
 3. **Accounts** (S7): costs, productivity lost while learning, disruption by
    resisting managers, benefits earned by real use; profit against the
@@ -43,6 +43,7 @@ from typing import Any
 import mesa
 import numpy as np
 
+from crmsim import kernels
 from crmsim.agents import Executive, FrontlineStaff, MiddleManager
 from crmsim.errors import CrmsimError
 from crmsim.organisation import EXECUTIVE, FRONTLINE, MANAGER, Organisation, build
@@ -71,6 +72,14 @@ Z_LIMIT = 10.0  # log-odds clip: confidence stays within [4.5e-5, 1 - 4.5e-5]
 def sigmoid(z: np.ndarray) -> np.ndarray:
     """Logistic function, confidence from log-odds."""
     return 1.0 / (1.0 + np.exp(-z))
+
+
+def sigmoid_into(z: np.ndarray, out: np.ndarray) -> None:
+    """``out[:] = sigmoid(z)`` without temporaries (``out`` may not be ``z``)."""
+    np.negative(z, out=out)
+    np.exp(out, out=out)
+    out += 1.0
+    np.divide(1.0, out, out=out)
 
 
 def logit(c: np.ndarray | float) -> np.ndarray | float:
@@ -344,9 +353,13 @@ class CrmModel(mesa.Model):
         lo = int(self._users[0]) if self._n_users else 0
         contiguous = np.array_equal(self._users, np.arange(lo, lo + self._n_users))
         self._us = slice(lo, lo + self._n_users) if contiguous else self._users
-        # Row blocks of the peer matrix, sliced once (slicing a CSR matrix is costly).
-        self._row_blocks: dict[tuple[int, int], Any] = {}
-        self._peer_users = org.peers[self._users][:, self._users].tocsr()
+        # The peer network in the kernels' layouts: the managers' and the staff's
+        # rows as jagged diagonals, and the users' ties among users (only users
+        # can be using) as a padded table.
+        first_staff = org.n_exec + org.n_units
+        self._manager_peers = kernels.jagged_diagonals(org.peers[org.n_exec : first_staff])
+        self._staff_peers = kernels.jagged_diagonals(org.peers[first_staff:])
+        self._user_table = kernels.neighbour_table(org.peers[self._users][:, self._users].tocsr())
         self._user_unit = org.unit[self._users]
         self._update_resources()
         self._update_stance()
@@ -414,16 +427,18 @@ class CrmModel(mesa.Model):
         self._loss = 0.0
         self._disruption = 0.0
         self._benefit_ratio = 0.0
+        self._counts = np.zeros(4, dtype=np.int64)
 
     def _record(self) -> None:
         if self._row >= self._rec.shape[0]:
             self._rec = np.vstack((self._rec, np.full_like(self._rec, np.nan)))
         org = self.org
-        st = self.state[self._us]
         nu = max(self._n_users, 1)
-        counts = np.bincount(st, minlength=4)
+        counts = self._counts
+        conf_users, skill_users = kernels.user_summary(
+            self._users, self.state, self.confidence, self.skill, counts
+        )
         c = self.confidence
-        role = org.role
         exec_c = c[: org.n_exec]
         mgr_c = c[org.n_exec : org.n_exec + org.n_units]
         staff_c = c[org.n_exec + org.n_units :]
@@ -441,10 +456,10 @@ class CrmModel(mesa.Model):
             exec_c.mean(),
             mgr_c.mean(),
             staff_c.mean() if staff_c.size else np.nan,
-            c[self._us].mean() if self._n_users else np.nan,
+            conf_users / self._n_users if self._n_users else np.nan,
             self.resistance.mean(),
             np.mean(self.resistance >= 0.5),
-            self.skill[self._us].mean() if self._n_users else 0.0,
+            skill_users / self._n_users if self._n_users else 0.0,
             self.profit,
             (self.profit - self.d.profit0) / self.d.profit0,
             self._benefit,
@@ -460,7 +475,6 @@ class CrmModel(mesa.Model):
             -16.0 * r,  # CAL-2.7: best-in-class sales cycle -16 % at full benefit
             2.0 * r,  # CAL-2.5: customer satisfaction about +1-2 %
         )
-        del role
         self._row += 1
 
     def timeseries(self):
@@ -475,15 +489,23 @@ class CrmModel(mesa.Model):
     # ------------------------------------------------------------------ step
     def step(self) -> None:
         """Advance one week (see the module docstring for the order)."""
-        draws = self.rng.random((self._pv["run.substeps"], self.org.n))
-        self.advance(draws)
+        self.advance(self.draw_uniforms())
         self.datacollector.collect(self)
+
+    def draw_uniforms(self) -> np.ndarray:
+        """This week's random numbers: one uniform per user and adoption sub-step.
+
+        Shape ``(run.substeps, number of users)``, drawn from the model's
+        ``rng``; column ``a`` belongs to the ``a``-th user in person order.
+        """
+        return self.rng.random((self._pv["run.substeps"], self._n_users))
 
     def advance(self, draws: np.ndarray) -> None:
         """Advance one week using the given uniform draws.
 
-        ``draws`` has shape ``(run.substeps, n)``: one uniform per person and
-        adoption sub-step; they are the only random numbers a week uses.
+        ``draws`` has shape ``(run.substeps, number of users)``
+        (:meth:`draw_uniforms`): one uniform per user and adoption sub-step;
+        they are the only random numbers a week uses.
 
         Split from :meth:`step` so that the per-agent reference rules in
         :mod:`crmsim.reference` can be checked against the same numbers.
@@ -528,13 +550,11 @@ class CrmModel(mesa.Model):
     def _accounts(self, week: int) -> None:
         p = self._pv
         d = self.d
-        users = self._us
         n_users = self._n_users
         active = self.status != CANCELLED
-        live = self.live[users] & active
-        n_live = int(live.sum())
-        st = self.state[users]
-        skill = self.skill[users]
+        n_live, loss_units, n_rejecting, n_using, realised = kernels.user_tallies(
+            self._users, self.state, self.live, self.skill, self.unit_fit, self.org.unit, active
+        )
         rev_cm = d.revenue * d.cm
         costs = 0.0
         if active:
@@ -571,19 +591,14 @@ class CrmModel(mesa.Model):
                 * p["economics.hourly_cost"]
             ) * self.resources
         self._one_off_due = 0.0
-        learning = live & ((st == TRYING) | (st == USING))
-        loss = float(np.sum(1.0 - skill[learning])) * p["frontline.learning_loss"] * rev_cm
+        # learners lose productivity in proportion to what they have still to learn
+        loss = loss_units * p["frontline.learning_loss"] * rev_cm
         # work-arounds cost a tenth of the learning loss rate (double entry)
-        loss += (
-            float(np.sum(live & (st == REJECTING))) * 0.1 * p["frontline.learning_loss"] * rev_cm
-        )
+        loss += float(n_rejecting) * 0.1 * p["frontline.learning_loss"] * rev_cm
         disruption = (
             float(self.resistance @ self.org.unit_size) * p["economics.disruption"] * rev_cm
         )
-        using = live & (st == USING)
-        share_using = float(using.sum()) / max(n_users, 1)
-        unit_fit_user = self.unit_fit[self._user_unit]
-        realised = float(np.sum(skill[using] * unit_fit_user[using]))
+        share_using = float(n_using) / max(n_users, 1)
         # CRM data is worth more when most use it: half the value scales with adoption.
         network_factor = 0.5 + 0.5 * share_using
         benefit = realised * network_factor * p["economics.benefit_uplift"] * rev_cm
@@ -717,30 +732,31 @@ class CrmModel(mesa.Model):
     def _managers(self) -> None:
         p = self._pv
         org = self.org
-        lo, hi = org.n_exec, org.n_exec + org.n_units
         # Cross-department communication, helped by the sponsor's coordination (S4, S5)
         # and by a dedicated project team (S3 staffing).
         xdept = 1.0 - (1.0 - p["managers.xdept_communication"]) * (1.0 - 0.5 * self.resources) * (
             1.0 - 0.3 * p["levers.staffing"] * self._team_on()
         )
-        target = np.clip(
-            self.sensitivity * self.restructuring * self.d.clarity_factor * (1.0 - 0.7 * xdept),
-            0.0,
-            1.0,
+        kernels.managers(
+            self.z,
+            self.disposition,
+            self.confidence,
+            self._manager_peers,
+            org.peer_count,
+            org.n_exec,
+            self.resistance,
+            self.sensitivity,
+            self.restructuring,
+            self.stance,
+            self.gate,
+            self.d.clarity_factor,
+            xdept,
+            p["managers.resistance_rate"],
+            self._common_signal() + p["confidence.communication_weight"] * self._sponsor_message(),
+            p["confidence.peer_weight"],
+            p["confidence.memory"],
+            p["managers.filter_strength"],
         )
-        self.resistance += p["managers.resistance_rate"] * (target - self.resistance)
-        c = self.confidence
-        peer = self._peer_mean_conviction(lo, hi)
-        signal = (
-            self._common_signal()
-            + p["confidence.communication_weight"] * self._sponsor_message()
-            + p["confidence.peer_weight"] * peer
-        )
-        z = self.z
-        z[lo:hi] += p["confidence.memory"] * (self.disposition[lo:hi] - z[lo:hi]) + signal
-        np.clip(z[lo:hi], -Z_LIMIT, Z_LIMIT, out=z[lo:hi])
-        c[lo:hi] = sigmoid(z[lo:hi])
-        self._update_stance()
 
     def _update_stance(self) -> None:
         """A manager's stance: conviction minus resistance, in [-1, 1] (S5)."""
@@ -749,20 +765,6 @@ class CrmModel(mesa.Model):
         self.stance = np.clip(2.0 * c_m - 1.0 - self.resistance, -1.0, 1.0)
         # The gate through which the manager passes messages and readiness.
         self.gate = np.maximum(0.0, 1.0 + self._pv["managers.filter_strength"] * self.stance)
-
-    def _peer_mean_conviction(self, lo: int, hi: int) -> np.ndarray:
-        """Mean of (2c - 1) over each person's peers, for persons lo..hi."""
-        peers = self._peer_rows(lo, hi)
-        count = self.org.peer_count[lo:hi]
-        total = peers @ (2.0 * self.confidence - 1.0)
-        return np.divide(total, count, out=np.zeros_like(total), where=count > 0)
-
-    def _peer_rows(self, lo: int, hi: int):
-        """Rows lo..hi of the peer matrix (cached)."""
-        block = self._row_blocks.get((lo, hi))
-        if block is None:
-            block = self._row_blocks[(lo, hi)] = self.org.peers[lo:hi]
-        return block
 
     # Phase 7: frontline (S6, S8, S9) ------------------------------------
     def _frontline(self) -> None:
@@ -774,29 +776,29 @@ class CrmModel(mesa.Model):
         heard_in_unit = (
             self.gate * self._sponsor_message() + p["managers.message_weight"] * self.stance
         )
-        heard = heard_in_unit[org.unit[lo:]]
-        peer = self._peer_mean_conviction(lo, org.n)
-        signal = (
-            self._common_signal()
-            + p["confidence.communication_weight"] * heard
-            + p["confidence.peer_weight"] * peer
-        )
         # Own benefit and frustration: only users can be using or trying (S6, S7).
-        us = self._us
-        st = self.state[us]
-        skill = self.skill[us]
-        own = np.where(st == USING, skill, 0.0)
         strain = 0.5 * self.overload + 0.5 * (1.0 - self.d.quality)
-        frustration = np.where(st == TRYING, (1.0 - skill) * strain, 0.0)
-        users_in_staff = (
-            slice(us.start - lo, us.stop - lo) if isinstance(us, slice) else self._users - lo
+        kernels.frontline(
+            self.z,
+            self.disposition,
+            self.confidence,
+            self._staff_peers,
+            org.peer_count,
+            lo,
+            org.unit,
+            heard_in_unit,
+            org.is_user,
+            self.state,
+            self.skill,
+            self._common_signal(),
+            p["confidence.communication_weight"],
+            p["confidence.peer_weight"],
+            p["confidence.own_benefit_weight"],
+            p["confidence.frustration_weight"],
+            strain,
+            p["confidence.memory"],
         )
-        signal[users_in_staff] += p["confidence.own_benefit_weight"] * own
-        signal[users_in_staff] -= p["confidence.frustration_weight"] * frustration
-        z = self.z
-        z[lo:] += p["confidence.memory"] * (self.disposition[lo:] - z[lo:]) + signal
-        np.clip(z[lo:], -Z_LIMIT, Z_LIMIT, out=z[lo:])
-        self.confidence[lo:] = sigmoid(z[lo:])
+        sigmoid_into(self.z[lo:], self.confidence[lo:])
 
     def _consultants_on(self) -> bool:
         """Consultants are paid, and help, for the first year after go-live while active."""
@@ -818,7 +820,7 @@ class CrmModel(mesa.Model):
     @property
     def overload(self) -> float:
         """Share of learners the support capacity cannot serve this week (S3)."""
-        n_trying = int(np.sum(self.state[self._us] == TRYING))
+        n_trying = kernels.count_state(self._users, self.state, TRYING)
         if n_trying == 0:
             return 0.0
         capacity = self._n_users * self._support_share() * self.resources
@@ -835,84 +837,42 @@ class CrmModel(mesa.Model):
         within the week. ``draws`` has one row of uniforms per sub-step.
         """
         p = self._pv
-        users = self._us
         if self._n_users == 0 or self.status == CANCELLED:
             return
+        users = self._us
         k = draws.shape[0]
-        dt = 1.0 / k
-        org = self.org
-        c = self.confidence[users]
-        gate = self.gate[self._user_unit]
-        live = self.live[users]
-        readiness = np.exp(p["frontline.confidence_weight"] * (c - 0.5)) * gate
-        cut = 0.5 if self.status == CUT else 1.0
-        innovation = p["diffusion.p"] * self.innovativeness[users] * cut
-        low = c < self.reject_threshold[users]
-        reject_h = np.where(low, p["frontline.reject_rate"], 0.0) * dt
-        p_reject = 1.0 - np.exp(-reject_h)
-        back_ok = live & (c > self.reject_threshold[users] + 0.1)
-        p_back = 1.0 - np.exp(-p["frontline.reconsider_rate"] * readiness * dt)
-        threshold = self.threshold[users]
-        upc = org.user_peer_count[users]
-        peers = self._peer_users  # users x users: only users can be using
-        mix = p["network.mixing"]
-        omega = p["frontline.threshold_weight"]
-        q = p["diffusion.q"]
-        skill_ok = self.skill[users] >= p["frontline.skill_to_use"]
-        u_all = draws[:, users]
-        st = self.state[users]
-        # Who can turn to work-arounds or come back this week (fixed within the week);
-        # only they are examined below, which gives the same result as examining all.
-        may_reject = np.flatnonzero(live & low)
-        may_return = np.flatnonzero(back_ok)
-        for j in range(k):
-            u = u_all[j]
-            using_f = (st == USING).astype(np.float64)
-            new = st.copy()
-            # not using: starting to try and refusing compete (competing risks)
-            idle = np.flatnonzero(live & (st == NOT_USING))
-            if idle.size:
-                # Peer adoption share seen: own peers, mixed with the whole organisation (Bass).
-                global_share = float(using_f.mean())
-                upc_i = upc[idle]
-                local = np.divide(
-                    (peers @ using_f)[idle],
-                    upc_i,
-                    out=np.full(idle.size, global_share),
-                    where=upc_i > 0,
-                )
-                seen = (1.0 - mix) * local + mix * global_share
-                peer = (1.0 - omega) * seen + omega * (seen >= threshold[idle])
-                adopt_h = readiness[idle] * (innovation[idle] + q * peer) * dt
-                total = adopt_h + reject_h[idle]
-                p_any = 1.0 - np.exp(-total)
-                share_try = np.divide(adopt_h, total, out=np.zeros_like(total), where=total > 0)
-                p_try = p_any * share_try
-                ui = u[idle]
-                new[idle[ui < p_try]] = TRYING
-                new[idle[(ui >= p_try) & (ui < p_any)]] = REJECTING
-            # trying or using: work-arounds below the rejection threshold (CAL-6.4)
-            if may_reject.size:
-                s = st[may_reject]
-                hit = ((s == TRYING) | (s == USING)) & (u[may_reject] < p_reject[may_reject])
-                new[may_reject[hit]] = REJECTING
-            # rejecting is sticky: reconsider only with clear confidence
-            if may_return.size:
-                hit = (st[may_return] == REJECTING) & (u[may_return] < p_back[may_return])
-                new[may_return[hit]] = TRYING
-            # trying users with enough skill become routine users
-            new[(new == TRYING) & skill_ok] = USING
-            st = new
-        self.state[users] = st
+        # numpy's vectorised exp for the two per-user rates the kernel needs
+        readiness = np.exp(p["frontline.confidence_weight"] * (self.confidence[users] - 0.5))
+        readiness *= self.gate[self._user_unit]
+        p_back = 1.0 - np.exp(-p["frontline.reconsider_rate"] * readiness * (1.0 / k))
+        kernels.adopt(
+            draws,
+            self._users,
+            self.state,
+            self.confidence,
+            readiness,
+            p_back,
+            self.live,
+            self.innovativeness,
+            self.reject_threshold,
+            self.threshold,
+            self.skill,
+            self.org.user_peer_count,
+            self._user_table,
+            p["diffusion.p"],
+            0.5 if self.status == CUT else 1.0,
+            p["diffusion.q"],
+            p["network.mixing"],
+            p["frontline.threshold_weight"],
+            p["frontline.reject_rate"],
+            p["frontline.skill_to_use"],
+        )
 
     # Phase 9: learning -----------------------------------------------------
     def _learn(self) -> None:
         p = self._pv
-        users = self._us
         if self._n_users == 0 or self.status == CANCELLED:
             return
-        st = self.state[users]
-        learning = self.live[users] & ((st == TRYING) | (st == USING))
         support = 1.0 - self.overload
         rate = (
             p["frontline.learn_rate"]
@@ -920,10 +880,7 @@ class CrmModel(mesa.Model):
             * (0.3 + 0.7 * support)
             * (0.5 + 0.5 * p["start.it_maturity"])
         )
-        skill = self.skill[users]  # a view when users are contiguous
-        skill[learning] += rate * (1.0 - skill[learning])
-        np.minimum(skill, 1.0, out=skill)
-        self.skill[users] = skill
+        kernels.learn(self._users, self.state, self.live, self.skill, rate)
 
     # --------------------------------------------------------- interventions
     INITIAL_ONLY = (

@@ -5,7 +5,7 @@ arrays. :class:`ReferenceModel` applies the same rules with plain Python
 loops over people and units, Python floats and :func:`math.exp`, written
 from the rules and not from the array code, so the two can be checked
 against each other (STYLE habit 10): both read their random numbers from
-the same drawn array ``draws[substep, person]``, so they must agree week
+the same drawn array ``draws[substep, user]``, so they must agree week
 by week.
 
 The reference copies a model's state when it is built and from then on
@@ -134,7 +134,7 @@ class ReferenceModel:
 
     # ------------------------------------------------------------ the week
     def advance(self, draws: np.ndarray) -> None:
-        """One week of rules; ``draws[j, i]`` is person ``i``'s uniform in adoption sub-step ``j``."""
+        """One week of rules; ``draws[j, a]`` is the ``a``-th user's uniform in sub-step ``j``."""
         self.week += 1
         week = self.week
         self.rollout(week)
@@ -457,9 +457,9 @@ class ReferenceModel:
             using = [self.state[i] == USING for i in range(self.n)]
             global_share = sum(using[i] for i in self.users) / len(self.users)
             new_state = {}
-            for i in self.users:
+            for a, i in enumerate(self.users):
                 readiness, innovation, reject_h, p_reject, back_ok, p_back, skill_ok = rules[i]
-                u = draws[j][i]
+                u = draws[j][a]
                 s = self.state[i]
                 nb = self.user_neighbours[i]
                 local = sum(using[m] for m in nb) / len(nb) if nb else global_share

@@ -75,7 +75,11 @@ def parameter_set(name: str) -> dict[str, Any]:
     sets: dict[str, tuple[str, dict[str, Any]]] = {
         "baseline": ("baseline", {}),
         # weak sponsor: budget cut, then cancellation (S4)
-        "no_sponsor": ("no_sponsor", {"sponsor.commitment": 0.3, "run.substeps": 4}),
+        # (an early go-live, so that some are trying when the system is switched off)
+        "no_sponsor": (
+            "no_sponsor",
+            {"sponsor.commitment": 0.3, "run.substeps": 4, "rollout.implementation_weeks": 4},
+        ),
         # sales pilot, then waves; later units get the pilot's fit and skill bonus (S3, S4)
         "pilot_phased": ("pilot_phased", {}),
         # quarterly milestone reviews, met and missed (S8)
@@ -233,10 +237,9 @@ def run_side_by_side(
         perturb(ref)
     assert_same_week(model, ref)
     transitions: set[tuple[int, int]] = set()
-    substeps = model.params["run.substeps"]
     for _ in range(weeks):
         before = model.state.copy()
-        draws = model.rng.random((substeps, model.org.n))
+        draws = model.draw_uniforms()
         model.advance(draws)
         ref.advance(draws)
         assert_same_week(model, ref)
@@ -347,7 +350,7 @@ def test_reference_never_calls_the_array_rules(monkeypatch: pytest.MonkeyPatch) 
     ):
         monkeypatch.setattr(model, phase, forbidden)
     for _ in range(30):
-        draws = twin.rng.random((twin.params["run.substeps"], twin.org.n))
+        draws = twin.draw_uniforms()
         ref.advance(draws)
         twin.advance(draws)
         assert_same_week(twin, ref)
