@@ -444,6 +444,7 @@ class CrmModel(mesa.Model):
         staff_c = c[org.n_exec + org.n_units :]
         using = counts[USING] / nu
         r = self._benefit_ratio
+        # (x.sum() / x.size: the same number as x.mean(), without its Python overhead)
         self._rec[self._row] = (
             self.week,
             using,
@@ -453,12 +454,12 @@ class CrmModel(mesa.Model):
             (counts[TRYING] + counts[USING]) / nu,
             int(self.unit_live.sum()),
             c[0],
-            exec_c.mean(),
-            mgr_c.mean(),
-            staff_c.mean() if staff_c.size else np.nan,
+            exec_c.sum() / exec_c.size,
+            mgr_c.sum() / mgr_c.size,
+            staff_c.sum() / staff_c.size if staff_c.size else np.nan,
             conf_users / self._n_users if self._n_users else np.nan,
-            self.resistance.mean(),
-            np.mean(self.resistance >= 0.5),
+            self.resistance.sum() / self.resistance.size,
+            np.count_nonzero(self.resistance >= 0.5) / self.resistance.size,
             skill_users / self._n_users if self._n_users else 0.0,
             self.profit,
             (self.profit - self.d.profit0) / self.d.profit0,
@@ -666,7 +667,7 @@ class CrmModel(mesa.Model):
         ne = self.org.n_exec
         mem = p["confidence.memory"]
         c = self.confidence
-        exec_mean = float(np.mean(2.0 * c[:ne] - 1.0))
+        exec_mean = float((2.0 * c[:ne] - 1.0).sum() / ne)
         # Budget overrun worries the sponsor (S1 scarce money; CAL-1.3 37.5 % over budget);
         # the worry saturates at 100 % over budget.
         planned = d.budget * (1.0 + 0.25 * max(0.0, week - 52.0) / WEEKS_PER_YEAR)
@@ -683,7 +684,7 @@ class CrmModel(mesa.Model):
         z[:ne] += mem * (self.disposition[:ne] - z[:ne])
         z[1:ne] += others
         z[0] += signal
-        np.clip(z[:ne], -Z_LIMIT, Z_LIMIT, out=z[:ne])
+        np.minimum(np.maximum(z[:ne], -Z_LIMIT, out=z[:ne]), Z_LIMIT, out=z[:ne])
         c[:ne] = sigmoid(z[:ne])
 
         # Retreat after sustained low confidence (S4).
