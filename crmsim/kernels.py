@@ -204,13 +204,19 @@ def _add_using_peers(row, table, amount, using_peers):  # pragma: no cover
 
 
 @njit(cache=True)
+def _readiness(confidence_weight, c, gate):  # pragma: no cover
+    """Readiness to adopt: ``exp(confidence_weight * (c - 0.5)) * gate`` (S6, S9)."""
+    return math.exp(confidence_weight * (c - 0.5)) * gate
+
+
+@njit(cache=True)
 def adopt(
     draws,
     users,
     state,
     confidence,
-    readiness,
-    p_back,
+    gate,
+    unit,
     live,
     innovativeness,
     reject_threshold,
@@ -218,12 +224,14 @@ def adopt(
     skill,
     user_peer_count,
     user_table,
+    confidence_weight,
     p,
     cut,
     q,
     mix,
     omega,
     reject_rate,
+    reconsider_rate,
     skill_to_use,
 ):  # pragma: no cover
     """Adoption transitions for one week, decided ``draws.shape[0]`` times (sub-steps).
@@ -233,22 +241,25 @@ def adopt(
         users: Person index of each user; ``user_table`` is the users' peer
             network among users (:func:`neighbour_table`, in user positions).
         state: Adoption state per person (updated in place for users).
-        readiness: Per user, ``exp(confidence_weight * (c - 0.5)) * gate``.
-        p_back: Per user, the chance per sub-step that a user rejecting
-            reconsiders, ``1 - exp(-reconsider_rate * readiness * dt)``
-            (used only where confidence clears the rejection threshold by 0.1).
+        gate, unit: Each manager's gate; each person's unit.
         p: ``diffusion.p``, the innovation rate; ``cut`` scales it (0.5 when
             the budget is cut).
         Others: as named in the parameters (``frontline.*``, ``diffusion.q``,
             ``network.mixing``) or the model's arrays.
 
-    The caller computes ``readiness`` and ``p_back`` with numpy's vectorised
-    ``exp``. Confidence, the managers' gates, liveness and skill are fixed
-    within the week; the peer shares are recomputed each sub-step from the
-    state at its start (all users move at once). Each user's number of peers
-    using is counted once and then kept up to date as users start or stop
-    using: the counts are whole numbers, so this equals recounting every
-    sub-step.
+    Confidence, the managers' gates, liveness and skill are fixed within
+    the week; the peer shares are recomputed each sub-step from the state at
+    its start (all users move at once). Each user's number of peers using is
+    counted once and then kept up to date as users start or stop using: the
+    counts are whole numbers, so this equals recounting every sub-step.
+
+    Most uniforms are far above the chance of any change, so each user gets
+    a safe upper bound of that chance first, without an ``exp``: readiness
+    ``exp(x)`` with ``x = confidence_weight * (c - 0.5)`` in ``[-w/2, w/2]``
+    lies below the chords of ``exp`` on that interval (it is convex),
+    ``1 - exp(-h) <= h``, and the peer term is at most 1; each bound carries
+    a relative margin of 1e-9, far above rounding. A uniform at or above the
+    bound cannot change the state; below it the exact chance is computed.
     """
     k = draws.shape[0]
     dt = 1.0 / k
@@ -283,24 +294,35 @@ def adopt(
     p_reject_low = 1.0 - math.exp(-reject_h_low)
     reject_h = np.zeros(nu)
     p_reject = np.zeros(nu)
-    p_return = np.zeros(nu)
+    # Upper bounds of the chances to start (not using) and to return (rejecting).
     bound = np.zeros(nu)
+    return_bound = np.zeros(nu)
+    readiness = np.full(nu, -1.0)  # computed when first needed
+    half = 0.5 * confidence_weight
+    slope_up = (math.exp(half) - 1.0) / half if half > 0 else 0.0
+    slope_down = (1.0 - math.exp(-half)) / half if half > 0 else 0.0
     for a in range(nu):
         i = users[a]
         if not live[i]:
             continue  # nothing happens to a user whose unit is not live
         c = confidence[i]
-        if c < reject_threshold[i]:
+        low = c < reject_threshold[i]
+        if low:
             reject_h[a] = reject_h_low
             p_reject[a] = p_reject_low
-        elif c > reject_threshold[i] + 0.1:
-            p_return[a] = p_back[a]
-        # Above this bound a uniform cannot start anything, whatever the peers
-        # do (1 - exp(-x) <= x; the peer term is at most 1, with a margin far
-        # above rounding): such users are passed over without the exp.
-        bound[a] = (
-            readiness[a] * (p * innovativeness[i] * cut + q * PEER_CAP) * dt + reject_h[a]
-        ) * (1.0 + 1e-9) + 1e-12
+        s = st[a]
+        # (users trying or using never become not using or rejecting within a week,
+        # and a user rejecting with clear confidence is never low: stays so all week)
+        if s == NOT_USING or (s == REJECTING and c > reject_threshold[i] + 0.1):
+            x = confidence_weight * (c - 0.5)
+            chord = 1.0 + x * (slope_up if x >= 0 else slope_down)
+            ready_max = chord * gate[unit[i]] * (1.0 + 1e-9)
+            if s == NOT_USING:
+                bound[a] = (
+                    ready_max * (p * innovativeness[i] * cut + q * PEER_CAP) * dt + reject_h[a]
+                ) * (1.0 + 1e-9) + 1e-12
+            else:
+                return_bound[a] = reconsider_rate * ready_max * dt * (1.0 + 1e-9) + 1e-12
     new = np.empty(nu, dtype=np.int8)
     for j in range(k):
         global_share = n_using / nu
@@ -313,6 +335,8 @@ def adopt(
                 if u >= bound[a]:
                     new[a] = s
                     continue
+                if readiness[a] < 0:
+                    readiness[a] = _readiness(confidence_weight, confidence[i], gate[unit[i]])
                 # Peer adoption share seen: own peers, mixed with the organisation (Bass).
                 cnt = user_peer_count[i]
                 local = using_peers[a] / cnt if cnt > 0 else global_share
@@ -331,9 +355,12 @@ def adopt(
                 # work-arounds below the rejection threshold (CAL-6.4)
                 if u < p_reject[a]:
                     nw = REJECTING
-            elif s == REJECTING and u < p_return[a]:
+            elif s == REJECTING and u < return_bound[a]:
                 # rejecting is sticky: reconsider only with clear confidence
-                nw = TRYING
+                if readiness[a] < 0:
+                    readiness[a] = _readiness(confidence_weight, confidence[i], gate[unit[i]])
+                if u < 1.0 - math.exp(-reconsider_rate * readiness[a] * dt):
+                    nw = TRYING
             # trying users with enough skill become routine users
             if nw == TRYING and skill[i] >= skill_to_use:
                 nw = USING

@@ -1,7 +1,8 @@
 """The CRM roll-out model: a Mesa model whose people live in numpy arrays.
 
 Every attribute of every person is one numpy array owned by the model; the
-weekly update works on whole arrays (Covasim/Starsim style). The Mesa agent
+weekly update works on whole arrays (Covasim/Starsim style), the phases over
+all people as compiled loops in :mod:`crmsim.kernels`. The Mesa agent
 objects in :mod:`crmsim.agents` read and write through to those arrays, so
 ``model.agents_by_type[MiddleManager].agg("confidence", np.mean)`` works as
 in any Mesa model.
@@ -840,19 +841,13 @@ class CrmModel(mesa.Model):
         p = self._pv
         if self._n_users == 0 or self.status == CANCELLED:
             return
-        users = self._us
-        k = draws.shape[0]
-        # numpy's vectorised exp for the two per-user rates the kernel needs
-        readiness = np.exp(p["frontline.confidence_weight"] * (self.confidence[users] - 0.5))
-        readiness *= self.gate[self._user_unit]
-        p_back = 1.0 - np.exp(-p["frontline.reconsider_rate"] * readiness * (1.0 / k))
         kernels.adopt(
             draws,
             self._users,
             self.state,
             self.confidence,
-            readiness,
-            p_back,
+            self.gate,
+            self.org.unit,
             self.live,
             self.innovativeness,
             self.reject_threshold,
@@ -860,12 +855,14 @@ class CrmModel(mesa.Model):
             self.skill,
             self.org.user_peer_count,
             self._user_table,
+            p["frontline.confidence_weight"],
             p["diffusion.p"],
             0.5 if self.status == CUT else 1.0,
             p["diffusion.q"],
             p["network.mixing"],
             p["frontline.threshold_weight"],
             p["frontline.reject_rate"],
+            p["frontline.reconsider_rate"],
             p["frontline.skill_to_use"],
         )
 
