@@ -117,6 +117,7 @@ def managers(
     gate,
     clarity_factor,
     xdept,
+    xdept_relief,
     resistance_rate,
     base_signal,
     peer_weight,
@@ -126,7 +127,7 @@ def managers(
     """The middle managers' week (S5): resistance, confidence, stance and gate.
 
     Manager ``r`` is person ``lo + r`` and leads unit ``r``. Resistance moves
-    toward ``sensitivity * restructuring * clarity_factor * (1 - 0.7 * xdept)``
+    toward ``sensitivity * restructuring * clarity_factor * (1 - xdept_relief * xdept)``
     (clipped to [0, 1]) at ``resistance_rate``; the confidence signal is
     ``base_signal`` plus the peers' conviction; the stance is conviction
     minus resistance and the gate ``max(0, 1 + filter_strength * stance)``.
@@ -138,7 +139,7 @@ def managers(
     _peer_means(peers[0], peers[1], peers[2], confidence, peer_count, lo, np.empty(m), peer)
     for r in range(m):
         i = lo + r
-        target = sensitivity[r] * restructuring[r] * clarity_factor * (1.0 - 0.7 * xdept)
+        target = sensitivity[r] * restructuring[r] * clarity_factor * (1.0 - xdept_relief * xdept)
         target = min(max(target, 0.0), 1.0)
         resistance[r] += resistance_rate * (target - resistance[r])
         zi = z[i] + (memory * (disposition[i] - z[i]) + (base_signal + peer_weight * peer[r]))
@@ -232,6 +233,7 @@ def adopt(
     omega,
     reject_rate,
     reconsider_rate,
+    return_margin,
     skill_to_use,
 ):  # pragma: no cover
     """Adoption transitions for one week, decided ``draws.shape[0]`` times (sub-steps).
@@ -242,7 +244,7 @@ def adopt(
             network among users (:func:`neighbour_table`, in user positions).
         state: Adoption state per person (updated in place for users).
         gate, unit: Each manager's gate; each person's unit.
-        p: ``diffusion.p``, the innovation rate; ``cut`` scales it (0.5 when
+        p: ``diffusion.p``, the innovation rate; ``cut`` scales it (``effects.cut_share`` when
             the budget is cut).
         Others: as named in the parameters (``frontline.*``, ``diffusion.q``,
             ``network.mixing``) or the model's arrays.
@@ -313,7 +315,7 @@ def adopt(
         s = st[a]
         # (users trying or using never become not using or rejecting within a week,
         # and a user rejecting with clear confidence is never low: stays so all week)
-        if s == NOT_USING or (s == REJECTING and c > reject_threshold[i] + 0.1):
+        if s == NOT_USING or (s == REJECTING and c > reject_threshold[i] + return_margin):
             x = confidence_weight * (c - 0.5)
             chord = 1.0 + x * (slope_up if x >= 0 else slope_down)
             ready_max = chord * gate[unit[i]] * (1.0 + 1e-9)

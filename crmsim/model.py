@@ -67,6 +67,7 @@ _ROGERS_RAW = np.array([6.0, 2.5, 1.0, 0.5, 0.15])
 ROGERS_MULTIPLIER = _ROGERS_RAW / float(ROGERS_SHARES @ _ROGERS_RAW)  # mean 1
 
 WEEKS_PER_YEAR = 52.0
+HOURS_PER_FTE_WEEK = 40.0  # a full-time week
 Z_LIMIT = 10.0  # log-odds clip: confidence stays within [4.5e-5, 1 - 4.5e-5]
 
 
@@ -201,34 +202,36 @@ class CrmModel(mesa.Model):
         # Tangible phase goals make the message clearer (S8).
         clarity = p["communication.clarity"]
         if p["milestones.interval_weeks"] > 0:
-            clarity += 0.3 * (1.0 - clarity)
+            clarity += p["effects.milestone_clarity"] * (1.0 - clarity)
         analysis = pa * p["economics.analysis_per_employee"] * org.n
-        vendor_eval = ve * 0.1 * services_total
+        vendor_eval = ve * p["effects.vendor_evaluation_cost"] * services_total
         up_front = services_total + analysis + vendor_eval
         go_live, pilot_scheduled = self._go_live_schedule()
+        quality_base = p["effects.quality_base"]
         return Derived(
             fit=float(
                 np.clip(
-                    0.30
-                    + 0.25 * pa
-                    + 0.15 * cp
-                    + 0.15 * ve
-                    + 0.10 * p["levers.expert_help"]
-                    + 0.10 * p["start.it_maturity"],
+                    p["effects.fit_base"]
+                    + p["effects.fit_per_process_analysis"] * pa
+                    + p["effects.fit_per_customer_participation"] * cp
+                    + p["effects.fit_per_vendor_evaluation"] * ve
+                    + p["effects.fit_per_expert_help"] * p["levers.expert_help"]
+                    + p["effects.fit_per_it_maturity"] * p["start.it_maturity"],
                     0.0,
                     1.0,
                 )
             ),
-            pilot_fit_bonus=0.10 * pilot,
-            pilot_skill_bonus=0.15 * pilot,
-            quality=0.5 + 0.5 * ve,
-            visibility=vis_level + 0.25 * cp * (1.0 - vis_level),
-            training_skill=0.2 * p["levers.training"],
-            learn_multiplier=0.8 + 0.4 * p["levers.training"],
-            support_share=0.05,
-            clarity_factor=1.0 - 0.4 * pa,
+            pilot_fit_bonus=p["effects.pilot_fit"] * pilot,
+            pilot_skill_bonus=p["effects.pilot_skill"] * pilot,
+            quality=quality_base + (1.0 - quality_base) * ve,
+            visibility=vis_level + p["effects.customer_visibility"] * cp * (1.0 - vis_level),
+            training_skill=p["effects.training_skill"] * p["levers.training"],
+            learn_multiplier=p["effects.learn_base"]
+            + p["effects.learn_per_training"] * p["levers.training"],
+            support_share=p["effects.support_base"],
+            clarity_factor=1.0 - p["effects.analysis_clarity"] * pa,
             comm_quality=float(np.sqrt(p["communication.cadence"] * clarity)),
-            resilience=0.7 * p["levers.top_management_support"],
+            resilience=p["effects.resilience"] * p["levers.top_management_support"],
             profit0=org.n * revenue * p["economics.margin"],
             revenue=revenue,
             cm=p["economics.contribution_margin"],
@@ -304,17 +307,23 @@ class CrmModel(mesa.Model):
             1.0,
         )
         self.reject_threshold = np.clip(
-            p["frontline.reject_confidence"] + 0.1 * rng.standard_normal(n), 0.0, 1.0
+            p["frontline.reject_confidence"]
+            + p["frontline.reject_confidence_sd"] * rng.standard_normal(n),
+            0.0,
+            1.0,
         )
         self.state = np.full(n, NOT_USING, dtype=np.int8)
-        self.skill = np.where(org.is_user, 0.3 * p["start.it_maturity"], 0.0)
+        self.skill = np.where(
+            org.is_user, p["start.skill_per_it_maturity"] * p["start.it_maturity"], 0.0
+        )
         self.live = np.zeros(n, dtype=bool)  # user's unit has gone live
 
         # Managers (S5): sensitivity lognormal with mean 1 times the mean factor.
         nu = org.n_units
         self.resistance = np.zeros(nu)
+        sd = p["managers.sensitivity_spread"]
         self.sensitivity = p["managers.resistance_sensitivity"] * np.exp(
-            0.5 * rng.standard_normal(nu) - 0.125
+            sd * rng.standard_normal(nu) - sd * sd / 2.0
         )
         depth = p["restructuring.depth"]
         self.restructuring = np.where(
@@ -460,7 +469,8 @@ class CrmModel(mesa.Model):
             staff_c.sum() / staff_c.size if staff_c.size else np.nan,
             conf_users / self._n_users if self._n_users else np.nan,
             self.resistance.sum() / self.resistance.size,
-            np.count_nonzero(self.resistance >= 0.5) / self.resistance.size,
+            np.count_nonzero(self.resistance >= self._pv["outcome.resisting_level"])
+            / self.resistance.size,
             skill_users / self._n_users if self._n_users else 0.0,
             self.profit,
             (self.profit - self.d.profit0) / self.d.profit0,
@@ -474,8 +484,8 @@ class CrmModel(mesa.Model):
             self.resources,
             self.status,
             self.milestone,
-            -16.0 * r,  # CAL-2.7: best-in-class sales cycle -16 % at full benefit
-            2.0 * r,  # CAL-2.5: customer satisfaction about +1-2 %
+            self._pv["outcome.kpi_sales_cycle_pct"] * r,  # CAL-2.7
+            self._pv["outcome.kpi_satisfaction_pct"] * r,  # CAL-2.5
         )
         self._row += 1
 
@@ -542,8 +552,9 @@ class CrmModel(mesa.Model):
         self.live[idx] = True
         bonus = self.d.training_skill + (self.d.pilot_skill_bonus if after_pilot else 0.0)
         self.skill[idx] = self.skill[idx] + bonus * (1.0 - self.skill[idx])
-        for w in range(week, week + 4):
-            self._training_queue[w] = self._training_queue.get(w, 0.0) + idx.size / 4.0
+        weeks = self._pv["economics.training_weeks"]
+        for w in range(week, week + weeks):
+            self._training_queue[w] = self._training_queue.get(w, 0.0) + idx.size / weeks
         self.events.append(
             {"week": week, "event": "go_live", "units": int(units.size), "users": int(idx.size)}
         )
@@ -566,7 +577,7 @@ class CrmModel(mesa.Model):
             costs += self._one_off_due
             lic = d.licence_week_per_user * n_live
             costs += lic * (1.0 + p["economics.maintenance_share"])
-            # training is delivered over the four weeks after a unit's go-live (CAL-1.4)
+            # training is delivered over the weeks after a unit's go-live (CAL-1.4)
             trained = self._training_queue.pop(week, 0)
             costs += (
                 trained
@@ -578,31 +589,43 @@ class CrmModel(mesa.Model):
             if self._consultants_on():
                 costs += p["levers.expert_help"] * p["economics.consultant_per_user_week"] * n_users
             if self._team_on():
-                # a dedicated project team: one full-time person per 100 users
+                # a dedicated project team: full-time people per 100 users
+                team = n_users / 100.0 * p["economics.team_per_100_users"]
                 costs += (
-                    p["levers.staffing"] * (n_users / 100.0) * 40.0 * p["economics.hourly_cost"]
+                    p["levers.staffing"] * team * HOURS_PER_FTE_WEEK * p["economics.hourly_cost"]
                 )
-            # customers brought in: a quarter hour of staff time per user and week
-            costs += p["levers.customer_participation"] * 0.25 * p["economics.hourly_cost"] * n_live
-            # executives' time: four hours a week each, at three times the staff rate
+            # customers brought in: staff time per live user and week
+            costs += (
+                p["levers.customer_participation"]
+                * p["economics.customer_hours"]
+                * p["economics.hourly_cost"]
+                * n_live
+            )
+            # executives' time, at a multiple of the staff rate
             costs += (
                 p["levers.top_management_support"]
                 * self.org.n_exec
-                * 4.0
-                * 3.0
+                * p["economics.executive_hours"]
+                * p["economics.executive_rate"]
                 * p["economics.hourly_cost"]
             ) * self.resources
         self._one_off_due = 0.0
         # learners lose productivity in proportion to what they have still to learn
         loss = loss_units * p["frontline.learning_loss"] * rev_cm
         # work-arounds cost a tenth of the learning loss rate (double entry)
-        loss += float(n_rejecting) * 0.1 * p["frontline.learning_loss"] * rev_cm
+        loss += (
+            float(n_rejecting)
+            * p["frontline.workaround_loss"]
+            * p["frontline.learning_loss"]
+            * rev_cm
+        )
         disruption = (
             float(self.resistance @ self.org.unit_size) * p["economics.disruption"] * rev_cm
         )
         share_using = float(n_using) / max(n_users, 1)
-        # CRM data is worth more when most use it: half the value scales with adoption.
-        network_factor = 0.5 + 0.5 * share_using
+        # CRM data is worth more when most use it: part of the value scales with adoption.
+        nv = p["economics.network_value"]
+        network_factor = (1.0 - nv) + nv * share_using
         benefit = realised * network_factor * p["economics.benefit_uplift"] * rev_cm
         self._benefit_ratio = realised * network_factor / max(n_users, 1)
         self._benefit = benefit
@@ -632,8 +655,8 @@ class CrmModel(mesa.Model):
             x = min(1.0, since / p["milestones.plan_weeks"])
             plan = p["milestones.target"] * x * x * (3.0 - 2.0 * x)
         due = interval > 0 and since > 0 and since % interval == 0
-        # nobody announces a goal below 5 %; a cancelled project has no reviews
-        if due and plan >= 0.05 and self.status != CANCELLED:
+        # nobody announces a goal below the smallest one; a cancelled project has no reviews
+        if due and plan >= p["milestones.min_goal"] and self.status != CANCELLED:
             users = self._us
             actual = float(np.mean(self.state[users] == USING)) if self._n_users else 0.0
             self.milestone = 1 if actual >= plan else -1
@@ -670,9 +693,11 @@ class CrmModel(mesa.Model):
         c = self.confidence
         exec_mean = float((2.0 * c[:ne] - 1.0).sum() / ne)
         # Budget overrun worries the sponsor (S1 scarce money; CAL-1.3 37.5 % over budget);
-        # the worry saturates at 100 % over budget.
-        planned = d.budget * (1.0 + 0.25 * max(0.0, week - 52.0) / WEEKS_PER_YEAR)
-        overrun = min(1.0, max(0.0, self.spend / planned - 1.0)) if planned >= 1.0 else 0.0
+        # the plan grows after the first year and the worry saturates.
+        growth = p["sponsor.budget_growth"]
+        planned = d.budget * (1.0 + growth * max(0.0, week - 52.0) / WEEKS_PER_YEAR)
+        cap = p["sponsor.overrun_cap"]
+        overrun = min(cap, max(0.0, self.spend / planned - 1.0)) if planned >= 1.0 else 0.0
         dip_feel = p["confidence.dip_weight"] * p["sponsor.dip_sensitivity"] * (self.dip + overrun)
         setback = dip_feel + max(0.0, -p["milestones.impact"] * self.milestone_signal)
         good = p["confidence.results_weight"] * self.visible_results + max(
@@ -696,7 +721,8 @@ class CrmModel(mesa.Model):
                 self.weeks_high = 0
             else:
                 self.weeks_low = 0
-                self.weeks_high = self.weeks_high + 1 if c[0] >= threshold + 0.1 else 0
+                margin = p["sponsor.restore_margin"]
+                self.weeks_high = self.weeks_high + 1 if c[0] >= threshold + margin else 0
             need = p["sponsor.retreat_weeks"]
             if self.weeks_low >= need:
                 self.weeks_low = 0
@@ -726,9 +752,16 @@ class CrmModel(mesa.Model):
 
     def _update_resources(self) -> None:
         """Time, money and people the sponsor provides (S4)."""
-        status_factor = (1.0, 0.5, 0.0)[self.status]
-        tms = self._pv["levers.top_management_support"]
-        self.resources = (0.2 + 0.8 * tms) * status_factor * (0.5 + 0.5 * self.confidence[0])
+        p = self._pv
+        status_factor = (1.0, p["effects.cut_share"], 0.0)[self.status]
+        tms = p["levers.top_management_support"]
+        base = p["effects.resources_base"]
+        conviction = p["effects.resources_conviction"]
+        self.resources = (
+            (base + (1.0 - base) * tms)
+            * status_factor
+            * ((1.0 - conviction) + conviction * self.confidence[0])
+        )
 
     # Phase 6: middle managers (S5) --------------------------------------
     def _managers(self) -> None:
@@ -736,9 +769,9 @@ class CrmModel(mesa.Model):
         org = self.org
         # Cross-department communication, helped by the sponsor's coordination (S4, S5)
         # and by a dedicated project team (S3 staffing).
-        xdept = 1.0 - (1.0 - p["managers.xdept_communication"]) * (1.0 - 0.5 * self.resources) * (
-            1.0 - 0.3 * p["levers.staffing"] * self._team_on()
-        )
+        xdept = 1.0 - (1.0 - p["managers.xdept_communication"]) * (
+            1.0 - p["effects.xdept_per_resources"] * self.resources
+        ) * (1.0 - p["effects.xdept_per_staffing"] * p["levers.staffing"] * self._team_on())
         kernels.managers(
             self.z,
             self.disposition,
@@ -753,6 +786,7 @@ class CrmModel(mesa.Model):
             self.gate,
             self.d.clarity_factor,
             xdept,
+            p["managers.xdept_relief"],
             p["managers.resistance_rate"],
             self._common_signal() + p["confidence.communication_weight"] * self._sponsor_message(),
             p["confidence.peer_weight"],
@@ -779,7 +813,8 @@ class CrmModel(mesa.Model):
             self.gate * self._sponsor_message() + p["managers.message_weight"] * self.stance
         )
         # Own benefit and frustration: only users can be using or trying (S6, S7).
-        strain = 0.5 * self.overload + 0.5 * (1.0 - self.d.quality)
+        w = p["frontline.strain_overload_share"]
+        strain = w * self.overload + (1.0 - w) * (1.0 - self.d.quality)
         kernels.frontline(
             self.z,
             self.disposition,
@@ -803,20 +838,26 @@ class CrmModel(mesa.Model):
         sigmoid_into(self.z[lo:], self.confidence[lo:])
 
     def _consultants_on(self) -> bool:
-        """Consultants are paid, and help, for the first year after go-live while active."""
-        return self.status == ACTIVE and self.week < self.d.first_live + 52
+        """Consultants are paid, and help, while active and for a while after go-live."""
+        weeks = self._pv["economics.consultant_weeks"]
+        return self.status == ACTIVE and self.week < self.d.first_live + weeks
 
     def _team_on(self) -> bool:
-        """The project team is paid, and helps, for two years after go-live while active."""
-        return self.status == ACTIVE and self.week < self.d.first_live + 104
+        """The project team is paid, and helps, while active and for a while after go-live."""
+        return (
+            self.status == ACTIVE
+            and self.week < self.d.first_live + self._pv["economics.team_weeks"]
+        )
 
     def _support_share(self) -> float:
         """Learners that can be supported per user and week (S3 expert help, staffing)."""
         p = self._pv
         return (
             self.d.support_share
-            + 0.25 * p["levers.expert_help"] * self._consultants_on()
-            + 0.20 * p["levers.staffing"] * self._team_on()
+            + p["effects.support_per_expert_help"]
+            * p["levers.expert_help"]
+            * self._consultants_on()
+            + p["effects.support_per_staffing"] * p["levers.staffing"] * self._team_on()
         )
 
     @property
@@ -857,12 +898,13 @@ class CrmModel(mesa.Model):
             self._user_table,
             p["frontline.confidence_weight"],
             p["diffusion.p"],
-            0.5 if self.status == CUT else 1.0,
+            p["effects.cut_share"] if self.status == CUT else 1.0,
             p["diffusion.q"],
             p["network.mixing"],
             p["frontline.threshold_weight"],
             p["frontline.reject_rate"],
             p["frontline.reconsider_rate"],
+            p["frontline.return_margin"],
             p["frontline.skill_to_use"],
         )
 
@@ -872,11 +914,12 @@ class CrmModel(mesa.Model):
         if self._n_users == 0 or self.status == CANCELLED:
             return
         support = 1.0 - self.overload
+        floor, it_share = p["frontline.learn_floor"], p["frontline.learn_it_share"]
         rate = (
             p["frontline.learn_rate"]
             * self.d.learn_multiplier
-            * (0.3 + 0.7 * support)
-            * (0.5 + 0.5 * p["start.it_maturity"])
+            * (floor + (1.0 - floor) * support)
+            * ((1.0 - it_share) + it_share * p["start.it_maturity"])
         )
         kernels.learn(self._users, self.state, self.live, self.skill, rate)
 
@@ -885,8 +928,9 @@ class CrmModel(mesa.Model):
         "run.", "org.", "network.", "start.", "rollout.implementation_weeks",
         "frontline.confidence", "frontline.confidence_spread",
         "frontline.innovativeness_spread", "frontline.threshold_mean", "frontline.threshold_sd",
-        "frontline.reject_confidence", "sponsor.commitment", "sponsor.commitment_spread",
-        "executives.confidence", "managers.confidence", "managers.resistance_sensitivity",
+        "frontline.reject_confidence", "frontline.reject_confidence_sd", "sponsor.commitment",
+        "sponsor.commitment_spread", "executives.confidence", "managers.confidence",
+        "managers.resistance_sensitivity", "managers.sensitivity_spread",
         "economics.revenue_per_employee", "economics.margin", "economics.services_multiple",
     )  # fmt: skip
     """Parameters that only shape the starting state; they cannot change mid-run."""
@@ -934,7 +978,7 @@ class CrmModel(mesa.Model):
         if self.status != CANCELLED:
             self._one_off_due += (
                 more_analysis * after["economics.analysis_per_employee"] * self.org.n
-                + more_vendor * 0.1 * old.services_total
+                + more_vendor * after["effects.vendor_evaluation_cost"] * old.services_total
             )
         d = self._derive()
         d.implementation_weeks, d.first_live = old.implementation_weeks, old.first_live

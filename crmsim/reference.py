@@ -169,9 +169,10 @@ class ReferenceModel:
                 self.live[i] = True
                 self.skill[i] = self.skill[i] + bonus * (1.0 - self.skill[i])
                 trained += 1
-        # Training is delivered in quarters over four weeks (CAL-1.4).
-        for w in range(week, week + 4):
-            self.training_queue[w] = self.training_queue.get(w, 0.0) + trained / 4.0
+        # Training is delivered in equal parts over the training weeks (CAL-1.4).
+        weeks = self.p["economics.training_weeks"]
+        for w in range(week, week + weeks):
+            self.training_queue[w] = self.training_queue.get(w, 0.0) + trained / weeks
         self.events.append(
             {"week": week, "event": "go_live", "units": len(going), "users": trained}
         )
@@ -192,13 +193,22 @@ class ReferenceModel:
             costs += d.licence_week_per_user * n_live * (1.0 + p["economics.maintenance_share"])
             trained = self.training_queue.pop(week, 0)
             costs += trained * p["levers.training"] * p["economics.training_hours"] * hourly
-            if self.status == ACTIVE and week < d.first_live + 52:
+            if self.status == ACTIVE and week < d.first_live + p["economics.consultant_weeks"]:
                 costs += p["levers.expert_help"] * p["economics.consultant_per_user_week"] * n_users
-            if self.status == ACTIVE and week < d.first_live + 104:
-                costs += p["levers.staffing"] * (n_users / 100.0) * 40.0 * hourly
-            # customers brought in: a quarter hour of staff time per user and week
-            costs += p["levers.customer_participation"] * 0.25 * hourly * n_live
-            exec_hours = p["levers.top_management_support"] * self.n_exec * 4.0 * 3.0 * hourly
+            if self.status == ACTIVE and week < d.first_live + p["economics.team_weeks"]:
+                fte = n_users / 100.0 * p["economics.team_per_100_users"]
+                costs += p["levers.staffing"] * fte * 40.0 * hourly  # 40 hours a full-time week
+            # customers brought in: staff time per live user and week
+            costs += (
+                p["levers.customer_participation"] * p["economics.customer_hours"] * hourly * n_live
+            )
+            exec_hours = (
+                p["levers.top_management_support"]
+                * self.n_exec
+                * p["economics.executive_hours"]
+                * p["economics.executive_rate"]
+                * hourly
+            )
             costs += exec_hours * self.resources
 
         unlearned = 0.0  # sum of (1 - skill) over live users trying or using
@@ -215,12 +225,13 @@ class ReferenceModel:
                 realised += self.skill[i] * self.unit_fit[self.unit[i]]
                 n_using += 1
         loss = unlearned * p["frontline.learning_loss"] * rev_cm
-        loss += n_rejecting * 0.1 * p["frontline.learning_loss"] * rev_cm
+        loss += n_rejecting * p["frontline.workaround_loss"] * p["frontline.learning_loss"] * rev_cm
         resisted = 0.0
         for u in range(self.n_units):
             resisted += self.resistance[u] * self.unit_size[u]
         disruption = resisted * p["economics.disruption"] * rev_cm
-        network_factor = 0.5 + 0.5 * (n_using / max(n_users, 1))
+        value = p["economics.network_value"]  # share of the value that grows with adoption
+        network_factor = (1.0 - value) + value * (n_using / max(n_users, 1))
         benefit = realised * network_factor * p["economics.benefit_uplift"] * rev_cm
         self.benefit_ratio = realised * network_factor / max(n_users, 1)
         self.benefit, self.costs, self.learning_loss, self.disruption = (
@@ -249,7 +260,7 @@ class ReferenceModel:
             return
         x = min(1.0, since / p["milestones.plan_weeks"])
         plan = p["milestones.target"] * x * x * (3.0 - 2.0 * x)  # smoothstep S-curve
-        if plan < 0.05 or self.status == CANCELLED:
+        if plan < p["milestones.min_goal"] or self.status == CANCELLED:
             return
         n_using = sum(1 for i in self.users if self.state[i] == USING)
         actual = n_using / len(self.users) if self.users else 0.0
@@ -301,8 +312,12 @@ class ReferenceModel:
         for i in range(ne):
             exec_mean += 2.0 * self.confidence[i] - 1.0
         exec_mean /= ne
-        planned = d.budget * (1.0 + 0.25 * max(0.0, week - 52.0) / WEEKS_PER_YEAR)
-        overrun = min(1.0, max(0.0, self.spend / planned - 1.0)) if planned >= 1.0 else 0.0
+        planned = d.budget * (
+            1.0 + p["sponsor.budget_growth"] * max(0.0, week - 52.0) / WEEKS_PER_YEAR
+        )
+        overrun = 0.0
+        if planned >= 1.0:
+            overrun = min(p["sponsor.overrun_cap"], max(0.0, self.spend / planned - 1.0))
         dip_feel = p["confidence.dip_weight"] * p["sponsor.dip_sensitivity"] * (self.dip + overrun)
         setback = dip_feel + max(0.0, -impact * self.milestone_signal)
         good = p["confidence.results_weight"] * self.visible_results + max(
@@ -326,7 +341,8 @@ class ReferenceModel:
                 self.weeks_high = 0
             else:
                 self.weeks_low = 0
-                self.weeks_high = self.weeks_high + 1 if c0 >= threshold + 0.1 else 0
+                restore = threshold + p["sponsor.restore_margin"]
+                self.weeks_high = self.weeks_high + 1 if c0 >= restore else 0
             if self.weeks_low >= need:
                 self.weeks_low = 0
                 if self.status == ACTIVE:
@@ -338,11 +354,12 @@ class ReferenceModel:
                 self.status = ACTIVE
                 self.weeks_high = 0
                 self.events.append({"week": week, "event": "budget_restored"})
-        status_factor = {ACTIVE: 1.0, CUT: 0.5, CANCELLED: 0.0}[self.status]
+        status_factor = {ACTIVE: 1.0, CUT: p["effects.cut_share"], CANCELLED: 0.0}[self.status]
+        base, follows = p["effects.resources_base"], p["effects.resources_conviction"]
         self.resources = (
-            (0.2 + 0.8 * p["levers.top_management_support"])
+            (base + (1.0 - base) * p["levers.top_management_support"])
             * status_factor
-            * (0.5 + 0.5 * self.confidence[0])
+            * ((1.0 - follows) + follows * self.confidence[0])
         )
 
     def cancel(self, week: int) -> None:
@@ -359,16 +376,19 @@ class ReferenceModel:
     # 6. Middle managers: resistance, confidence, stance (S5).
     def managers(self) -> None:
         p = self.p
-        team_on = self.status == ACTIVE and self.week < self.d.first_live + 104
-        xdept = 1.0 - (1.0 - p["managers.xdept_communication"]) * (1.0 - 0.5 * self.resources) * (
-            1.0 - (0.3 * p["levers.staffing"] if team_on else 0.0)
+        team_on = (
+            self.status == ACTIVE and self.week < self.d.first_live + p["economics.team_weeks"]
         )
+        team = p["effects.xdept_per_staffing"] * p["levers.staffing"] if team_on else 0.0
+        xdept = 1.0 - (1.0 - p["managers.xdept_communication"]) * (
+            1.0 - p["effects.xdept_per_resources"] * self.resources
+        ) * (1.0 - team)
         for u in range(self.n_units):
             target = (
                 self.sensitivity[u]
                 * self.restructuring[u]
                 * self.d.clarity_factor
-                * (1.0 - 0.7 * xdept)
+                * (1.0 - p["managers.xdept_relief"] * xdept)
             )
             target = _clip(target, 0.0, 1.0)
             self.resistance[u] += p["managers.resistance_rate"] * (target - self.resistance[u])
@@ -391,11 +411,12 @@ class ReferenceModel:
         if n_trying == 0:
             return 0.0
         active = self.status == ACTIVE
-        share = 0.05
-        if active and self.week < self.d.first_live + 52:
-            share += 0.25 * self.p["levers.expert_help"]
-        if active and self.week < self.d.first_live + 104:
-            share += 0.20 * self.p["levers.staffing"]
+        p = self.p
+        share = p["effects.support_base"]
+        if active and self.week < self.d.first_live + p["economics.consultant_weeks"]:
+            share += p["effects.support_per_expert_help"] * p["levers.expert_help"]
+        if active and self.week < self.d.first_live + p["economics.team_weeks"]:
+            share += p["effects.support_per_staffing"] * p["levers.staffing"]
         capacity = len(self.users) * share * self.resources
         return 1.0 - min(1.0, capacity / n_trying)
 
@@ -413,8 +434,9 @@ class ReferenceModel:
             own = self.skill[i] if self.state[i] == USING else 0.0
             frustration = 0.0
             if self.state[i] == TRYING:
+                w = p["frontline.strain_overload_share"]
                 frustration = (1.0 - self.skill[i]) * (
-                    0.5 * overload + 0.5 * (1.0 - self.d.quality)
+                    w * overload + (1.0 - w) * (1.0 - self.d.quality)
                 )
             signal = (
                 common
@@ -432,7 +454,7 @@ class ReferenceModel:
             return
         k = len(draws)
         dt = 1.0 / k
-        cut = 0.5 if self.status == CUT else 1.0
+        cut = p["effects.cut_share"] if self.status == CUT else 1.0
         mix = p["network.mixing"]
         omega = p["frontline.threshold_weight"]
         q = p["diffusion.q"]
@@ -449,7 +471,7 @@ class ReferenceModel:
                 p["diffusion.p"] * self.innovativeness[i] * cut,
                 reject_h,
                 1.0 - math.exp(-reject_h),
-                self.live[i] and c > self.reject_threshold[i] + 0.1,
+                self.live[i] and c > self.reject_threshold[i] + p["frontline.return_margin"],
                 1.0 - math.exp(-p["frontline.reconsider_rate"] * readiness * dt),
                 self.skill[i] >= p["frontline.skill_to_use"],
             )
@@ -496,8 +518,11 @@ class ReferenceModel:
         rate = (
             p["frontline.learn_rate"]
             * self.d.learn_multiplier
-            * (0.3 + 0.7 * support)
-            * (0.5 + 0.5 * p["start.it_maturity"])
+            * (p["frontline.learn_floor"] + (1.0 - p["frontline.learn_floor"]) * support)
+            * (
+                (1.0 - p["frontline.learn_it_share"])
+                + p["frontline.learn_it_share"] * p["start.it_maturity"]
+            )
         )
         for i in self.users:
             if self.live[i] and self.state[i] in (TRYING, USING):
