@@ -1,0 +1,144 @@
+"""Unit tests of the compiled kernels against plain numpy/scipy versions of the same rules.
+
+The per-agent reference (tests/test_reference.py) checks whole weeks; these
+tests aim at the kernels' shortcuts: the jagged-diagonal peer sums must equal
+scipy's CSR product bit for bit, and adoption's upper-bound shortcut and
+incremental peer counts must give exactly the transitions of a whole-array
+version that computes every hazard every sub-step, including at extreme
+parameter values where the bounds are tight.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import scipy.sparse as sp
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from crmsim import kernels
+from crmsim.model import NOT_USING, REJECTING, TRYING, USING
+
+
+def random_network(rng: np.random.Generator, n: int, ties: int) -> sp.csr_matrix:
+    """A symmetric 0/1 CSR matrix without self-ties, as organisation.build makes."""
+    src = rng.integers(0, n, ties)
+    dst = rng.integers(0, n, ties)
+    keep = src != dst
+    rows = np.concatenate((src[keep], dst[keep]))
+    cols = np.concatenate((dst[keep], src[keep]))
+    adj = sp.csr_matrix((np.ones(rows.size), (rows, cols)), shape=(n, n))
+    adj.sum_duplicates()
+    adj.data[:] = 1.0
+    adj.sort_indices()
+    return adj
+
+
+@pytest.mark.parametrize("n, ties, lo", [(1, 0, 0), (30, 0, 5), (200, 900, 17), (500, 400, 0)])
+def test_peer_means_on_jagged_diagonals_equal_the_csr_product_bit_for_bit(n, ties, lo) -> None:
+    rng = np.random.default_rng(n + ties)
+    adj = random_network(rng, n, ties)
+    confidence = rng.random(n)
+    count = np.asarray(adj.sum(axis=1)).ravel()
+    rows = adj[lo:]
+    total = rows @ (2.0 * confidence - 1.0)
+    expected = np.divide(total, count[lo:], out=np.zeros_like(total), where=count[lo:] > 0)
+    out = np.full(n - lo, np.nan)
+    neighbours, starts, order = kernels.jagged_diagonals(rows)
+    kernels._peer_means(neighbours, starts, order, confidence, count, lo, np.empty(n - lo), out)
+    assert np.array_equal(out, expected)
+
+
+def test_neighbour_table_lists_each_row_in_csr_order_then_padding() -> None:
+    adj = random_network(np.random.default_rng(3), 40, 120)
+    table = kernels.neighbour_table(adj)
+    assert table.shape == (40, int(np.diff(adj.indptr).max()))
+    for r in range(40):
+        nb = adj.indices[adj.indptr[r] : adj.indptr[r + 1]]
+        assert table[r, : nb.size].tolist() == nb.tolist()
+        assert (table[r, nb.size :] == 40).all()
+
+
+def adopt_whole_arrays(draws, state, c, gate, live, innov, rho, theta, skill, upc, peers, prm):
+    """Adoption as whole-array numpy: every hazard computed every sub-step (no shortcut)."""
+    k = draws.shape[0]
+    dt = 1.0 / k
+    readiness = np.exp(prm["cw"] * (c - 0.5)) * gate
+    innovation = prm["p"] * innov * prm["cut"]
+    low = c < rho
+    reject_h = np.where(low, prm["reject_rate"], 0.0) * dt
+    p_reject = 1.0 - np.exp(-reject_h)
+    back_ok = live & (c > rho + prm["margin"])
+    p_back = 1.0 - np.exp(-prm["reconsider_rate"] * readiness * dt)
+    skill_ok = skill >= prm["skill_to_use"]
+    st_ = state.copy()
+    for j in range(k):
+        u = draws[j]
+        using = (st_ == USING).astype(float)
+        share = using.mean()
+        local = np.divide(peers @ using, upc, out=np.full(st_.size, share), where=upc > 0)
+        seen = (1.0 - prm["mix"]) * local + prm["mix"] * share
+        peer = (1.0 - prm["omega"]) * seen + prm["omega"] * (seen >= theta)
+        adopt_h = readiness * (innovation + prm["q"] * peer) * dt
+        total = adopt_h + reject_h
+        p_any = 1.0 - np.exp(-total)
+        p_try = p_any * np.divide(adopt_h, total, out=np.zeros_like(total), where=total > 0)
+        new = st_.copy()
+        idle = live & (st_ == NOT_USING)
+        new[idle & (u < p_try)] = TRYING
+        new[idle & (u >= p_try) & (u < p_any)] = REJECTING
+        engaged = live & low & ((st_ == TRYING) | (st_ == USING))
+        new[engaged & (u < p_reject)] = REJECTING
+        new[back_ok & (st_ == REJECTING) & (u < p_back)] = TRYING
+        new[(new == TRYING) & skill_ok] = USING
+        st_ = new
+    return st_
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    seed=st.integers(0, 2**32 - 1),
+    n=st.integers(1, 120),
+    k=st.integers(1, 7),
+    cw=st.sampled_from([0.0, 0.5, 4.0, 20.0]),
+    rate_scale=st.sampled_from([0.01, 0.3, 1.0, 5.0]),
+    mix=st.sampled_from([0.0, 0.3, 1.0]),
+    omega=st.sampled_from([0.0, 0.5, 1.0]),
+    cut=st.sampled_from([0.5, 1.0]),
+)
+def test_adopt_kernel_equals_whole_array_adoption_exactly(
+    seed, n, k, cw, rate_scale, mix, omega, cut
+) -> None:
+    rng = np.random.default_rng(seed)
+    adj = random_network(rng, n, int(rng.integers(0, 4 * n + 1)))
+    state = rng.choice(np.array([NOT_USING, TRYING, USING, REJECTING], dtype=np.int8), n)
+    # confidences near 0 and 1 put readiness at the ends of its chord bound (tight)
+    kind = rng.choice(3, size=n, p=[0.6, 0.2, 0.2])
+    tiny = 1e-6 * rng.random(n)
+    c = np.where(kind == 0, rng.random(n), np.where(kind == 1, 1.0 - tiny, tiny))
+    gate = rng.uniform(0.0, 2.0, n)
+    live = rng.random(n) < 0.8
+    state[~live & ((state == TRYING) | (state == USING))] = NOT_USING
+    innov = rng.uniform(0.05, 3.0, n)
+    rho = rng.random(n) * 0.6
+    theta = rng.random(n) * 0.3
+    skill = rng.random(n)
+    upc = np.asarray(adj.sum(axis=1)).ravel()
+    prm = dict(
+        cw=cw, p=0.05 * rate_scale, cut=cut, q=0.3 * rate_scale, mix=mix, omega=omega,
+        reject_rate=0.2 * rate_scale, reconsider_rate=0.1 * rate_scale, margin=0.1,
+        skill_to_use=0.5,
+    )  # fmt: skip
+    draws = rng.random((k, n))
+    expected = adopt_whole_arrays(
+        draws, state, c, gate, live, innov, rho, theta, skill, upc, adj, prm
+    )
+    got = state.copy()
+    users = np.arange(n, dtype=np.int64)
+    unit = np.arange(n, dtype=np.int32)  # every user its own unit: gate per user
+    kernels.adopt(
+        draws, users, got, c, gate, unit, live, innov, rho, theta, skill, upc,
+        kernels.neighbour_table(adj), cw, prm["p"], cut, prm["q"], mix, omega,
+        prm["reject_rate"], prm["reconsider_rate"], prm["margin"], prm["skill_to_use"],
+    )  # fmt: skip
+    assert np.array_equal(got, expected)
