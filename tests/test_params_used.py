@@ -14,6 +14,7 @@ from typing import Any
 
 import numpy as np
 import pytest
+from test_reference import parameter_set
 
 from crmsim.model import CrmModel
 from crmsim.params import PARAMS, ParamSet
@@ -36,29 +37,9 @@ CONTEXTS: dict[str, dict[str, Any]] = {
         "levers.staffing": 0.2,
         "diffusion.p": 0.05,
     },
-    # many reject, and some come back
-    "high_rejection": {
-        "frontline.confidence_spread": 1.5,
-        "frontline.reject_confidence": 0.3,
-        "frontline.reject_rate": 0.3,
-        "frontline.reconsider_rate": 0.5,
-        "frontline.skill_to_use": 0.9,
-    },
-    # a shaken sponsor cuts the budget and restores it
-    "sponsor_wavers": {
-        "confidence.memory": 0.2,
-        "levers.top_management_support": 0.2,
-        "sponsor.commitment": 0.9,
-        "sponsor.commitment_spread": 0.2,
-        "sponsor.retreat_threshold": 0.5,
-        "sponsor.retreat_weeks": 3,
-        "sponsor.dip_sensitivity": 10.0,
-        "economics.services_multiple": 5.0,
-        "start.budget_per_user": 200000.0,
-        "rollout.implementation_weeks": 4,
-    },
-    # spending runs far over a small budget
-    "tight_budget": {"start.budget_per_user": 2000.0},
+    # many reject and some come back; a shaken sponsor cuts the budget and restores
+    # it; spending runs far over a small budget (the reference test's sets)
+    **{name: parameter_set(name) for name in ("high_rejection", "sponsor_wavers", "tight_budget")},
 }
 
 # Read only by the summary (success is judged on the finished run), not by the weekly rules.
@@ -66,7 +47,7 @@ SUMMARY_ONLY = {"outcome.success_adoption"}
 
 
 def fingerprint(params: dict[str, Any]) -> np.ndarray:
-    model = CrmModel(ParamSet({**SMALL, **params}), rng=3, create_agents=False)
+    model = CrmModel(ParamSet({**params, **SMALL}), rng=3, create_agents=False)
     model.run()
     record = np.nan_to_num(model._rec[: model._row]).ravel()
     return np.concatenate([record, model.z, model.skill, model.state.astype(float)])
