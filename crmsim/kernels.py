@@ -36,11 +36,11 @@ def neighbour_table(adjacency) -> np.ndarray:
     """A padded neighbour table (ELL layout) of a 0/1 CSR adjacency matrix.
 
     Row ``r`` lists row ``r``'s neighbours in CSR order, padded to the
-    largest degree with ``adjacency.shape[1]``: a slot whose value the
-    kernels keep at 0. Summing a fixed-width row avoids the unpredictable
-    branch at the end of each CSR row (twice as fast here at 10,000
-    employees), and adds the same terms in the same order as scipy's CSR
-    product, followed by zeros.
+    largest degree with ``adjacency.shape[1]``: a slot the kernels keep
+    empty (nobody is using there). Adoption uses it for the users' ties
+    among users, where it adds along a single row (a user starting or
+    stopping to use) as often as it sums all rows; a fixed-width row has no
+    unpredictable branch at its end.
     """
     indptr = adjacency.indptr
     rows = adjacency.shape[0]
