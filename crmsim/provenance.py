@@ -17,6 +17,8 @@ PACKAGES = (
     "crmsim",
     "mesa",
     "numpy",
+    "numba",
+    "llvmlite",
     "scipy",
     "pandas",
     "pyarrow",

@@ -136,6 +136,7 @@ def test_manifest_holds_provenance(tmp_path: Path, small_run) -> None:
     assert manifest["seed"] == 4 and manifest["weeks"] == 40
     assert manifest["command"] == "crmsim run baseline --seed 4"
     assert manifest["versions"]["numpy"] == np.__version__
+    assert manifest["versions"]["numba"]  # the compiled kernels shape the numbers too
     assert len(manifest["scenario"]["file_sha256"]) == 64
     assert manifest["files"] == list(output.FILES)
 
