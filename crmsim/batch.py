@@ -47,7 +47,7 @@ if TYPE_CHECKING:
 DEFAULT_REPLICATES = 10
 """Replicates per grid cell when neither the command line nor the file says."""
 
-BATCH_KEYS = ("replicates", "seed", "sweep", "set", "workers", "scheduler")
+BATCH_KEYS = ("replicates", "seed", "sweep", "set", "workers", "scheduler", "common_seeds")
 """Keys a scenario file's ``[batch]`` section may hold (the flags of the same name)."""
 
 SEED_BITS = 63
@@ -190,6 +190,7 @@ class Settings:
     scheduler: str | None = None
     sweep: Mapping[str, tuple[Any, ...]] = field(default_factory=dict)
     set: Mapping[str, Any] = field(default_factory=dict)
+    common_seeds: bool | None = None
 
 
 def _whole(value: Any, key: str, where: str, minimum: int) -> int:
@@ -259,6 +260,9 @@ def file_settings(scenario: Scenario) -> Settings:
     both = sorted(set(sweeps) & set(sets))
     if both:
         raise CrmsimError(f"{where}: {both[0]} is both in batch.sweep and batch.set; keep one")
+    common = section.get("common_seeds")
+    if common is not None and not isinstance(common, bool):
+        raise CrmsimError(f"{where}: batch.common_seeds must be true or false, got {common!r}")
     return Settings(
         replicates=_whole(section["replicates"], "replicates", where, 1)
         if "replicates" in section
@@ -268,6 +272,7 @@ def file_settings(scenario: Scenario) -> Settings:
         scheduler=scheduler,
         sweep=sweeps,
         set=sets,
+        common_seeds=common,
     )
 
 
@@ -278,6 +283,7 @@ def cli_settings(
     seed: int | None = None,
     workers: int | None = None,
     scheduler: str | None = None,
+    common_seeds: bool | None = None,
 ) -> Settings:
     """Validate the command line's settings (``--sweep``, ``--set`` and friends).
 
@@ -304,7 +310,7 @@ def cli_settings(
         raise CrmsimError(
             "--workers and --scheduler exclude each other; the cluster sets the workers"
         )
-    return Settings(replicates, seed, workers, scheduler, sweep_map, set_map)
+    return Settings(replicates, seed, workers, scheduler, sweep_map, set_map, common_seeds)
 
 
 def _agreed(values: dict[str, Any], key: str) -> Any:
@@ -380,6 +386,7 @@ class Plan:
     runs: tuple[RunSpec, ...]
     workers: int | None = None
     scheduler: str | None = None
+    common_seeds: bool = False  # replicate r has the same seed in every cell
 
     @property
     def sweep_names(self) -> list[str]:
@@ -402,6 +409,7 @@ class Plan:
         """The plan as JSON-ready data for ``manifest.json``."""
         return {
             "root_seed": self.root_seed,
+            "common_seeds": self.common_seeds,
             "n_runs": len(self.runs),
             "sweep_names": self.sweep_names,
             "fingerprint": self.fingerprint(),
@@ -435,6 +443,25 @@ def run_seeds(root: int, n: int) -> list[int]:
     """
     children = np.random.SeedSequence(root).spawn(n)
     return [int(c.generate_state(1, np.uint64)[0] >> np.uint64(64 - SEED_BITS)) for c in children]
+
+
+def cell_seeds(root: int, replicates: Sequence[int], common: bool) -> list[list[int]]:
+    """Seeds of every cell's replicates, from ``SeedSequence(root).spawn``.
+
+    Independent (the default): one spawned child per run, numbered cell by
+    cell. Common random numbers (``common``): replicate ``r`` of every cell
+    gets the ``r``-th child, so cells differ only by their parameters and
+    their differences are paired (less noisy than between independent runs).
+    """
+    if common:
+        shared = run_seeds(root, max(replicates, default=0))
+        return [shared[:n] for n in replicates]
+    flat = run_seeds(root, sum(replicates))
+    out, at = [], 0
+    for n in replicates:
+        out.append(flat[at : at + n])
+        at += n
+    return out
 
 
 def rerun_command(ref: str, seed: int, assignments: Iterable[tuple[str, Any]]) -> str:
@@ -520,16 +547,20 @@ def make_plan(
             cell = Cell(len(cells), entry.name, swept, params)
             cells.append(cell)
             pending.append((cell, entry))
-    n_runs = sum(e.replicates for _, e in pending)
-    seeds_list = run_seeds(root, n_runs)
+    common = cli.common_seeds
+    if common is None:
+        common = bool(
+            _agreed({s.name: f.common_seeds for _, s, f in loaded if f.common_seeds is not None},
+                    "common_seeds")
+        )  # fmt: skip
+    seeds = cell_seeds(root, [e.replicates for _, e in pending], common)
     runs: list[RunSpec] = []
-    for cell, entry in pending:
+    for (cell, entry), cell_seed in zip(pending, seeds, strict=True):
         fixed = [(k, v) for k, v in entry.sets.items()]
-        for rep in range(entry.replicates):
-            seed = seeds_list[len(runs)]
+        for rep, seed in enumerate(cell_seed):
             cmd = rerun_command(entry.ref, seed, fixed + list(cell.swept))
             runs.append(RunSpec(len(runs), cell.index, cell.scenario, rep, seed, cell.swept, cmd))
-    return Plan(root, tuple(entries), tuple(cells), tuple(runs), workers, scheduler)
+    return Plan(root, tuple(entries), tuple(cells), tuple(runs), workers, scheduler, common)
 
 
 def make_points_plan(
@@ -541,6 +572,7 @@ def make_points_plan(
     workers: int | None = None,
     scheduler: str | None = None,
     load_scenario: Callable[[str], Scenario] = load,
+    common_seeds: bool = False,
 ) -> Plan:
     """Plan runs at arbitrary points of parameter space (a sample, not a grid).
 
@@ -562,6 +594,8 @@ def make_points_plan(
         workers: Local worker processes recorded in the plan.
         scheduler: Dask scheduler address recorded in the plan.
         load_scenario: Scenario loader (tests substitute their own).
+        common_seeds: Give replicate ``r`` the same seed at every point
+            (common random numbers, :func:`cell_seeds`).
 
     Raises:
         CrmsimError: for no points, fewer than one replicate, an unknown
@@ -605,15 +639,14 @@ def make_points_plan(
         Cell(i, scenario.name, swept, params.with_updates(dict(swept)) if swept else params)
         for i, swept in enumerate(swept_points)
     )
-    seeds_list = run_seeds(root_seed, len(cells) * replicates)
+    seeds = cell_seeds(root_seed, [replicates] * len(cells), common_seeds)
     assigned = list(fixed.items())
     runs: list[RunSpec] = []
-    for cell in cells:
-        for rep in range(replicates):
-            seed = seeds_list[len(runs)]
+    for cell, cell_seed in zip(cells, seeds, strict=True):
+        for rep, seed in enumerate(cell_seed):
             cmd = rerun_command(scenario_ref, seed, assigned + list(cell.swept))
             runs.append(RunSpec(len(runs), cell.index, cell.scenario, rep, seed, cell.swept, cmd))
-    return Plan(root_seed, (entry,), cells, tuple(runs), workers, scheduler)
+    return Plan(root_seed, (entry,), cells, tuple(runs), workers, scheduler, common_seeds)
 
 
 # --------------------------------------------------------------------------- running
@@ -766,7 +799,10 @@ def plan_from_store(manifest: Mapping[str, Any], runs: pd.DataFrame) -> Plan:
                 int(row["seed"]), cell.swept, row["rerun"],
             )
         )  # fmt: skip
-    plan = Plan(int(manifest["root_seed"]), tuple(entries), tuple(cells), tuple(specs))
+    plan = Plan(
+        int(manifest["root_seed"]), tuple(entries), tuple(cells), tuple(specs),
+        common_seeds=bool(manifest.get("common_seeds", False)),
+    )  # fmt: skip
     if manifest.get("fingerprint") and plan.fingerprint() != manifest["fingerprint"]:
         raise CrmsimError(
             "the stored plan is inconsistent (fingerprint differs); start a new batch"

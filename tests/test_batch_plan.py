@@ -158,6 +158,32 @@ def test_without_seed_a_fresh_root_is_drawn_and_recorded():
     assert plan.manifest()["root_seed"] == plan.root_seed > 0
 
 
+def test_common_seeds_give_replicate_r_the_same_seed_in_every_cell():
+    cli = cli_settings(
+        sweeps=["levers.training=0,1"], sets=list(TINY), replicates=3, seed=5, common_seeds=True
+    )
+    plan = make_plan(["baseline", "big_bang"], cli)
+    assert plan.common_seeds and len(plan.cells) == 4
+    by_cell = {c.index: [r.seed for r in plan.runs if r.cell == c.index] for c in plan.cells}
+    assert all(seeds == run_seeds(5, 3) for seeds in by_cell.values())
+    assert all(f"--seed {r.seed}" in r.rerun for r in plan.runs)
+    assert plan.manifest()["common_seeds"] is True
+    # independent seeds (the default) stay as they were: one spawned child per run
+    plain = make_plan(["baseline", "big_bang"], cli_settings(
+        sweeps=["levers.training=0,1"], sets=list(TINY), replicates=3, seed=5))  # fmt: skip
+    assert [r.seed for r in plain.runs] == run_seeds(5, 12) and not plain.common_seeds
+    assert plain.fingerprint() != plan.fingerprint()
+
+
+def test_common_seeds_with_unequal_replicates_share_the_first_ones(write_toml):
+    path = write_toml("few", '[scenario]\ninherits = "baseline"\n[batch]\nreplicates = 2\n'
+                      "common_seeds = true\n")  # fmt: skip
+    plan = make_plan(["baseline", str(path)], cli_settings(sets=list(TINY), seed=9))
+    assert plan.common_seeds
+    seeds = {e.name: [r.seed for r in plan.runs if r.scenario == e.name] for e in plan.scenarios}
+    assert seeds["few"] == seeds["baseline"][:2] and len(seeds["baseline"]) > 2
+
+
 def test_batch_section_supplies_replicates_sweep_and_set(write_toml):
     path = write_toml(
         "mine",
@@ -209,6 +235,8 @@ def test_batch_section_accepts_sweep_strings(write_toml):
             "both in batch.sweep and batch.set",
         ),
         ("scheduler = 5", "batch.scheduler must be an address"),
+        ('common_seeds = "yes"', "batch.common_seeds must be true or false"),
+        ("common_sedes = true", "did you mean common_seeds"),
     ],
 )
 def test_bad_batch_section_gives_one_line_and_exit_2(write_toml, section, fragment):

@@ -163,6 +163,25 @@ def test_resume_with_the_original_command_line_finishes_nothing_new(serial_batch
     assert manifest["sessions"][-1]["computed"] == 0 and manifest["sessions"][-1]["resumed"]
 
 
+def test_common_seeds_pair_the_cells_and_survive_resume(serial_batch, tmp_path):
+    out = tmp_path / "crn"
+    result = invoke("batch", *GRID, *TINY, "--common-seeds", "--workers", "1", "--out", out)
+    assert result.exit_code == 0, result.stderr
+    summary, _ = stored(out)
+    seeds = summary.groupby("cell")["seed"].apply(lambda s: tuple(sorted(s)))
+    assert seeds.nunique() == 1 and len(seeds.iloc[0]) == 3
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert manifest["common_seeds"] is True and "--common-seeds" in manifest["command"]
+    # the same cells as the independent batch, only the seeds differ
+    plain, _ = stored(serial_batch)
+    assert set(plain["cell"]) == set(summary["cell"]) and set(plain["seed"]) != set(summary["seed"])
+    # a resume rebuilds the paired plan from the store; the flag alone is not a new plan
+    again = invoke("batch", "--resume", "--out", out)
+    assert again.exit_code == 0 and "12 of 12 runs already stored" in again.stderr
+    refused = invoke("batch", *GRID, *TINY, "--resume", "--out", out)
+    assert refused.exit_code == 2 and "different batch" in refused.stderr
+
+
 # --------------------------------------------------------------------- compare / plot / export
 def test_wilson_interval_matches_published_values():
     # Brown, Cai & DasGupta (2001) / Newcombe (1998) examples, 4 decimals

@@ -16,6 +16,7 @@ Every seed is fixed, so each test gives the same numbers on every run.
 
 from __future__ import annotations
 
+import json
 import math
 
 import numpy as np
@@ -313,6 +314,19 @@ def test_levers_command_moves_each_lever_with_bands(tmp_path):
     assert len(pd.read_csv(out / "swings.csv")) == 9
     assert (out / "levers.png").is_file()
     assert "One lever at a time" in result.stdout
+
+
+def test_levers_with_common_seeds_pair_every_lever_value(tmp_path):
+    out = tmp_path / "crn"
+    result = invoke("levers", "baseline", "--steps", 2, "-n", 3, "--set", "org.employees=60",
+                    "--set", "run.weeks=30", "--seed", 3, "-j", 1, "--common-seeds",
+                    "--out", out)  # fmt: skip
+    assert result.exit_code == 0, result.stderr
+    plan = pd.read_parquet(out / "plan.parquet")
+    seeds = plan.groupby("cell")["seed"].apply(tuple)
+    assert seeds.nunique() == 1 and len(seeds.iloc[0]) == 3
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert manifest["common_seeds"] is True and "--common-seeds" in manifest["command"]
 
 
 @pytest.mark.parametrize(

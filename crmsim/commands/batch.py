@@ -39,6 +39,8 @@ def _command_line(
     for name, value in cli.set.items():
         argv += ["--set", f"{name}={format_value(value)}"]
     argv += ["--seed", str(root_seed)]
+    if cli.common_seeds:
+        argv += ["--common-seeds"]
     if cli.workers is not None:
         argv += ["--workers", str(cli.workers)]
     if cli.scheduler is not None:
@@ -92,6 +94,12 @@ def _session(argv: list[str], workers: int | None, scheduler: str | None, resume
     help="Root seed; every run's seed is spawned from it (default: a fresh one, "
     "recorded in the manifest).",
 )
+@click.option(
+    "--common-seeds",
+    is_flag=True,
+    help="Common random numbers: replicate r has the same seed in every scenario and grid "
+    "cell, so differences between cells are paired (batch.common_seeds in a file).",
+)
 @workers_option
 @scheduler_option
 @click.option(
@@ -122,6 +130,7 @@ def command(
     sweeps: tuple[str, ...],
     sets: tuple[str, ...],
     seed: int | None,
+    common_seeds: bool,
     workers: int | None,
     scheduler: str | None,
     out: Path | None,
@@ -149,7 +158,9 @@ def command(
     from crmsim.progress import Progress
     from crmsim.storage import RunStore
 
-    cli = cli_settings(sweeps, sets, replicates, seed, workers, scheduler)
+    cli = cli_settings(
+        sweeps, sets, replicates, seed, workers, scheduler, True if common_seeds else None
+    )
     if retry_failed and not resume:
         raise CrmsimError("--retry-failed works with --resume; add --resume --out DIR")
     if resume:
@@ -166,11 +177,12 @@ def command(
                     f"resume with the same ones, or with just --resume --out {out}"
                 )
             workers, scheduler = again.workers, again.scheduler
-        elif sweeps or sets or replicates or seed is not None:
+        elif sweeps or sets or replicates or seed is not None or common_seeds:
             store.close()
             raise CrmsimError(
                 "--resume without scenarios finishes the stored plan; drop --sweep, --set, "
-                "--replicates and --seed (or give the original scenarios and flags)"
+                "--replicates, --seed and --common-seeds (or give the original scenarios "
+                "and flags)"
             )
         manifest = store.manifest
     else:

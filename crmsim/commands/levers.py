@@ -22,7 +22,14 @@ DEFAULT_REPLICATES = 20
 """Runs per lever value when neither ``-n`` nor the file's ``[batch]`` says."""
 
 
-def _plan(ref: str, steps: int, replicates: int | None, cli_sets: dict[str, Any], seed: int | None):
+def _plan(
+    ref: str,
+    steps: int,
+    replicates: int | None,
+    cli_sets: dict[str, Any],
+    seed: int | None,
+    common_seeds: bool = False,
+):
     """The one-at-a-time plan: levers fixed by ``[batch] set`` or ``--set`` are not moved."""
     from crmsim import sensitivity as sa
     from crmsim.batch import file_settings, make_points_plan
@@ -36,8 +43,10 @@ def _plan(ref: str, steps: int, replicates: int | None, cli_sets: dict[str, Any]
         raise CrmsimError("every lever is fixed by --set or [batch] set; nothing to move")
     root = seed if seed is not None else (file.seed if file.seed is not None else sa.fresh_seed())
     reps = replicates or file.replicates or DEFAULT_REPLICATES
-    plan = make_points_plan(ref, points, reps, root, sets=fixed)
-    return plan, file, {"scenario": ref, "steps": steps, "replicates": reps, "set": fixed}
+    common = common_seeds or bool(file.common_seeds)
+    plan = make_points_plan(ref, points, reps, root, sets=fixed, common_seeds=common)
+    record = {"scenario": ref, "steps": steps, "replicates": reps, "set": fixed}
+    return plan, file, {**record, "common_seeds": common}
 
 
 def _command_line(ref: str, record: dict[str, Any], cli_sets: dict[str, Any], root: int,
@@ -48,7 +57,10 @@ def _command_line(ref: str, record: dict[str, Any], cli_sets: dict[str, Any], ro
             "--replicates", str(record["replicates"])]  # fmt: skip
     for name, value in cli_sets.items():
         argv += ["--set", f"{name}={format_value(value)}"]
-    return argv + ["--seed", str(root), "--out", str(out)]
+    argv += ["--seed", str(root)]
+    if record.get("common_seeds"):
+        argv += ["--common-seeds"]
+    return argv + ["--out", str(out)]
 
 
 @click.command(name="levers")
@@ -72,6 +84,12 @@ def _command_line(ref: str, record: dict[str, Any], cli_sets: dict[str, Any], ro
 )
 @click.option(
     "--seed", type=click.IntRange(min=0), default=None, help="Root seed (default: fresh)."
+)
+@click.option(
+    "--common-seeds",
+    is_flag=True,
+    help="Common random numbers: replicate r has the same seed at every lever value, so "
+    "the curves differ only by the levers (batch.common_seeds in a file).",
 )
 @workers_option
 @scheduler_option
@@ -97,6 +115,7 @@ def command(
     replicates: int | None,
     sets: tuple[str, ...],
     seed: int | None,
+    common_seeds: bool,
     workers: int | None,
     scheduler: str | None,
     out: Path | None,
@@ -116,6 +135,7 @@ def command(
     Examples:
       crmsim levers baseline
       crmsim levers baseline --steps 3 -n 50 --set org.employees=500
+      crmsim levers baseline -n 50 --common-seeds
     """
     from crmsim import sensitivity as sa
     from crmsim import sensitivity_plots as plots
@@ -129,7 +149,7 @@ def command(
     if resume:
         if out is None:
             raise CrmsimError("--resume needs --out DIR, the run directory to finish")
-        if scenario or replicates or sets or seed is not None:
+        if scenario or replicates or sets or seed is not None or common_seeds:
             raise CrmsimError("--resume finishes the stored run; give only --resume --out DIR")
         store = RunStore.open(out, writable=True)
         manifest = store.manifest
@@ -141,7 +161,7 @@ def command(
     else:
         if not scenario:
             raise CrmsimError("give a scenario, e.g. crmsim levers baseline")
-        plan, file, record = _plan(scenario, steps, replicates, cli_sets, seed)
+        plan, file, record = _plan(scenario, steps, replicates, cli_sets, seed, common_seeds)
         if workers is None and scheduler is None:
             workers, scheduler = file.workers, file.scheduler
         out = out or Path("runs") / f"levers-{Path(scenario).stem}-{stamp()}"
