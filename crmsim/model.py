@@ -38,7 +38,6 @@ disposition, so confidence stays in (0, 1) and never jumps to the last signal.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from typing import Any
 
 import mesa
@@ -46,6 +45,7 @@ import numpy as np
 
 from crmsim import kernels
 from crmsim.agents import Executive, FrontlineStaff, MiddleManager
+from crmsim.effects import NEVER, WEEKS_PER_YEAR, Derived, derive
 from crmsim.errors import CrmsimError
 from crmsim.organisation import EXECUTIVE, FRONTLINE, MANAGER, Organisation, build
 from crmsim.params import ParamSet
@@ -58,15 +58,12 @@ STATE_NAMES = ("not_using", "trying", "using", "rejecting")
 ACTIVE, CUT, CANCELLED = 0, 1, 2
 STATUS_NAMES = ("active", "cut", "cancelled")
 
-NEVER = np.iinfo(np.int32).max
-
 # Rogers' adopter categories: shares and the innovation multiplier of each
 # (innovators, early adopters, early majority, late majority, laggards).
 ROGERS_SHARES = np.array([0.025, 0.135, 0.34, 0.34, 0.16])
 _ROGERS_RAW = np.array([6.0, 2.5, 1.0, 0.5, 0.15])
 ROGERS_MULTIPLIER = _ROGERS_RAW / float(ROGERS_SHARES @ _ROGERS_RAW)  # mean 1
 
-WEEKS_PER_YEAR = 52.0
 HOURS_PER_FTE_WEEK = 40.0  # a full-time week
 Z_LIMIT = 10.0  # log-odds clip: confidence stays within [4.5e-5, 1 - 4.5e-5]
 
@@ -88,38 +85,6 @@ def logit(c: np.ndarray | float) -> np.ndarray | float:
     """Log-odds from confidence (clipped away from 0 and 1)."""
     c = np.clip(c, 1e-4, 1 - 1e-4)
     return np.log(c / (1.0 - c))
-
-
-@dataclass
-class Derived:
-    """Lever effects and fixed quantities computed once per run.
-
-    Each is a documented function of the parameters (docs/model.md, "Lever
-    effects"); the weekly update only reads them.
-    """
-
-    fit: float  # process fit of the system, before pilot lessons (S2, S3)
-    pilot_fit_bonus: float  # fit gained by units going live after a pilot (S3)
-    pilot_skill_bonus: float
-    quality: float  # system quality: fewer defects (S10 vendor evaluation)
-    visibility: float  # share of results made visible (S6, customers help)
-    training_skill: float  # skill given at go-live by training (S3)
-    learn_multiplier: float
-    support_share: float  # learners supported per user-week, staff's own help only
-    clarity_factor: float  # restructuring clarity from process analysis (S5)
-    comm_quality: float  # geometric mean of cadence and clarity (S8)
-    resilience: float  # share of setbacks the sponsor shrugs off (S4)
-    profit0: float  # pre-project weekly profit
-    revenue: float
-    cm: float
-    licence_week_per_user: float
-    services_total: float
-    up_front_weekly: float  # analysis, vendor evaluation and services per implementation week
-    implementation_weeks: int
-    first_live: int  # week of the first go-live: the week after implementation
-    go_live: np.ndarray = field(repr=False)  # go-live week per unit (NEVER for back office)
-    budget: float = 0.0
-    pilot_scheduled: bool = False  # a pilot actually runs before the other units
 
 
 def _reporter(name: str):
@@ -161,7 +126,7 @@ class CrmModel(mesa.Model):
             params = params.with_updates({k.replace("__", "."): v for k, v in overrides.items()})
         self.params = params
         self.org: Organisation = build(params, self.rng)
-        self.d: Derived = self._derive()
+        self.d: Derived = derive(self._pv, self.org)
         self._init_people()
         self._init_records()
         self.agent_index: dict[int, mesa.Agent] = {}
@@ -186,95 +151,6 @@ class CrmModel(mesa.Model):
         self._pv = value.to_dict()  # a plain dict: the weekly update reads it fast
 
     # ------------------------------------------------------------------ set-up
-    def _derive(self) -> Derived:
-        p = self._pv
-        org = self.org
-        pa = p["levers.process_analysis"]
-        cp = p["levers.customer_participation"]
-        ve = p["levers.vendor_evaluation"]
-        pilot = p["levers.pilot_first"]
-        vis_level = p["visibility.level"]
-        revenue = p["economics.revenue_per_employee"]
-        n_users = org.n_users
-        licence_week = p["economics.licence_per_user_month"] * 12.0 / WEEKS_PER_YEAR
-        services_total = p["economics.services_multiple"] * licence_week * WEEKS_PER_YEAR * n_users
-        impl = p["rollout.implementation_weeks"]
-        # Tangible phase goals make the message clearer (S8).
-        clarity = p["communication.clarity"]
-        if p["milestones.interval_weeks"] > 0:
-            clarity += p["effects.milestone_clarity"] * (1.0 - clarity)
-        analysis = pa * p["economics.analysis_per_employee"] * org.n
-        vendor_eval = ve * p["effects.vendor_evaluation_cost"] * services_total
-        up_front = services_total + analysis + vendor_eval
-        go_live, pilot_scheduled = self._go_live_schedule()
-        quality_base = p["effects.quality_base"]
-        return Derived(
-            fit=float(
-                np.clip(
-                    p["effects.fit_base"]
-                    + p["effects.fit_per_process_analysis"] * pa
-                    + p["effects.fit_per_customer_participation"] * cp
-                    + p["effects.fit_per_vendor_evaluation"] * ve
-                    + p["effects.fit_per_expert_help"] * p["levers.expert_help"]
-                    + p["effects.fit_per_it_maturity"] * p["start.it_maturity"],
-                    0.0,
-                    1.0,
-                )
-            ),
-            pilot_fit_bonus=p["effects.pilot_fit"] * pilot,
-            pilot_skill_bonus=p["effects.pilot_skill"] * pilot,
-            quality=quality_base + (1.0 - quality_base) * ve,
-            visibility=vis_level + p["effects.customer_visibility"] * cp * (1.0 - vis_level),
-            training_skill=p["effects.training_skill"] * p["levers.training"],
-            learn_multiplier=p["effects.learn_base"]
-            + p["effects.learn_per_training"] * p["levers.training"],
-            support_share=p["effects.support_base"],
-            clarity_factor=1.0 - p["effects.analysis_clarity"] * pa,
-            comm_quality=float(np.sqrt(p["communication.cadence"] * clarity)),
-            resilience=p["effects.resilience"] * p["levers.top_management_support"],
-            profit0=org.n * revenue * p["economics.margin"],
-            revenue=revenue,
-            cm=p["economics.contribution_margin"],
-            licence_week_per_user=licence_week,
-            services_total=services_total,
-            up_front_weekly=up_front / max(impl, 1),
-            implementation_weeks=impl,
-            first_live=impl + 1,
-            go_live=go_live,
-            pilot_scheduled=pilot_scheduled,
-            budget=p["start.budget_per_user"] * n_users,
-        )
-
-    def _go_live_schedule(self) -> tuple[np.ndarray, bool]:
-        """Go-live week per unit from the pilot and phasing levers (S3, S4).
-
-        A pilot puts the first front-end function (sales, S4: "start locally")
-        live first; the other front-end units follow after the pilot, in
-        waves when the roll-out is phased. Back-office units never go live:
-        they do not use CRM daily (S5).
-        """
-        p = self._pv
-        org = self.org
-        go = np.full(org.n_units, NEVER, dtype=np.int64)
-        front = np.flatnonzero(org.unit_front)
-        start = p["rollout.implementation_weeks"] + 1
-        pilot_weeks = round(p["levers.pilot_first"] * p["rollout.max_pilot_weeks"])
-        rest = front
-        pilot_scheduled = bool(pilot_weeks > 0 and front.size > 1)
-        if pilot_scheduled:
-            pilot_units = front[org.unit_function[front] == 0]
-            if pilot_units.size == front.size:  # only sales: pilot a quarter of it
-                pilot_units = front[: max(1, front.size // 4)]
-            go[pilot_units] = start
-            rest = np.setdiff1d(front, pilot_units)
-            start += pilot_weeks
-        n_waves = 1 + round(p["levers.phased_rollout"] * (p["rollout.max_waves"] - 1))
-        n_waves = max(1, min(n_waves, rest.size))
-        if rest.size:
-            wave = (np.arange(rest.size) * n_waves) // rest.size
-            go[rest] = start + wave * p["rollout.wave_weeks"]
-        return go, pilot_scheduled
-
     def _init_people(self) -> None:
         p = self._pv
         org = self.org
@@ -980,7 +856,7 @@ class CrmModel(mesa.Model):
                 more_analysis * after["economics.analysis_per_employee"] * self.org.n
                 + more_vendor * after["effects.vendor_evaluation_cost"] * old.services_total
             )
-        d = self._derive()
+        d = derive(self._pv, self.org)
         d.implementation_weeks, d.first_live = old.implementation_weeks, old.first_live
         d.up_front_weekly, d.services_total = old.up_front_weekly, old.services_total
         d.profit0, d.budget = old.profit0, old.budget
