@@ -1,0 +1,286 @@
+"""The actions of a game's menu, their effects, and the model they act on.
+
+An :class:`Action` is one entry of a game's action menu; what it does to the
+model is a tuple of :class:`Effect`. :class:`GameModel` is the model plus the
+effects a parameter cannot express. (Reading and validating actions from a
+game file is :mod:`crmsim.game.loading`; scheduling and applying them during
+a team's rounds is :class:`crmsim.game.team.TeamGame`.)
+
+Effects of actions
+------------------
+
+Each effect of an action is one of these (docs/game.md has the full table):
+
+``{ param = NAME, add = X }`` / ``{ param = NAME, set = X }``
+    Changes a parameter through :meth:`CrmModel.intervene` from the next
+    week on; ``add`` is clipped to the parameter's declared range. With
+    ``weeks = N`` an ``add`` is taken back N weeks later (a campaign, a
+    contract). Parameters that only shape the starting state are refused.
+``{ confidence = DZ, people = GROUP, via = "sponsor" }``
+    Moves the confidence (log-odds) of a group at once. With ``via =
+    "sponsor"`` the shift is the sponsor's message rule of the model (S8,
+    docs/model.md 7.1 and 7.6): scaled by the sponsor's own conviction
+    ``2c - 1`` and, for frontline staff, by their manager's gate (S5).
+``{ resistance = F }``
+    Multiplies middle managers' resistance by F at once (S5: communication
+    between department managers eases friction).
+``{ restructure = D, fit = F }``
+    Restructures a department (S5, S2): the restructuring depth of its units
+    rises by D (so does its managers' resistance, over the following weeks)
+    and the process fit of its units rises by F (their benefits grow).
+``{ skill = G }``
+    Closes a share G of the skill gap of CRM users already live (a training
+    wave reaches people who went live before it, S3 training, CAL-1.4).
+
+An action with ``target = "department"`` is aimed at one function
+(``restructure_department:sales``); its people, resistance and skill
+effects then reach only that department.
+
+The direct array changes of the last four effects live in one place,
+:class:`GameModel`; they are the only places the game touches the model's
+arrays.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from crmsim.model import CANCELLED, CrmModel, sigmoid
+from crmsim.organisation import FRONTLINE, FUNCTIONS, MANAGER
+from crmsim.params import PARAMS
+
+TARGET_KINDS = ("department",)
+PEOPLE = ("sponsor", "executives", "managers", "frontline", "users")
+"""Groups a confidence effect can reach."""
+
+
+# ---------------------------------------------------------------- actions and effects
+
+
+@dataclass(frozen=True)
+class Effect:
+    """One effect of an action on the model (see the module docstring).
+
+    Attributes:
+        kind: ``param``, ``confidence``, ``resistance``, ``restructure`` or ``skill``.
+        param: The parameter a ``param`` effect changes.
+        mode: ``add`` or ``set`` for a ``param`` effect.
+        value: The amount: the value set or added, the confidence shift
+            (log-odds), the resistance factor, the restructuring depth added,
+            the share of the skill gap closed.
+        weeks: For a temporary ``add``: weeks until it is taken back.
+        people: The group a ``confidence`` effect reaches.
+        via_sponsor: A ``confidence`` effect follows the sponsor's message rule.
+        fit: Process fit added by a ``restructure`` effect.
+    """
+
+    kind: str
+    value: float
+    param: str | None = None
+    mode: str | None = None
+    weeks: int | None = None
+    people: str | None = None
+    via_sponsor: bool = False
+    fit: float = 0.0
+
+    def describe(self) -> str:
+        """The effect in plain words."""
+        if self.kind == "param":
+            p = PARAMS[self.param]
+            label = p.label or self.param
+            if self.mode == "set":
+                text = f"{label} set to {self.value:g}"
+            else:
+                text = f"{label} {self.value:+g}"
+            return text + (f" for {self.weeks} weeks" if self.weeks else "")
+        if self.kind == "confidence":
+            how = " x the sponsor's conviction (through managers)" if self.via_sponsor else ""
+            return f"confidence of {self.people} {self.value:+g} log-odds{how}"
+        if self.kind == "resistance":
+            return f"managers' resistance x {self.value:g}"
+        if self.kind == "restructure":
+            return f"restructuring depth {self.value:+g}, process fit {self.fit:+g}"
+        return f"skill of live CRM users: {100 * self.value:.0f} % of the gap closed"
+
+    def to_dict(self) -> dict[str, Any]:
+        """The effect as written in a game file."""
+        if self.kind == "param":
+            out: dict[str, Any] = {"param": self.param, self.mode: self.value}
+            if self.weeks:
+                out["weeks"] = self.weeks
+            return out
+        if self.kind == "confidence":
+            out = {"confidence": self.value, "people": self.people}
+            if self.via_sponsor:
+                out["via"] = "sponsor"
+            return out
+        if self.kind == "restructure":
+            return {"restructure": self.value, "fit": self.fit}
+        return {self.kind: self.value}
+
+
+@dataclass(frozen=True)
+class Action:
+    """One entry of a game's action menu.
+
+    Attributes:
+        name: The name teams type (``sponsor_speech``).
+        label: A short title in plain words.
+        description: What the action is and does, in plain words.
+        claims: The article claims (and calibration rows) behind it.
+        cost: Money drawn from the change budget when chosen (:data:`MONEY`).
+        lead_weeks: Weeks from the start of the round until it starts to work.
+        cooldown_rounds: Rounds after taking it during which it cannot be taken again.
+        once: At most once a game.
+        before_go_live: Must start to work before the first go-live (a pilot,
+            a phasing plan).
+        target: ``"department"`` when the action is aimed at one function.
+        effects: What it does to the model.
+    """
+
+    name: str
+    label: str
+    description: str
+    claims: str
+    cost: float
+    lead_weeks: int
+    cooldown_rounds: int
+    once: bool
+    before_go_live: bool
+    target: str | None
+    effects: tuple[Effect, ...]
+
+    def to_dict(self) -> dict[str, Any]:
+        """The action as written in a game file."""
+        out: dict[str, Any] = {
+            "label": self.label,
+            "description": self.description,
+            "claims": self.claims,
+            "cost": self.cost,
+            "lead_weeks": self.lead_weeks,
+            "cooldown_rounds": self.cooldown_rounds,
+            "once": self.once,
+            "before_go_live": self.before_go_live,
+            "effects": [e.to_dict() for e in self.effects],
+        }
+        if self.target:
+            out["target"] = self.target
+        return out
+
+
+# ---------------------------------------------------------------- the model with game actions
+
+
+class GameModel(CrmModel):
+    """The CRM model plus the targeted actions of a game (the one place they live).
+
+    Parameter changes go through :meth:`CrmModel.intervene`. Everything a
+    parameter cannot express — a shift of one group's confidence, a
+    department's restructuring, resistance eased at once, a training wave for
+    people already live — is done here, on the model's arrays, by rules that
+    mirror the model's own (docs/model.md).
+
+    Restructuring a department is kept as per-unit offsets because
+    :meth:`CrmModel.intervene` recomputes restructuring depth from the
+    parameters: the offsets are re-applied after every intervention, and the
+    fit bonus of a restructured department is added to its units' process
+    fit while the week's accounts are computed (the only place fit is read).
+    """
+
+    def __init__(self, params: Any, rng: Any = None) -> None:
+        super().__init__(params, rng=rng, create_agents=False)
+        self.restructuring_offset = np.zeros(self.org.n_units)
+        self.fit_offset = np.zeros(self.org.n_units)
+
+    def intervene(self, updates: Mapping[str, Any], label: str = "intervention") -> None:
+        """:meth:`CrmModel.intervene`, keeping the game's departmental restructuring."""
+        super().intervene(updates, label)
+        self._apply_restructuring()
+
+    def _apply_restructuring(self) -> None:
+        if self.status != CANCELLED:  # a cancelled project restructures nothing (S5)
+            np.clip(
+                self.restructuring + self.restructuring_offset, 0.0, 1.0, out=self.restructuring
+            )
+
+    def _accounts(self, week: int) -> None:
+        if not self.fit_offset.any():
+            super()._accounts(week)
+            return
+        own = self.unit_fit.copy()
+        self.unit_fit[:] = np.clip(own + self.fit_offset, 0.05, 1.0)
+        try:
+            super()._accounts(week)
+        finally:
+            self.unit_fit[:] = own
+
+    # -- targeted effects -------------------------------------------------
+    def units_of(self, function: str | None) -> np.ndarray:
+        """Indices of the units of a function (all units for None)."""
+        if function is None:
+            return np.arange(self.org.n_units)
+        return np.flatnonzero(self.org.unit_function == FUNCTIONS.index(function))
+
+    def people_of(self, group: str, function: str | None = None) -> np.ndarray:
+        """Indices of a group's people, in one function's units when given."""
+        org = self.org
+        if group == "sponsor":
+            return np.array([0])
+        if group == "executives":
+            return np.arange(org.n_exec)
+        if group == "managers":
+            return org.unit_manager[self.units_of(function)]
+        mask = org.role == FRONTLINE
+        if group == "users":
+            mask = mask & org.is_user
+        if function is not None:
+            mask = mask & np.isin(org.unit, self.units_of(function))
+        return np.flatnonzero(mask)
+
+    def shift_confidence(
+        self, group: str, delta: float, via_sponsor: bool, function: str | None = None
+    ) -> None:
+        """Move a group's confidence by ``delta`` log-odds at once.
+
+        With ``via_sponsor`` the shift follows the model's rule for the
+        sponsor's message (S8; docs/model.md 7.1, 7.6): it is scaled by the
+        sponsor's conviction ``2c - 1`` (a doubting sponsor's speech backfires)
+        and, for frontline staff, by their manager's gate (S5: the manager
+        damps or amplifies what reaches the team).
+        """
+        idx = self.people_of(group, function)
+        if idx.size == 0:
+            return
+        shift = np.full(idx.size, float(delta))
+        if via_sponsor:
+            shift *= 2.0 * self.confidence[0] - 1.0
+            staff = self.org.role[idx] == FRONTLINE
+            shift[staff] *= self.gate[self.org.unit[idx[staff]]]
+        z = np.clip(self.z[idx] + shift, -10.0, 10.0)
+        self.z[idx] = z
+        self.confidence[idx] = sigmoid(z)
+        if (self.org.role[idx] == MANAGER).any():
+            self._update_stance()
+
+    def scale_resistance(self, factor: float, function: str | None = None) -> None:
+        """Multiply managers' resistance by ``factor`` at once (S5)."""
+        units = self.units_of(function)
+        self.resistance[units] = np.clip(self.resistance[units] * factor, 0.0, 1.0)
+        self._update_stance()
+
+    def restructure(self, function: str, depth: float, fit: float) -> None:
+        """Restructure one department: deeper restructuring (S5), better process fit (S2)."""
+        units = self.units_of(function)
+        self.restructuring_offset[units] += depth
+        self.fit_offset[units] += fit
+        self._apply_restructuring()
+
+    def train_live_users(self, gain: float, function: str | None = None) -> None:
+        """Close a share ``gain`` of the skill gap of users already live (S3 training)."""
+        users = self.people_of("users", function)
+        users = users[self.live[users]]
+        self.skill[users] += gain * (1.0 - self.skill[users])

@@ -1,0 +1,150 @@
+"""Saving, resuming and replaying a team's game; team names and folders.
+
+:func:`save` writes the game state as JSON atomically after every round;
+:func:`resume` rebuilds a team's game by replaying its saved decisions with
+the same seed (the model is deterministic), checking that the replay lands on
+the recorded state, so a game survives a crash or a closed laptop.
+:func:`replay` plays a whole decision sequence with any seed (the debrief
+replays each team's sequence over many seeds).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+from crmsim.errors import CrmsimError
+from crmsim.game.decisions import Decision, decisions_toml
+from crmsim.game.definition import Game
+from crmsim.game.loading import load_game
+from crmsim.game.team import STATE_FORMAT, TeamGame
+
+STATE_FILE = "state.json"
+DECISIONS_FILE = "decisions.toml"
+
+RESERVED_NAMES = ("debrief",)
+"""Folder names in a game folder that are not teams (``crmsim debrief`` writes there)."""
+
+_TEAM_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,39}$")
+
+
+def check_team_name(team: str) -> str:
+    """A team name usable as a folder name.
+
+    Raises:
+        CrmsimError: for an empty name or one with characters other than
+            letters, digits, ``-`` and ``_``.
+    """
+    if not _TEAM_NAME.match(team or ""):
+        raise CrmsimError(
+            f"team name {team!r} is not allowed; use letters, digits, - and _ (up to 40), "
+            "e.g. --team red"
+        )
+    if team in RESERVED_NAMES:
+        raise CrmsimError(f"team name {team!r} is taken by the game folder itself; choose another")
+    return team
+
+
+def team_dir(out: str | Path, team: str) -> Path:
+    """The folder of one team's game inside a game folder."""
+    return Path(out) / check_team_name(team)
+
+
+def save(team_game: TeamGame, directory: str | Path) -> Path:
+    """Write the team's state (``state.json``) and decisions script atomically.
+
+    Called after every round: a crash loses at most the round being played.
+    """
+    from crmsim.output import atomic_write, write_json
+
+    directory = Path(directory)
+    directory.mkdir(parents=True, exist_ok=True)
+    text = decisions_toml(team_game.sequence(), team_game.game, team_game.team)
+    atomic_write(directory / DECISIONS_FILE, lambda fh: fh.write(text.encode("utf-8")))
+    return write_json(directory / STATE_FILE, team_game.to_json())
+
+
+def read_state(directory: str | Path) -> dict[str, Any]:
+    """A team's saved state.
+
+    Raises:
+        CrmsimError: when there is none, or it is unreadable.
+    """
+    path = Path(directory) / STATE_FILE
+    if not path.is_file():
+        raise CrmsimError(f"no saved game in {path.parent}; start one with crmsim play")
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except json.JSONDecodeError as exc:
+        raise CrmsimError(f"{path} is not valid JSON (line {exc.lineno}): {exc.msg}") from None
+    if data.get("format") != STATE_FORMAT:
+        raise CrmsimError(f"{path} has state format {data.get('format')}; expected {STATE_FORMAT}")
+    return data
+
+
+def game_of_state(state: Mapping[str, Any], ref: str | Path | None = None) -> Game:
+    """Load the game a saved state was played with (from its recorded file by default).
+
+    Raises:
+        CrmsimError: when the game file has changed since (its rules differ).
+    """
+    g = state["game"]
+    if ref is None:  # the recorded file; on another computer, the bundled game of that name
+        ref = g["path"] if g["path"] and Path(g["path"]).is_file() else g["name"]
+    game = load_game(ref, overrides=g.get("overrides"), seed=g["seed"])
+    if game.fingerprint() != g["fingerprint"]:
+        raise CrmsimError(
+            f"the game {game.name} has changed since team {state['team']} started "
+            f"(its rules, actions or settings differ); finish it with the original file"
+        )
+    return game
+
+
+def _close(a: float, b: float) -> bool:
+    if a is None or b is None:
+        return a is b
+    return math.isclose(a, b, rel_tol=1e-9, abs_tol=1e-12)
+
+
+def resume(game: Game, state: Mapping[str, Any]) -> TeamGame:
+    """Rebuild a team's game from its saved state by replaying its decisions.
+
+    The model is deterministic, so the replay lands where the game was
+    saved; each round's recorded state is checked against the replay.
+
+    Raises:
+        CrmsimError: when the state belongs to another game, or the replay
+            does not reproduce the saved state (crmsim itself has changed).
+    """
+    if state["game"]["fingerprint"] != game.fingerprint():
+        raise CrmsimError(
+            f"team {state['team']}'s saved game was played with other rules or settings "
+            f"than {game.name} now has; resume it with the same game file, --set and --seed"
+        )
+    tg = TeamGame(game, state["team"])
+    for saved in state["rounds"]:
+        record = tg.play_round(saved["decisions"])
+        for key, value in saved["after"].items():
+            if not _close(record.after.get(key), value):
+                raise CrmsimError(
+                    f"round {record.number} of team {tg.team} does not replay to its saved state "
+                    f"({key} {value!r} saved, {record.after.get(key)!r} now); crmsim has "
+                    "changed since the game was saved"
+                )
+    return tg
+
+
+def replay(game: Game, sequence: Sequence[Sequence[Decision | str]], team: str = "replay"):
+    """Play a whole decision sequence (one list per round; missing rounds take none).
+
+    Returns:
+        The finished :class:`TeamGame`.
+    """
+    tg = TeamGame(game, team, keep_scores=False)
+    for number in range(1, game.rounds + 1):
+        tg.play_round(sequence[number - 1] if number <= len(sequence) else ())
+    return tg
