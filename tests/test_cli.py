@@ -261,6 +261,27 @@ def test_describe_csv_has_one_row_per_parameter(cli) -> None:
         assert r["meaning"] == p.meaning and r["source"] == p.source and r["unit"] == p.unit
 
 
+def test_describe_narrows_to_groups_and_to_changed_values(cli) -> None:
+    text = cli("describe", "visible_wins", "--group", "levers", "--group", "effects").stdout
+    shown = re.findall(r"^  (\S+)\s", text, re.MULTILINE)
+    assert shown == [n for n, p in PARAMS.items() if p.group in ("levers", "effects")]
+    assert "[run]" not in text and "[levers]" in text and "[effects]" in text
+    changed = load("visible_wins").params.changed()
+    rows = list(csv.DictReader(io.StringIO(
+        cli("describe", "visible_wins", "--changed", "--format", "csv").stdout)))  # fmt: skip
+    assert [r["name"] for r in rows] == list(changed)
+    table = cli("describe", "visible_wins", "--changed", "--format", "markdown").stdout
+    assert len(table.strip().splitlines()) == len(changed) + 2
+
+
+def test_describe_unknown_group_is_one_line_with_a_suggestion(cli) -> None:
+    result = cli("describe", "--group", "levrs")
+    assert result.exit_code == 2
+    assert result.stderr.strip() == (
+        "crmsim: error: unknown parameter group 'levrs'; did you mean levers?"
+    )
+
+
 def test_describe_markdown_is_one_table(cli) -> None:
     lines = cli("describe", "--format", "markdown").stdout.strip().splitlines()
     assert len(lines) == len(PARAMS) + 2

@@ -14,7 +14,8 @@ from typing import Any
 
 import click
 
-from crmsim.params import PARAMS, Param, ParamSet
+from crmsim.errors import CrmsimError
+from crmsim.params import PARAMS, Param, ParamSet, suggest
 from crmsim.scenario import Scenario, load
 
 WIDTH = 100
@@ -30,9 +31,31 @@ def format_value(value: Any) -> str:
     return str(value)
 
 
-def rows(params: ParamSet) -> Iterator[tuple[Param, Any, bool]]:
-    """Each declared parameter with its value here and whether that differs from the default."""
-    for name, param in PARAMS.items():
+GROUPS: tuple[str, ...] = tuple(dict.fromkeys(p.group for p in PARAMS.values()))
+"""The parameter groups, in declaration order."""
+
+
+def select(params: ParamSet, groups: tuple[str, ...] = (), changed: bool = False) -> list[str]:
+    """Names to show: those of ``groups`` (all if empty), only differing ones if ``changed``.
+
+    Raises:
+        CrmsimError: for an unknown group, suggesting the closest.
+    """
+    for group in groups:
+        if group not in GROUPS:
+            hint = suggest(group, list(GROUPS)) or f"; groups: {', '.join(GROUPS)}"
+            raise CrmsimError(f"unknown parameter group {group!r}{hint}")
+    return [
+        name
+        for name, p in PARAMS.items()
+        if (not groups or p.group in groups) and (not changed or params[name] != p.default)
+    ]
+
+
+def rows(params: ParamSet, names: list[str] | None = None) -> Iterator[tuple[Param, Any, bool]]:
+    """Each parameter (all, or ``names``) with its value here and whether it differs."""
+    for name in PARAMS if names is None else names:
+        param = PARAMS[name]
         value = params[name]
         yield param, value, value != param.default
 
@@ -46,22 +69,26 @@ def _heading(scenario: Scenario | None) -> str:
     return head
 
 
-def render_text(params: ParamSet, scenario: Scenario | None = None) -> str:
+def render_text(
+    params: ParamSet, scenario: Scenario | None = None, names: list[str] | None = None
+) -> str:
     """Parameters grouped by group, two to four lines each, fitting :data:`WIDTH` columns."""
     name_w = max(len(n) for n in PARAMS)
     out = textwrap.wrap(_heading(scenario), WIDTH)
     changed = sum(1 for _, _, differs in rows(params) if differs)
     out.append(f"{len(PARAMS)} parameters; * marks the {changed} that differ from the default.")
+    if names is not None and len(names) < len(PARAMS):
+        out.append(f"Showing {len(names)} of them.")
     wrap = textwrap.TextWrapper(
         width=WIDTH, initial_indent=" " * 6, subsequent_indent=" " * 6, break_on_hyphens=False
     )
     shown = {}
-    for param, value, differs in rows(params):
+    for param, value, differs in rows(params, names):
         text = format_value(value)
         shown[param.name] = f"{text} * (default {format_value(param.default)})" if differs else text
-    value_w = min(24, max(len(t) for t in shown.values()))  # longer values just shift
+    value_w = min(24, max((len(t) for t in shown.values()), default=0))  # longer values shift
     group = None
-    for param in PARAMS.values():
+    for param in (PARAMS[n] for n in shown):
         if param.group != group:
             group = param.group
             out += ["", f"[{group}]"]
@@ -90,12 +117,12 @@ CSV_COLUMNS = (
 )
 
 
-def render_csv(params: ParamSet) -> str:
-    """One CSV row per parameter with the columns of :data:`CSV_COLUMNS`."""
+def render_csv(params: ParamSet, names: list[str] | None = None) -> str:
+    """One CSV row per parameter (all, or ``names``) with the columns of :data:`CSV_COLUMNS`."""
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\n")
     writer.writerow(CSV_COLUMNS)
-    for param, value, differs in rows(params):
+    for param, value, differs in rows(params, names):
         writer.writerow(
             [
                 param.group,
@@ -119,13 +146,13 @@ def _cell(text: str) -> str:
     return text.replace("|", "\\|").replace("\n", " ")
 
 
-def render_markdown(params: ParamSet) -> str:
-    """One Markdown table of every parameter (values in bold where they differ)."""
+def render_markdown(params: ParamSet, names: list[str] | None = None) -> str:
+    """One Markdown table of the parameters (all, or ``names``; bold where they differ)."""
     out = [
         "| Parameter | Value | Range | Unit | Meaning | Source |",
         "| --- | --- | --- | --- | --- | --- |",
     ]
-    for param, value, differs in rows(params):
+    for param, value, differs in rows(params, names):
         shown = format_value(value)
         if differs:
             shown = f"**{shown}** (default {format_value(param.default)})"
@@ -151,18 +178,32 @@ def render_markdown(params: ParamSet) -> str:
     show_default=True,
     help="text for reading, csv for tools, markdown for docs.",
 )
-def command(scenario: str | None, fmt: str) -> None:
+@click.option(
+    "--group",
+    "groups",
+    multiple=True,
+    metavar="GROUP",
+    help="Only this parameter group, e.g. levers or effects (repeatable).",
+)
+@click.option("--changed", is_flag=True, help="Only values that differ from the default.")
+def command(scenario: str | None, fmt: str, groups: tuple[str, ...], changed: bool) -> None:
     """Show every parameter: value, range, unit, meaning and source.
 
     With SCENARIO (a bundled name or a .toml file), values are the
     scenario's and those differing from the default are marked; without it,
-    the defaults.
+    the defaults. --group and --changed narrow the list.
+
+    \b
+    Examples:
+      crmsim describe baseline --group levers --group effects
+      crmsim describe no_sponsor --changed
     """
     sc = load(scenario) if scenario is not None else None
     params = sc.params if sc is not None else ParamSet()
+    names = select(params, groups, changed) if groups or changed else None
     if fmt == "csv":
-        click.echo(render_csv(params))
+        click.echo(render_csv(params, names))
     elif fmt == "markdown":
-        click.echo(render_markdown(params))
+        click.echo(render_markdown(params, names))
     else:
-        click.echo(render_text(params, sc))
+        click.echo(render_text(params, sc, names))
