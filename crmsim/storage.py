@@ -372,9 +372,12 @@ class RunStore:
             for col in columns:
                 data[col] = np.concatenate([w[col] for _, w in ok])
             table = pa.table(data)
+            # Dictionary-encode only the whole-number columns (weeks, counts, status):
+            # trying it on the float columns costs three times the write and saves nothing.
+            whole = [f.name for f in table.schema if pa.types.is_integer(f.type)]
             _atomic_write(
                 self.root / "weekly" / name,
-                lambda fh: pq.write_table(table, fh, compression="zstd"),
+                lambda fh: pq.write_table(table, fh, compression="zstd", use_dictionary=whole),
             )
         summary = self._summary_table(rows)
         _atomic_write(

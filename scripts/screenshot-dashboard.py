@@ -57,6 +57,11 @@ def main(out: Path) -> None:
     log.unlink()
 
 
+def week(page) -> int:
+    """The week the dashboard shows ("Time: N")."""
+    return int(float(page.get_by_text(re.compile(r"^Time: ")).first.inner_text()[6:]))
+
+
 def shoot(url: str, out: Path) -> None:
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path="/usr/bin/chromium", headless=True, args=FLAGS)
@@ -75,11 +80,22 @@ def shoot(url: str, out: Path) -> None:
         lever.focus()
         lever.press("Home")
         page.wait_for_function("document.querySelectorAll('.vue-grid-item img').length >= 7")
+        # Play to a few weeks short of WEEK (polling can overshoot by a week or
+        # two), then step one week at a time to land on it exactly.
         page.get_by_role("button", name="▶").click()
-        while float(page.get_by_text(re.compile(r"^Time: ")).first.inner_text()[6:]) < WEEK:
+        while week(page) < WEEK - 4:
             time.sleep(0.5)
         page.get_by_role("button", name="❚❚").click()
         page.get_by_role("button", name="Step").wait_for(state="visible")
+        time.sleep(2)
+        if week(page) > WEEK:
+            raise SystemExit(f"played past week {WEEK}; run again")
+        while (now := week(page)) < WEEK:
+            page.get_by_role("button", name="Step").click()
+            for _ in range(240):
+                if week(page) > now:
+                    break
+                time.sleep(0.25)
         time.sleep(3)  # let the last pictures arrive
         page.screenshot(path=str(out))
         browser.close()
