@@ -14,9 +14,9 @@ replace (peer sums add neighbours in CSR order from 0.0, as scipy does), so
 the only differences from a numpy version are ``exp`` (libm here, numpy's
 own SIMD version there: at most one unit in the last place).
 
-``cache=True`` stores the compiled code next to this file (or in numba's
-user-wide cache when that is not writable), so only the first import on a
-machine compiles (a few seconds).
+:func:`compiled` stores the compiled code next to this file (or in numba's
+user-wide cache when that is not writable), so only the first use on a
+machine compiles (about two seconds).
 """
 
 from __future__ import annotations
@@ -25,6 +25,21 @@ import math
 
 import numpy as np
 from numba import njit
+
+
+def compiled(function):
+    """``numba.njit`` with the compiled code cached on disk when a place is writable.
+
+    numba caches next to this file or in the user's cache directory; where
+    neither can be written (a read-only install and home), it refuses to
+    cache, and the kernels are then compiled afresh in each process (a few
+    seconds) instead of failing at import.
+    """
+    try:
+        return njit(cache=True)(function)
+    except RuntimeError:  # "cannot cache function ...: no locator available"
+        return njit(function)
+
 
 # Adoption states, as in crmsim.model (restated: numba reads module globals as constants).
 NOT_USING, TRYING, USING, REJECTING = 0, 1, 2, 3
@@ -80,7 +95,7 @@ def jagged_diagonals(adjacency) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     return neighbours, starts, order.astype(np.int64)
 
 
-@njit(cache=True)
+@compiled
 def _peer_means(
     neighbours, starts, order, confidence, peer_count, lo, acc, out
 ):  # pragma: no cover
@@ -102,7 +117,7 @@ def _peer_means(
         out[i] = acc[r] / cnt if cnt > 0 else 0.0
 
 
-@njit(cache=True)
+@compiled
 def managers(
     z,
     disposition,
@@ -152,7 +167,7 @@ def managers(
         gate[r] = max(0.0, 1.0 + filter_strength * st)
 
 
-@njit(cache=True)
+@compiled
 def frontline(
     z,
     disposition,
@@ -197,20 +212,20 @@ def frontline(
         z[i] = min(max(zi, -Z_LIMIT), Z_LIMIT)
 
 
-@njit(cache=True)
+@compiled
 def _add_using_peers(row, table, amount, using_peers):  # pragma: no cover
     """Add ``amount`` to the using-peer count of every peer of user ``row``."""
     for kk in range(table.shape[1]):
         using_peers[table[row, kk]] += amount
 
 
-@njit(cache=True)
+@compiled
 def _readiness(confidence_weight, c, gate):  # pragma: no cover
     """Readiness to adopt: ``exp(confidence_weight * (c - 0.5)) * gate`` (S6, S9)."""
     return math.exp(confidence_weight * (c - 0.5)) * gate
 
 
-@njit(cache=True)
+@compiled
 def adopt(
     draws,
     users,
@@ -377,7 +392,7 @@ def adopt(
         state[users[a]] = st[a]
 
 
-@njit(cache=True)
+@compiled
 def user_tallies(users, state, live, skill, unit_fit, unit, active):  # pragma: no cover
     """Sums over users the weekly accounts need (S7).
 
@@ -407,7 +422,7 @@ def user_tallies(users, state, live, skill, unit_fit, unit, active):  # pragma: 
     return n_live, loss_units, n_rejecting, n_using, realised
 
 
-@njit(cache=True)
+@compiled
 def learn(users, state, live, skill, rate):  # pragma: no cover
     """Skill grows by ``rate * (1 - skill)`` for live users trying or using (S3)."""
     for a in range(users.shape[0]):
@@ -417,7 +432,7 @@ def learn(users, state, live, skill, rate):  # pragma: no cover
             skill[i] = min(skill[i] + rate * (1.0 - skill[i]), 1.0)
 
 
-@njit(cache=True)
+@compiled
 def count_state(users, state, code):  # pragma: no cover
     """Number of users in adoption state ``code``."""
     n = 0
@@ -426,7 +441,7 @@ def count_state(users, state, code):  # pragma: no cover
     return n
 
 
-@njit(cache=True)
+@compiled
 def user_summary(users, state, confidence, skill, counts):  # pragma: no cover
     """Users per adoption state (written to ``counts``); sums of their confidence and skill."""
     counts[:] = 0

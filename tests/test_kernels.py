@@ -142,3 +142,16 @@ def test_adopt_kernel_equals_whole_array_adoption_exactly(
         prm["reject_rate"], prm["reconsider_rate"], prm["margin"], prm["skill_to_use"],
     )  # fmt: skip
     assert np.array_equal(got, expected)
+
+
+def test_kernels_still_compile_where_no_cache_can_be_written(monkeypatch) -> None:
+    import importlib.util
+
+    import numba.core.caching
+
+    monkeypatch.setattr(numba.core.caching.CacheImpl, "_locator_classes", [])
+    spec = importlib.util.spec_from_file_location("kernels_uncached", kernels.__file__)
+    uncached = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(uncached)  # numba refuses cache=True here: no exception
+    state = np.array([USING, TRYING, USING, NOT_USING], dtype=np.int8)
+    assert uncached.count_state(np.arange(4), state, USING) == 2
