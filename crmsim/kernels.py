@@ -22,12 +22,14 @@ machine compiles (about two seconds).
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 
 import numpy as np
+import scipy.sparse as sp
 from numba import njit
 
 
-def compiled(function):
+def compiled(function: Callable) -> Callable:
     """``numba.njit`` with the compiled code cached on disk when a place is writable.
 
     numba caches next to this file or in the user's cache directory; where
@@ -47,7 +49,7 @@ Z_LIMIT = 10.0
 PEER_CAP = 1.0 + 1e-9  # above any peer term (at most 1, up to rounding)
 
 
-def neighbour_table(adjacency) -> np.ndarray:
+def neighbour_table(adjacency: sp.csr_matrix) -> np.ndarray:
     """A padded neighbour table (ELL layout) of a 0/1 CSR adjacency matrix.
 
     Row ``r`` lists row ``r``'s neighbours in CSR order, padded to the
@@ -68,7 +70,7 @@ def neighbour_table(adjacency) -> np.ndarray:
     return table
 
 
-def jagged_diagonals(adjacency) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def jagged_diagonals(adjacency: sp.csr_matrix) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """The rows of a 0/1 CSR adjacency matrix as jagged diagonals (JDS layout).
 
     Rows are ordered by degree, largest first (``order``); diagonal ``k``
@@ -119,26 +121,26 @@ def _peer_means(
 
 @compiled
 def managers(
-    z,
-    disposition,
-    confidence,
-    peers,
-    peer_count,
-    lo,
-    resistance,
-    sensitivity,
-    restructuring,
-    stance,
-    gate,
-    clarity_factor,
-    xdept,
-    xdept_relief,
-    resistance_rate,
-    base_signal,
-    peer_weight,
-    memory,
-    filter_strength,
-):  # pragma: no cover
+    z: np.ndarray,
+    disposition: np.ndarray,
+    confidence: np.ndarray,
+    peers: tuple,
+    peer_count: np.ndarray,
+    lo: int,
+    resistance: np.ndarray,
+    sensitivity: np.ndarray,
+    restructuring: np.ndarray,
+    stance: np.ndarray,
+    gate: np.ndarray,
+    clarity_factor: float,
+    xdept: float,
+    xdept_relief: float,
+    resistance_rate: float,
+    base_signal: float,
+    peer_weight: float,
+    memory: float,
+    filter_strength: float,
+) -> None:  # pragma: no cover
     """The middle managers' week (S5): resistance, confidence, stance and gate.
 
     Manager ``r`` is person ``lo + r`` and leads unit ``r``. Resistance moves
@@ -169,25 +171,25 @@ def managers(
 
 @compiled
 def frontline(
-    z,
-    disposition,
-    confidence,
-    peers,
-    peer_count,
-    lo,
-    unit,
-    heard_in_unit,
-    is_user,
-    state,
-    skill,
-    common,
-    comm_weight,
-    peer_weight,
-    own_weight,
-    frustration_weight,
-    strain,
-    memory,
-):  # pragma: no cover
+    z: np.ndarray,
+    disposition: np.ndarray,
+    confidence: np.ndarray,
+    peers: tuple,
+    peer_count: np.ndarray,
+    lo: int,
+    unit: np.ndarray,
+    heard_in_unit: np.ndarray,
+    is_user: np.ndarray,
+    state: np.ndarray,
+    skill: np.ndarray,
+    common: float,
+    comm_weight: float,
+    peer_weight: float,
+    own_weight: float,
+    frustration_weight: float,
+    strain: float,
+    memory: float,
+) -> None:  # pragma: no cover
     """The frontline's log-odds for the week (S6, S8, S9), persons ``lo..``.
 
     Each person's signal is the common signal, what the unit hears through
@@ -213,44 +215,46 @@ def frontline(
 
 
 @compiled
-def _add_using_peers(row, table, amount, using_peers):  # pragma: no cover
+def _add_using_peers(
+    row: int, table: np.ndarray, amount: float, using_peers: np.ndarray
+) -> None:  # pragma: no cover
     """Add ``amount`` to the using-peer count of every peer of user ``row``."""
     for kk in range(table.shape[1]):
         using_peers[table[row, kk]] += amount
 
 
 @compiled
-def _readiness(confidence_weight, c, gate):  # pragma: no cover
+def _readiness(confidence_weight: float, c: float, gate: float) -> float:  # pragma: no cover
     """Readiness to adopt: ``exp(confidence_weight * (c - 0.5)) * gate`` (S6, S9)."""
     return math.exp(confidence_weight * (c - 0.5)) * gate
 
 
 @compiled
 def adopt(
-    draws,
-    users,
-    state,
-    confidence,
-    gate,
-    unit,
-    live,
-    innovativeness,
-    reject_threshold,
-    threshold,
-    skill,
-    user_peer_count,
-    user_table,
-    confidence_weight,
-    p,
-    cut,
-    q,
-    mix,
-    omega,
-    reject_rate,
-    reconsider_rate,
-    return_margin,
-    skill_to_use,
-):  # pragma: no cover
+    draws: np.ndarray,
+    users: np.ndarray,
+    state: np.ndarray,
+    confidence: np.ndarray,
+    gate: np.ndarray,
+    unit: np.ndarray,
+    live: np.ndarray,
+    innovativeness: np.ndarray,
+    reject_threshold: np.ndarray,
+    threshold: np.ndarray,
+    skill: np.ndarray,
+    user_peer_count: np.ndarray,
+    user_table: np.ndarray,
+    confidence_weight: float,
+    p: float,
+    cut: float,
+    q: float,
+    mix: float,
+    omega: float,
+    reject_rate: float,
+    reconsider_rate: float,
+    return_margin: float,
+    skill_to_use: float,
+) -> None:  # pragma: no cover
     """Adoption transitions for one week, decided ``draws.shape[0]`` times (sub-steps).
 
     Args:
@@ -393,7 +397,15 @@ def adopt(
 
 
 @compiled
-def user_tallies(users, state, live, skill, unit_fit, unit, active):  # pragma: no cover
+def user_tallies(
+    users: np.ndarray,
+    state: np.ndarray,
+    live: np.ndarray,
+    skill: np.ndarray,
+    unit_fit: np.ndarray,
+    unit: np.ndarray,
+    active: bool,
+) -> tuple[int, float, int, int, float]:  # pragma: no cover
     """Sums over users the weekly accounts need (S7).
 
     Returns:
@@ -423,7 +435,9 @@ def user_tallies(users, state, live, skill, unit_fit, unit, active):  # pragma: 
 
 
 @compiled
-def learn(users, state, live, skill, rate):  # pragma: no cover
+def learn(
+    users: np.ndarray, state: np.ndarray, live: np.ndarray, skill: np.ndarray, rate: float
+) -> None:  # pragma: no cover
     """Skill grows by ``rate * (1 - skill)`` for live users trying or using (S3)."""
     for a in range(users.shape[0]):
         i = users[a]
@@ -433,7 +447,7 @@ def learn(users, state, live, skill, rate):  # pragma: no cover
 
 
 @compiled
-def count_state(users, state, code):  # pragma: no cover
+def count_state(users: np.ndarray, state: np.ndarray, code: int) -> int:  # pragma: no cover
     """Number of users in adoption state ``code``."""
     n = 0
     for a in range(users.shape[0]):
@@ -442,7 +456,13 @@ def count_state(users, state, code):  # pragma: no cover
 
 
 @compiled
-def user_summary(users, state, confidence, skill, counts):  # pragma: no cover
+def user_summary(
+    users: np.ndarray,
+    state: np.ndarray,
+    confidence: np.ndarray,
+    skill: np.ndarray,
+    counts: np.ndarray,
+) -> tuple[float, float]:  # pragma: no cover
     """Users per adoption state (written to ``counts``); sums of their confidence and skill."""
     counts[:] = 0
     conf = 0.0
