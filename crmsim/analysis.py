@@ -100,6 +100,58 @@ def _group_keys(df: pd.DataFrame, by: Sequence[str]):
     return df.groupby(list(by), sort=True, dropna=False)
 
 
+def paired_difference(diffs: np.ndarray) -> tuple[float, float, float]:
+    """Mean of paired differences with its 95 % t interval: ``(mean, lo, hi)``.
+
+    NaN for no pairs; a zero-width interval when every difference is equal.
+    """
+    from scipy.stats import t
+
+    n = diffs.size
+    if n == 0:
+        return math.nan, math.nan, math.nan
+    mean = float(diffs.mean())
+    if n == 1:
+        return mean, math.nan, math.nan
+    half = float(t.ppf(0.975, n - 1)) * float(diffs.std(ddof=1)) / math.sqrt(n)
+    return mean, mean - half, mean + half
+
+
+def is_paired(summary: pd.DataFrame, by: Sequence[str]) -> bool:
+    """Whether every group ran the same seeds (a batch with ``--common-seeds``)."""
+    if not by or summary.empty:
+        return False
+    seeds = [tuple(sorted(g["seed"])) for _, g in _group_keys(summary, by)]
+    return len(seeds) > 1 and all(s == seeds[0] for s in seeds)
+
+
+def _paired_columns(summary: pd.DataFrame, by: Sequence[str]) -> list[dict[str, float]]:
+    """Per group, success and final adoption minus the first group's, run by run (same seed)."""
+    groups = [g[g["status"] == "ok"].set_index("seed") for _, g in _group_keys(summary, by)]
+    first = groups[0]
+    out = []
+    for g in groups:
+        common = first.index.intersection(g.index)
+        ds = g.loc[common, "success"].astype(float) - first.loc[common, "success"].astype(float)
+        da = g.loc[common, "final_adoption"].astype(float) - first.loc[
+            common, "final_adoption"
+        ].astype(float)
+        s_mean, s_lo, s_hi = paired_difference(ds.to_numpy())
+        a_mean, a_lo, a_hi = paired_difference(da.to_numpy())
+        out.append(
+            {
+                "pairs": len(common),
+                "success_diff": s_mean,
+                "success_diff_lo": s_lo,
+                "success_diff_hi": s_hi,
+                "adoption_diff": a_mean,
+                "adoption_diff_lo": a_lo,
+                "adoption_diff_hi": a_hi,
+            }
+        )
+    return out
+
+
 def compare_table(summary: pd.DataFrame, by: Sequence[str]) -> pd.DataFrame:
     """One row per group: success, adoption, speed, dip and cancellation.
 
@@ -110,6 +162,11 @@ def compare_table(summary: pd.DataFrame, by: Sequence[str]) -> pd.DataFrame:
     (share of runs reaching 80 % adoption), ``weeks_to_80_median`` (among
     those), ``dip_depth_median``, ``dip_weeks_median``, ``cancel_rate`` with
     ``cancel_lo``/``cancel_hi``.
+
+    When every group ran the same seeds (common random numbers), each group
+    is also compared with the first run by run: ``pairs``, ``success_diff``
+    and ``adoption_diff`` (mean difference from the first group, in share
+    points) with their 95 % t intervals (``*_lo``/``*_hi``).
     """
     rows = []
     for key, g in _group_keys(summary, by):
@@ -142,6 +199,9 @@ def compare_table(summary: pd.DataFrame, by: Sequence[str]) -> pd.DataFrame:
                 "cancel_hi": c_hi,
             }
         )
+    if is_paired(summary, by):
+        for row, paired in zip(rows, _paired_columns(summary, by), strict=True):
+            row.update(paired)
     return pd.DataFrame(rows)
 
 
@@ -182,7 +242,40 @@ def format_compare(table: pd.DataFrame, by: Sequence[str]) -> str:
             ],
         }
     )
-    return shown.to_string(index=False)
+    text = shown.to_string(index=False)
+    if "success_diff" not in table:
+        return text
+
+    def points(x: float) -> str:
+        return "-" if x != x else f"{100 * x:+.0f}"
+
+    first = group_label(by, [table[d].iloc[0] for d in by])
+    diffs = pd.DataFrame(
+        {
+            **{d: table[d].map(_label) for d in by},
+            "pairs": table["pairs"].astype(str),
+            "success [95% CI]": [
+                f"{points(m)} [{points(lo)}, {points(hi)}]"
+                for m, lo, hi in zip(
+                    table.success_diff, table.success_diff_lo, table.success_diff_hi, strict=True
+                )
+            ],
+            "adoption [95% CI]": [
+                f"{points(m)} [{points(lo)}, {points(hi)}]"
+                for m, lo, hi in zip(
+                    table.adoption_diff,
+                    table.adoption_diff_lo,
+                    table.adoption_diff_hi,
+                    strict=True,
+                )
+            ],
+        }
+    )
+    head = (
+        f"\nPaired with {first} run by run (same seeds): mean difference in points "
+        "[95 % t interval]"
+    )
+    return "\n".join([text, head, diffs.to_string(index=False)])
 
 
 def _label(value: object) -> str:

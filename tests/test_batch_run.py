@@ -11,11 +11,12 @@ import io
 import json
 import math
 
+import numpy as np
 import pandas as pd
 import pytest
 from click.testing import CliRunner
 
-from crmsim.analysis import band_table, compare_table, wilson_interval
+from crmsim.analysis import band_table, compare_table, paired_difference, wilson_interval
 from crmsim.batch_plots import plot_band_panels, plot_bands
 from crmsim.cli import main
 from crmsim.progress import Progress
@@ -181,8 +182,29 @@ def test_common_seeds_pair_the_cells_and_survive_resume(serial_batch, tmp_path):
     refused = invoke("batch", *GRID, *TINY, "--resume", "--out", out)
     assert refused.exit_code == 2 and "different batch" in refused.stderr
 
+    # compare pairs the cells run by run: differences from the first cell, same seeds
+    table = compare_table(summary, ["scenario", "levers.training"])
+    first = summary[summary["cell"] == 0].set_index("seed")
+    for cell, row in zip(sorted(summary["cell"].unique()), table.itertuples(), strict=True):
+        runs = summary[summary["cell"] == cell].set_index("seed")
+        gap = (runs["final_adoption"] - first.loc[runs.index, "final_adoption"]).mean()
+        assert row.pairs == 3 and row.adoption_diff == pytest.approx(gap)
+    assert table.loc[0, "adoption_diff"] == 0 and table.loc[0, "success_diff_lo"] == 0
+    text = invoke("compare", out).stdout
+    assert "Paired with baseline" in text and "same seeds" in text
+    assert "Paired" not in invoke("compare", serial_batch).stdout  # independent seeds
+
 
 # --------------------------------------------------------------------- compare / plot / export
+def test_paired_difference_is_a_t_interval_on_the_differences():
+    mean, lo, hi = paired_difference(np.array([0.1, 0.3, 0.2, 0.4]))
+    assert mean == pytest.approx(0.25)
+    # sd 0.129099, t(0.975, 3) = 3.182446: half width 0.205426
+    assert (lo, hi) == pytest.approx((0.25 - 0.205426, 0.25 + 0.205426), abs=1e-6)
+    assert paired_difference(np.array([0.2, 0.2])) == (0.2, 0.2, 0.2)
+    assert all(math.isnan(x) for x in paired_difference(np.array([])))
+
+
 def test_wilson_interval_matches_published_values():
     # Brown, Cai & DasGupta (2001) / Newcombe (1998) examples, 4 decimals
     assert wilson_interval(0, 10) == pytest.approx((0.0, 0.2775), abs=1e-4)

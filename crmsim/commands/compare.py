@@ -29,7 +29,10 @@ def command(run_dir: Path, by: tuple[str, ...], csv_path: Path | None) -> None:
     interquartile range of final adoption, share reaching 80 % adoption and
     the median week it does, median profit-dip depth and dip weeks, and the
     cancellation rate with its 95 % interval. Failed runs are counted and
-    left out of the figures.
+    left out of the figures. When every group ran the same seeds (a batch
+    with --common-seeds), each group's difference in success and final
+    adoption from the first group follows, run by run, with a paired 95 %
+    t interval.
     """
     from crmsim.analysis import check_dimensions, compare_table, format_compare, varying_dimensions
     from crmsim.errors import CrmsimError
