@@ -12,7 +12,7 @@ used, so each group is one scenario at one grid point.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 
 import numpy as np
 import pandas as pd
@@ -216,30 +216,17 @@ def format_compare(table: pd.DataFrame, by: Sequence[str]) -> str:
             **{d: table[d].map(_label) for d in by},
             "runs": table["runs"].astype(str)
             + table["failed"].map(lambda f: f" ({f} failed)" if f else ""),
-            "success [95% CI]": [
-                f"{pct(r)} [{pct(lo)}-{pct(hi)}]"
-                for r, lo, hi in zip(
-                    table.success_rate, table.success_lo, table.success_hi, strict=True
-                )
-            ],
-            "adoption median [IQR]": [
-                f"{pct(m)} [{pct(a)}-{pct(b)}]"
-                for m, a, b in zip(
-                    table.adoption_median, table.adoption_q25, table.adoption_q75, strict=True
-                )
-            ],
+            "success [95% CI]": _with_range(table, "success_rate", "success_lo", "success_hi", pct),
+            "adoption median [IQR]": _with_range(
+                table, "adoption_median", "adoption_q25", "adoption_q75", pct
+            ),
             "reach 80%": table["reached_80"].map(pct),
             "weeks to 80%": table["weeks_to_80_median"].map(
                 lambda w: "-" if w != w else f"{w:.0f}"
             ),
             "dip depth": table["dip_depth_median"].map(pct),
             "dip weeks": table["dip_weeks_median"].map(lambda w: "-" if w != w else f"{w:.0f}"),
-            "cancelled [95% CI]": [
-                f"{pct(r)} [{pct(lo)}-{pct(hi)}]"
-                for r, lo, hi in zip(
-                    table.cancel_rate, table.cancel_lo, table.cancel_hi, strict=True
-                )
-            ],
+            "cancelled [95% CI]": _with_range(table, "cancel_rate", "cancel_lo", "cancel_hi", pct),
         }
     )
     text = shown.to_string(index=False)
@@ -254,21 +241,12 @@ def format_compare(table: pd.DataFrame, by: Sequence[str]) -> str:
         {
             **{d: table[d].map(_label) for d in by},
             "pairs": table["pairs"].astype(str),
-            "success [95% CI]": [
-                f"{points(m)} [{points(lo)}, {points(hi)}]"
-                for m, lo, hi in zip(
-                    table.success_diff, table.success_diff_lo, table.success_diff_hi, strict=True
-                )
-            ],
-            "adoption [95% CI]": [
-                f"{points(m)} [{points(lo)}, {points(hi)}]"
-                for m, lo, hi in zip(
-                    table.adoption_diff,
-                    table.adoption_diff_lo,
-                    table.adoption_diff_hi,
-                    strict=True,
-                )
-            ],
+            "success [95% CI]": _with_range(
+                table, "success_diff", "success_diff_lo", "success_diff_hi", points, ", "
+            ),
+            "adoption [95% CI]": _with_range(
+                table, "adoption_diff", "adoption_diff_lo", "adoption_diff_hi", points, ", "
+            ),
         }
     )
     head = (
@@ -276,6 +254,16 @@ def format_compare(table: pd.DataFrame, by: Sequence[str]) -> str:
         "[95 % t interval]"
     )
     return "\n".join([text, head, diffs.to_string(index=False)])
+
+
+def _with_range(
+    table: pd.DataFrame, mid: str, lo: str, hi: str, fmt: Callable[[float], str], sep: str = "-"
+) -> list[str]:
+    """``estimate [lo<sep>hi]`` per row, each number written with ``fmt``."""
+    return [
+        f"{fmt(m)} [{fmt(a)}{sep}{fmt(b)}]"
+        for m, a, b in zip(table[mid], table[lo], table[hi], strict=True)
+    ]
 
 
 def _label(value: object) -> str:
