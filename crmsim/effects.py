@@ -39,7 +39,6 @@ class Derived:
     visibility: float  # share of results made visible (S6, customers help)
     training_skill: float  # skill given at go-live by training (S3)
     learn_multiplier: float
-    support_share: float  # learners supported per user-week, staff's own help only
     clarity_factor: float  # restructuring clarity from process analysis (S5)
     comm_quality: float  # geometric mean of cadence and clarity (S8)
     resilience: float  # share of setbacks the sponsor shrugs off (S4)
@@ -102,7 +101,6 @@ def derive(p: Mapping[str, Any], org: Organisation) -> Derived:
         training_skill=p["effects.training_skill"] * p["levers.training"],
         learn_multiplier=p["effects.learn_base"]
         + p["effects.learn_per_training"] * p["levers.training"],
-        support_share=p["effects.support_base"],
         clarity_factor=1.0 - p["effects.analysis_clarity"] * pa,
         comm_quality=float(np.sqrt(p["communication.cadence"] * clarity)),
         resilience=p["effects.resilience"] * p["levers.top_management_support"],

@@ -229,16 +229,8 @@ class CrmModel(mesa.Model):
         self.events: list[dict[str, Any]] = []
         self._training_queue: dict[int, float] = {}  # week -> users trained that week
         self._one_off_due = 0.0  # one-off lever costs due next week (intervene)
-        self._people_index = np.arange(n)
-        self._staff = role == FRONTLINE
-        self._mgr_of_person = np.where(self._staff, org.unit, -1)
         self._users = np.flatnonzero(org.is_user)
         self._n_users = int(self._users.size)
-        # Users are contiguous (front-end units come first, staff sorted by unit):
-        # a slice reads them as views, without copying. Fall back to the indices.
-        lo = int(self._users[0]) if self._n_users else 0
-        contiguous = np.array_equal(self._users, np.arange(lo, lo + self._n_users))
-        self._us = slice(lo, lo + self._n_users) if contiguous else self._users
         # The peer network in the kernels' layouts: the managers' and the staff's
         # rows as jagged diagonals, and the users' ties among users (only users
         # can be using) as a padded table.
@@ -533,8 +525,8 @@ class CrmModel(mesa.Model):
         due = interval > 0 and since > 0 and since % interval == 0
         # nobody announces a goal below the smallest one; a cancelled project has no reviews
         if due and plan >= p["milestones.min_goal"] and self.status != CANCELLED:
-            users = self._us
-            actual = float(np.mean(self.state[users] == USING)) if self._n_users else 0.0
+            n_using = kernels.count_state(self._users, self.state, USING)
+            actual = n_using / self._n_users if self._n_users else 0.0
             self.milestone = 1 if actual >= plan else -1
             # Met: a full lift; missed: a cost in proportion to the shortfall (S8).
             self.milestone_signal = 1.0 if actual >= plan else -(plan - actual) / plan
@@ -729,7 +721,7 @@ class CrmModel(mesa.Model):
         """Learners that can be supported per user and week (S3 expert help, staffing)."""
         p = self._pv
         return (
-            self.d.support_share
+            p["effects.support_base"]
             + p["effects.support_per_expert_help"]
             * p["levers.expert_help"]
             * self._consultants_on()
