@@ -44,6 +44,15 @@ def test_every_python_block_of_docs_api_md_runs(
     assert sorted(p.name for p in tmp_path.iterdir()) == ["my_firm.toml", "runs"]
 
 
+def test_the_readme_python_example_runs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    readme = DOC.parent.parent / "README.md"
+    (block,) = BLOCK.findall(readme.read_text(encoding="utf-8"))
+    monkeypatch.chdir(tmp_path)
+    with contextlib.redirect_stdout(io.StringIO()):
+        exec(compile(block, "README.md", "exec"), {"__name__": "readme"})
+    assert (tmp_path / "runs" / "b" / "manifest.json").is_file()
+
+
 def test_import_crmsim_loads_no_heavy_library_until_a_name_is_used() -> None:
     code = (
         "import sys, crmsim\n"
