@@ -202,9 +202,7 @@ def _manifest(plan: Any, call: str) -> dict[str, Any]:
         "kind": "crmsim batch",
         "command": [call],  # the Python call, its root seed spelled out
         "argv": env["command"],
-        "created_utc": env["created_utc"],
-        "versions": env["versions"],
-        "platform": env["platform"],
+        **{key: env[key] for key in ("created_utc", "versions", "platform")},
         **plan.manifest(),
         "grid": {e.name: {k: list(v) for k, v in e.sweep.items()} for e in plan.scenarios},
         "status": "running",
