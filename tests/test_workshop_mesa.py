@@ -56,14 +56,14 @@ def test_a_generator_or_seed_sequence_seeds_both_sides_alike(rng: object) -> Non
 
 
 def test_parameter_values_by_dotted_name_are_set_on_every_side() -> None:
-    model = WorkshopModel(small_setup().with_side_by_side(True), **{"levers.training": 0.8})
+    model = WorkshopModel(small_setup().with_side_by_side(True), values={"levers.training": 0.8})
     assert model.setup.left["levers.training"] == model.setup.right["levers.training"] == 0.8
 
 
 def test_mesa_batch_run_drives_it_over_seeds_and_a_lever(keep_start_method: None) -> None:
     rows = mesa.batch_run(
         WorkshopModel,
-        {"setup": small_setup(), "levers.training": [0.0, 1.0]},
+        {"setup": small_setup(), "values": [{"levers.training": x} for x in (0.0, 1.0)]},
         rng=[1, 2],
         max_steps=WEEKS,
         number_processes=1,
@@ -72,12 +72,12 @@ def test_mesa_batch_run_drives_it_over_seeds_and_a_lever(keep_start_method: None
     assert len(rows) == 4  # two seeds x two lever values, the last week of each
     for row in rows:
         assert row["Step"] == WEEKS
-        scenario = load("baseline").with_updates(
-            {**SMALL, "levers.training": row["levers.training"]}
-        )
+        scenario = load("baseline").with_updates({**SMALL, **row["values"]})
         expected = simulate(scenario, seed=row["rng"], weeks=WEEKS).timeseries.iloc[-1]
         for column in ("adoption", "trying", "confidence_sponsor", "confidence_frontline"):
             assert row[f"left.{column}"] == expected[column]
-    sponsor = {(r["rng"], r["levers.training"]): r["left.confidence_sponsor"] for r in rows}
+    sponsor = {
+        (r["rng"], r["values"]["levers.training"]): r["left.confidence_sponsor"] for r in rows
+    }
     assert sponsor[(1, 0.0)] != sponsor[(2, 0.0)]  # the seed reaches the model
     assert sponsor[(1, 0.0)] != sponsor[(1, 1.0)]  # and so does the lever

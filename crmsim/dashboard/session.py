@@ -12,14 +12,14 @@ Its ``datacollector`` records each side's weekly series under
 ``"<side>.<column>"`` (e.g. ``"left.adoption"``) for Mesa's plot components.
 
 It follows Mesa's conventions, so :func:`mesa.batch_run` can drive it: the
-seed comes as ``rng=`` and parameter values as keywords by their dotted
-names, e.g. ``mesa.batch_run(WorkshopModel, {"setup": setup,
-"levers.training": [0.0, 1.0]}, rng=[1, 2], max_steps=156)``.
+seed comes as ``rng=`` and changed parameter values as ``values=``, e.g.
+``mesa.batch_run(WorkshopModel, {"setup": setup, "values": [{"levers.training":
+0.0}, {"levers.training": 1.0}]}, rng=[1, 2], max_steps=156)``.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import replace
 from typing import Any
 
@@ -58,8 +58,9 @@ class WorkshopModel(mesa.Model):
             integer is used as it is, so ``rng=7`` is the run ``crmsim run
             --seed 7`` makes; a generator or seed sequence gives one integer
             seed, shared by both sides).
-        **values: Parameter values by dotted name (``**{"levers.training":
-            0.5}``), set on every side; how ``mesa.batch_run`` sweeps them.
+        values: Parameter values by dotted name (``{"levers.training": 0.5}``),
+            set on every side; how ``mesa.batch_run`` sweeps them. (A keyword,
+            not ``**kwargs``: Mesa's page would then pass its own ``scenario``.)
 
     Attributes:
         setup: The settings this model was built from.
@@ -70,7 +71,11 @@ class WorkshopModel(mesa.Model):
     """
 
     def __init__(
-        self, setup: Setup | Callable[[], Setup], *, rng: Any = None, **values: Any
+        self,
+        setup: Setup | Callable[[], Setup],
+        *,
+        rng: Any = None,
+        values: Mapping[str, Any] | None = None,
     ) -> None:
         if callable(setup):
             setup = setup()
