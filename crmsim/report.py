@@ -32,7 +32,7 @@ import html
 import io
 import math
 import textwrap
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -43,14 +43,19 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
 from crmsim.errors import CrmsimError
+from crmsim.files import atomic_write, make_dirs
 from crmsim.params import PARAMS
+from crmsim.results import (  # noqa: F401 - GROWTH_WINDOW, TIPPING_MIN_ADOPTION: re-exported
+    GROWTH_WINDOW,
+    TIPPING_MIN_ADOPTION,
+    outcome_text,
+    pct,
+    tipping_week,
+    wavering_week,
+    week_text,
+)
 
 FORMATS = (".pdf", ".html")
-TIPPING_MIN_ADOPTION = 0.30
-"""Adoption must pass this share for its steepest week to count as a tipping point
-(below it there is no take-off to speak of)."""
-GROWTH_WINDOW = 4
-"""Weeks over which weekly adoption growth is averaged to find the tipping point."""
 MAX_GROUPS = 4
 """Most scenario/grid groups of a batch shown on one page."""
 
@@ -90,20 +95,6 @@ class Handout:
 # ---------------------------------------------------------------- words
 
 
-def pct(x: float | None, digits: int = 0) -> str:
-    """A share as a percentage, ``"n/a"`` for a missing value."""
-    if x is None or (isinstance(x, float) and math.isnan(x)):
-        return "n/a"
-    return f"{100.0 * x:.{digits}f} %"
-
-
-def week_text(w: float | None) -> str:
-    """``"week 12"``, or ``"never"``."""
-    if w is None or (isinstance(w, float) and math.isnan(w)):
-        return "never"
-    return f"week {int(round(w))}"
-
-
 def setting_text(name: str, value: Any) -> str:
     """One changed setting in plain words, e.g. ``"Training: 0.8 (usual 0.5)"``."""
     p = PARAMS.get(name)
@@ -120,30 +111,6 @@ def _value(v: Any) -> str:
     if isinstance(v, int):
         return f"{v:,}"
     return str(v)
-
-
-# ---------------------------------------------------------------- derived weeks
-
-
-def wavering_week(sponsor_confidence: Sequence[float], retreat: float) -> int | None:
-    """First week (index) the sponsor's confidence is below the retreat point."""
-    below = np.flatnonzero(np.asarray(sponsor_confidence) < retreat)
-    return int(below[0]) if below.size else None
-
-
-def tipping_week(adoption: Sequence[float]) -> int | None:
-    """The week adoption grows fastest (the steepest point of the S-curve).
-
-    Weekly growth is averaged over :data:`GROWTH_WINDOW` weeks ending in the
-    week returned. None when adoption never passes :data:`TIPPING_MIN_ADOPTION`.
-    """
-    a = np.asarray(adoption, dtype=float)
-    if a.size < GROWTH_WINDOW + 1 or np.nanmax(a) < TIPPING_MIN_ADOPTION:
-        return None
-    growth = (a[GROWTH_WINDOW:] - a[:-GROWTH_WINDOW]) / GROWTH_WINDOW
-    if growth.max() <= 0:
-        return None
-    return int(np.argmax(growth)) + GROWTH_WINDOW
 
 
 # ---------------------------------------------------------------- loading
@@ -187,12 +154,7 @@ def _load_run(root: Path) -> Handout:
     changed = manifest.get("changed_from_defaults", {})
     settings = [setting_text(k, v) for k, v in changed.items()]
 
-    if s["cancelled"]:
-        project = f"cancelled in {week_text(s['cancel_week'])}"
-    elif s["cut_week"] is not None:
-        project = f"budget cut in {week_text(s['cut_week'])}, not cancelled"
-    else:
-        project = "never cut or cancelled"
+    project = outcome_text(s)
     success_rule = pct(params.get("outcome.success_adoption"))
     figures = [
         ["Using CRM at the end", f"{pct(s['final_adoption'])} of CRM users"],
@@ -603,7 +565,7 @@ def write(path: str | Path, out: str | Path | None = None) -> Path:
     if suffix not in FORMATS:
         raise CrmsimError(f"--out {target}: use a .pdf or .html file name")
     handout = load(path)
-    target.parent.mkdir(parents=True, exist_ok=True)
+    make_dirs(target.parent)
     if suffix == ".pdf":
         fig = render_figure(handout)
         buf = io.BytesIO()
@@ -611,7 +573,4 @@ def write(path: str | Path, out: str | Path | None = None) -> Path:
         data = buf.getvalue()
     else:
         data = render_html(handout).encode("utf-8")
-    tmp = target.with_name(f".{target.name}.tmp")
-    tmp.write_bytes(data)
-    tmp.replace(target)
-    return target
+    return atomic_write(target, data)

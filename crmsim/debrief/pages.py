@@ -21,6 +21,8 @@ from crmsim.report import pct
 
 DEBRIEF_DIR = "debrief"
 DEBRIEF_FILE = "debrief.json"
+KIND = "crmsim debrief"
+"""What a debrief folder holds (see :func:`crmsim.files.folder_kind`)."""
 
 
 def _axes(ax: Axes | None) -> Axes:
@@ -274,16 +276,13 @@ def write(d: Debrief, out: str | Path | None = None, fmt: str = "pdf") -> list[P
     """
     import io
 
-    from crmsim.output import atomic_write, write_json
+    from crmsim.files import atomic_write, claim_output_dir, write_json
     from crmsim.report import render_html
 
     if fmt not in ("pdf", "html"):
         raise CrmsimError(f"--format {fmt}: use pdf or html")
-    folder = Path(out) if out is not None else d.source / DEBRIEF_DIR
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise CrmsimError(f"cannot create {folder}: {exc.strerror}; choose another --out") from None
+    folder = claim_output_dir(Path(out) if out is not None else d.source / DEBRIEF_DIR, KIND)
+    record = write_json(folder / DEBRIEF_FILE, d.to_dict())  # first: it marks the folder's kind
     written = []
     for team in d.teams:
         target = folder / f"{team.team}.{fmt}"
@@ -298,9 +297,9 @@ def write(d: Debrief, out: str | Path | None = None, fmt: str = "pdf") -> list[P
                 'alt="Profit week by week"', 'alt="Scores of the same decisions over other seeds"'
             )
             data = page.encode("utf-8")
-        atomic_write(target, lambda fh, data=data: fh.write(data))
+        atomic_write(target, data)
         written.append(target)
-    written.append(write_json(folder / DEBRIEF_FILE, d.to_dict()))
+    written.append(record)
     return written
 
 

@@ -11,13 +11,13 @@ from __future__ import annotations
 import difflib
 import math
 import re
-import tomllib
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
 from crmsim.errors import CrmsimError
+from crmsim.files import read_toml
 from crmsim.game.actions import PEOPLE, TARGET_KINDS, Action, Effect
 from crmsim.game.definition import Game
 from crmsim.game.scoring import MEASURES, Scoring
@@ -235,12 +235,7 @@ def load_game(
             value out of range.
     """
     path = resolve_game(ref)
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise CrmsimError(f"cannot read game file {path}: {exc.strerror}") from None
-    except tomllib.TOMLDecodeError as exc:
-        raise CrmsimError(f"malformed TOML in {path}: {exc}; fix the file's syntax") from None
+    data = read_toml(path, "game file")
     where = path.name
     _unknown_keys(where, data, {"game", "start", "scoring", "actions"})
     meta = data.get("game")
