@@ -16,10 +16,11 @@ from typing import Any
 
 import numpy as np
 
+from crmsim.debrief.records import TeamRecord, team_record
 from crmsim.debrief.replays import DEFAULT_REPLAYS, luck_words, percentile_of, replay_scores
 from crmsim.errors import CrmsimError
-from crmsim.game import STATE_FILE, Game, TeamGame, game_of_state, read_state, resume
-from crmsim.report import pct, tipping_week, wavering_week, week_text
+from crmsim.game import STATE_FILE, Game, game_of_state, read_state, resume
+from crmsim.results import pct, tipping_week, wavering_week, week_text
 
 EVENT_WORDS: dict[str, str] = {
     "go_live": "go-live",
@@ -49,7 +50,7 @@ class TeamDebrief:
 
     Attributes:
         team: The team's name.
-        game: Its finished game, replayed from the saved state.
+        record: Its finished game's record (replayed from the saved state).
         score: Its actual score.
         points: Points per measure.
         replays: Its decision sequence's scores over the replay seeds.
@@ -59,7 +60,7 @@ class TeamDebrief:
     """
 
     team: str
-    game: TeamGame
+    record: TeamRecord
     score: float
     points: dict[str, float]
     replays: np.ndarray
@@ -79,32 +80,28 @@ class TeamDebrief:
     def sequence_text(self) -> str:
         """The decisions, round by round, in one line."""
         rounds = [
-            f"r{r.number}: {', '.join(str(d) for d in r.decisions)}"
-            for r in self.game.rounds
-            if r.decisions
+            f"r{r.number}: {', '.join(r.decisions)}" for r in self.record.rounds if r.decisions
         ]
         return "; ".join(rounds) or "no actions at all"
 
     def started(self) -> list[tuple[int, int, dict[str, Any]]]:
         """Actions in the order they started to work: ``(number, first week, record)``."""
-        starts = [a for a in self.game.applied if a["what"] == "start"]
+        starts = [a for a in self.record.applied if a["what"] == "start"]
         return [(n, a["week"] + 1, a) for n, a in enumerate(starts, start=1)]
 
     def timeline(self) -> list[tuple[float, str, str]]:
         """Decisions and key events, by week: ``(sort key, when, what)``."""
-        tg = self.game
-        result = tg.result()
+        result = self.record.result
         ts, s = result.timeseries, result.summary
         rows: list[tuple[float, str, str]] = []
         numbers = {(a["round"], a["action"]): (n, week) for n, week, a in self.started()}
-        for r in tg.rounds:
+        for r in self.record.rounds:
             if not r.decisions:
                 continue
             parts = []
-            for d in r.decisions:
-                label = tg.game.actions[d.action].label + (f" ({d.target})" if d.target else "")
-                if (r.number, d.action) in numbers:
-                    n, week = numbers[(r.number, d.action)]
+            for action, label in zip(r.actions, r.labels, strict=True):
+                if (r.number, action) in numbers:
+                    n, week = numbers[(r.number, action)]
                     parts.append(f"[{n}] {label}, from week {week}")
                 else:
                     parts.append(f"{label} (the game ended before it worked)")
@@ -116,7 +113,7 @@ class TeamDebrief:
             if len(go) > 1:
                 text += f"; all {len(go)} waves live by {week_text(go[-1]['week'])}"
             rows.append((go[0]["week"], week_text(go[0]["week"]), text))
-        retreat = tg.model.params["sponsor.retreat_threshold"]
+        retreat = self.record.retreat
         w = wavering_week(ts["confidence_sponsor"], retreat)
         if w is not None:
             rows.append((w, week_text(w), f"sponsor wavering: confidence below {pct(retreat)}"))
@@ -196,7 +193,7 @@ class Debrief:
                 t.team: {
                     "score": t.score,
                     "points": t.points,
-                    "decisions": t.game.sequence(),
+                    "decisions": t.record.sequence(),
                     "replay_median": t.median,
                     "replay_mean": float(np.mean(t.replays)),
                     "replay_band_90": list(t.band()),
@@ -277,19 +274,19 @@ def debrief(
             "debrief each game's folder on its own"
         )
     game = game_of_state(states[0], game_ref)
-    games = [resume(game, s) for s in states]
+    records = [team_record(resume(game, s)) for s in states]
     root = game.seed if root_seed is None else int(root_seed)
     seeds = run_seeds(root, replays)
-    scores = replay_scores(game, {tg.team: tg.sequence() for tg in games}, seeds, workers, progress)
+    sequences = {r.team: r.sequence() for r in records}
+    scores = replay_scores(game, sequences, seeds, workers, progress)
     teams = []
-    for tg in games:
-        standing = tg.standing()
+    for rec in records:
         td = TeamDebrief(
-            team=tg.team,
-            game=tg,
-            score=standing["score"],
-            points=standing["points"],
-            replays=scores[tg.team],
+            team=rec.team,
+            record=rec,
+            score=rec.score,
+            points=rec.points,
+            replays=scores[rec.team],
         )
         td.share_beaten = percentile_of(td.score, td.replays)
         teams.append(td)

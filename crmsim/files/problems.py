@@ -21,6 +21,11 @@ _FIXES = {
 }
 
 
+def problem_of(exc: OSError) -> str:
+    """The problem ``exc`` names, in plain words (``"the disk is full"``)."""
+    return _FIXES.get(exc.errno, (exc.strerror or str(exc), ""))[0]
+
+
 def os_error(exc: OSError, path: str | Path, verb: str = "write") -> CrmsimError:
     """The one-line :class:`CrmsimError` for ``exc`` raised while ``verb``-ing ``path``.
 

@@ -29,7 +29,7 @@ from typing import IO, Any
 import numpy as np
 
 from crmsim.errors import CrmsimError
-from crmsim.files.problems import os_error
+from crmsim.files.problems import os_error, problem_of
 
 Writer = Callable[[IO[bytes]], Any]
 """Called with a binary file open for writing; writes the file's content."""
@@ -182,11 +182,12 @@ def make_dirs(path: str | Path) -> Path:
     try:
         path.mkdir(parents=True, exist_ok=True)
     except FileExistsError:
-        raise CrmsimError(f"cannot create folder {path}: a file is in the way; "
-                          "choose another --out") from None  # fmt: skip
+        problem = "a file is in the way"
     except OSError as exc:
-        raise os_error(exc, path, "create") from None
-    return path
+        problem = problem_of(exc)
+    else:
+        return path
+    raise CrmsimError(f"cannot create output directory {path}: {problem}; choose another --out")
 
 
 def folder_kind(path: str | Path) -> str | None:
