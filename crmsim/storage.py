@@ -43,6 +43,7 @@ from crmsim.files import (
     Shape,
     atomic_write,
     check_format,
+    folder_kind,
     make_dirs,
     os_error,
     parquet_schema,
@@ -181,6 +182,8 @@ class RunStore:
             CrmsimError: when the directory already holds a batch.
         """
         root = Path(root)
+        if root.exists() and not root.is_dir():
+            raise CrmsimError(f"{root} is a file, not a folder; choose another --out")
         if (root / "manifest.json").exists():
             raise CrmsimError(
                 f"{root} already holds a batch; add --resume to finish it or choose another --out"
@@ -204,6 +207,11 @@ class RunStore:
         root = Path(root)
         if not (root / "manifest.json").is_file():
             raise CrmsimError(f"{root} holds no batch (no manifest.json); give a run directory")
+        if folder_kind(root) == "crmsim run":
+            raise CrmsimError(
+                f"{root} holds a single run (crmsim run), not a batch; "
+                "give a directory written by crmsim batch"
+            )
         store = cls(root, writable=writable)
         try:
             store.manifest  # noqa: B018 - read and checked now: damaged or newer is refused

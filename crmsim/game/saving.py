@@ -110,6 +110,10 @@ def read_state(directory: str | Path) -> dict[str, Any]:
             raise CrmsimError(
                 f"saved game {path}: round {n}: decisions should be text; {_STATE_FIX}"
             )
+        if not all(v is None or isinstance(v, (int, float)) for v in saved["after"].values()):
+            raise CrmsimError(
+                f"saved game {path}: round {n}: after should hold numbers; {_STATE_FIX}"
+            )
     return data
 
 
