@@ -26,8 +26,6 @@ Only one chunk's worth of weekly rows is ever held in memory.
 from __future__ import annotations
 
 import contextlib
-import json
-import os
 import re
 from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
@@ -38,6 +36,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from crmsim.csv_export import export_csv, write_csv  # noqa: F401 - re-exported
 from crmsim.errors import CrmsimError
 from crmsim.files import (
     Shape,
@@ -51,6 +50,7 @@ from crmsim.files import (
     read_parquet,
     write_json,
 )
+from crmsim.journal import read_journal, write_journal
 from crmsim.params import PARAMS
 from crmsim.results import SUMMARY_FIELDS, SUMMARY_KINDS
 
@@ -71,7 +71,6 @@ _PART_FIX = "the batch is damaged; run it again into a new --out"
 _ARROW_TYPES = {int: pa.int64(), bool: pa.bool_(), float: pa.float64()}
 _PART = re.compile(r"part-(\d{6})\.parquet$")
 _PENDING = re.compile(r"run-(\d+)\.run$")
-_JOURNAL_MAGIC = b"CRMSIM-RUN-1\n"
 
 
 def summary_fields() -> tuple[str, ...]:
@@ -93,54 +92,6 @@ def _column(values: list[Any], kind: pa.DataType) -> pa.Array:
         return pa.array(values, type=kind, from_pandas=True)
     except (pa.ArrowInvalid, pa.ArrowTypeError, TypeError, OverflowError):
         return pa.array(values, from_pandas=True)  # the runner changed a type: keep its own
-
-
-def _write_journal(
-    fh: Any, row: Mapping[str, Any], weekly: Mapping[str, np.ndarray] | None
-) -> None:
-    """One journal entry: magic, a JSON header (row, columns, dtypes), one 2-D array.
-
-    A single contiguous array costs far less to write than one array per
-    column; the dtypes let :func:`_read_journal` restore integer columns.
-    """
-    columns = list(weekly) if weekly is not None else []
-    header = {
-        "row": row,
-        "columns": columns,
-        "dtypes": [str(np.asarray(weekly[c]).dtype) for c in columns],
-    }
-    blob = json.dumps(header, allow_nan=True).encode()
-    fh.write(_JOURNAL_MAGIC + len(blob).to_bytes(8, "little") + blob)
-    if columns:
-        table = np.stack([np.asarray(weekly[c], dtype=np.float64) for c in columns])
-        np.lib.format.write_array(fh, table, allow_pickle=False)
-
-
-def _read_journal(path: Path) -> tuple[dict[str, Any], dict[str, np.ndarray] | None]:
-    """Read what :func:`_write_journal` wrote.
-
-    Raises:
-        ValueError, EOFError, KeyError: for a torn or foreign file.
-    """
-    with open(path, "rb") as fh:
-        if fh.read(len(_JOURNAL_MAGIC)) != _JOURNAL_MAGIC:
-            raise ValueError(f"{path.name}: not a crmsim journal entry")
-        prefix = fh.read(8)
-        size = int.from_bytes(prefix, "little")
-        if len(prefix) != 8 or size > os.fstat(fh.fileno()).st_size:
-            raise EOFError(f"{path.name}: truncated")
-        blob = fh.read(size)
-        if len(blob) != size:
-            raise EOFError(f"{path.name}: truncated")
-        header = json.loads(blob)
-        if not header["columns"]:
-            return header["row"], None
-        table = np.lib.format.read_array(fh, allow_pickle=False)
-    weekly = {
-        c: table[i].astype(dt)
-        for i, (c, dt) in enumerate(zip(header["columns"], header["dtypes"], strict=True))
-    }
-    return header["row"], weekly
 
 
 def _read_pandas(table: pa.Table) -> pd.DataFrame:
@@ -321,7 +272,7 @@ class RunStore:
                 path.unlink()
                 continue
             try:
-                row, weekly = _read_journal(path)
+                row, weekly = read_journal(path)
             except (OSError, ValueError, KeyError, EOFError):  # torn by a crash: recompute
                 path.unlink()
                 continue
@@ -357,7 +308,7 @@ class RunStore:
         weekly = outcome.get("weekly")
 
         def write(fh: Any) -> None:
-            _write_journal(fh, row, weekly)
+            write_journal(fh, row, weekly)
 
         # No fsync: the journal guards against the process dying, not the machine
         # (a torn entry is found and recomputed by recover()).
@@ -494,46 +445,3 @@ def opened(root: str | Path) -> Iterator[RunStore]:
         yield store
     finally:
         store.close()
-
-
-# ---------------------------------------------------------------------- CSV export
-def write_csv(table: pd.DataFrame, path: str | Path) -> Path:
-    """Write a table as CSV atomically (temporary file, then rename)."""
-    path = Path(path)
-    make_dirs(path.parent)
-    atomic_write(path, lambda fh: table.to_csv(fh, index=False), sync=False)
-    return path
-
-
-def export_csv(store: RunStore, directory: str | Path) -> list[Path]:
-    """Write ``summary.csv``, ``weekly.csv`` and ``cells.csv`` for spreadsheet users.
-
-    The weekly file is written chunk by chunk (each chunk sorted by run and
-    week), so exporting a batch of any size needs one chunk of memory.
-
-    Returns:
-        The paths written.
-    """
-    directory = make_dirs(directory)
-    written = [write_csv(store.summary(), directory / "summary.csv")]
-
-    weekly_path = directory / "weekly.csv"
-
-    def write_weekly(fh: Any) -> None:
-        header = True
-        for chunk in store.iter_weekly():
-            chunk = chunk.sort_values(["run_id", "week"], kind="stable")
-            chunk.to_csv(fh, index=False, header=header)
-            header = False
-
-    atomic_write(weekly_path, write_weekly, sync=False)
-    written.append(weekly_path)
-
-    scenarios = {s["name"]: s for s in store.manifest["scenarios"]}
-    rows = []
-    for c in store.manifest["cells"]:
-        params = dict(scenarios[c["scenario"]]["params"])
-        params.update(c["swept"])
-        rows.append({"cell": c["cell"], "scenario": c["scenario"], **params})
-    written.append(write_csv(pd.DataFrame(rows), directory / "cells.csv"))
-    return written

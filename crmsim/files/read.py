@@ -16,7 +16,7 @@ import io
 import json
 import os
 import tomllib
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -202,7 +202,24 @@ def _too_deep(what: str, path: Path, fix: str) -> CrmsimError:
     return CrmsimError(f"{what} {path} is nested more than {MAX_DEPTH} levels deep; {fix}")
 
 
-def _finish(data: Any, what: str, path: Path, shape: Shape | None, fix: str) -> Any:
+def _parse(path: str | Path, what: str, shape: Shape | None, fix: str, missing: str,
+           parse: Callable[[str], Any]) -> Any:  # fmt: skip
+    """Read, decode and ``parse`` a text file, then bound its depth and check its shape."""
+    path = Path(path)
+    text = read_text(path, what, missing=missing)
+    try:
+        data = parse(text)
+    except tomllib.TOMLDecodeError as exc:
+        # tomllib's message already says "(at line N, column M)"
+        raise CrmsimError(f"malformed TOML in {path}: {exc}; {fix}") from None
+    except json.JSONDecodeError as exc:
+        if not text.strip():
+            raise CrmsimError(f"{what} {path} is empty; {fix}") from None
+        raise CrmsimError(
+            f"{path} is not valid JSON (line {exc.lineno}): {exc.msg}; {fix}"
+        ) from None
+    except RecursionError:
+        raise _too_deep(what, path, fix) from None
     if _depth(data) > MAX_DEPTH:
         raise _too_deep(what, path, fix)
     if shape is not None:
@@ -216,7 +233,7 @@ def read_toml(path: str | Path, what: str = "TOML file", shape: Shape | None = N
 
     Args:
         path: The file.
-        what: What it is, for messages.
+        what: What it is, for messages (``"scenario file"``).
         shape: Its declared shape, checked when given.
         fix: The fix named for a malformed or wrongly shaped file.
         missing: The fix named when the file does not exist.
@@ -224,46 +241,19 @@ def read_toml(path: str | Path, what: str = "TOML file", shape: Shape | None = N
     Raises:
         CrmsimError: for any problem reading, decoding, parsing or checking it.
     """
-    path = Path(path)
-    text = read_text(path, what, missing=missing)
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        # tomllib's message already says "(at line N, column M)"
-        raise CrmsimError(f"malformed TOML in {path}: {exc}; {fix}") from None
-    except RecursionError:
-        raise _too_deep(what, path, fix) from None
-    return _finish(data, what, path, shape, fix)
+    return _parse(path, what, shape, fix, missing, tomllib.loads)
 
 
 def read_json(path: str | Path, what: str = "JSON file", shape: Shape | None = None,
               fix: str = "the file is damaged; write it again",
               missing: str = "check the path") -> Any:  # fmt: skip
-    """A JSON file, parsed (``NaN`` and ``Infinity`` are read as floats).
-
-    Args:
-        path: The file.
-        what: What it is, for messages.
-        shape: Its declared shape, checked when given.
-        fix: The fix named for a malformed or wrongly shaped file.
-        missing: The fix named when the file does not exist.
+    """A JSON file, parsed (``NaN`` and ``Infinity`` read as floats); arguments as :func:`read_toml`.
 
     Raises:
-        CrmsimError: for any problem reading, decoding, parsing or checking it.
+        CrmsimError: for any problem reading, decoding, parsing or checking it
+            (an empty file too).
     """
-    path = Path(path)
-    text = read_text(path, what, missing=missing)
-    if not text.strip():
-        raise CrmsimError(f"{what} {path} is empty; {fix}")
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise CrmsimError(
-            f"{path} is not valid JSON (line {exc.lineno}): {exc.msg}; {fix}"
-        ) from None
-    except RecursionError:
-        raise _too_deep(what, path, fix) from None
-    return _finish(data, what, path, shape, fix)
+    return _parse(path, what, shape, fix, missing, json.loads)
 
 
 # ---------------------------------------------------------------- tables
