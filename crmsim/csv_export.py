@@ -12,10 +12,15 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from crmsim.files import atomic_write, make_dirs
+from crmsim.files import BATCH_KINDS, atomic_write, claim_output_dir, make_dirs
 
 if TYPE_CHECKING:
     from crmsim.storage import RunStore
+
+KIND = "crmsim export"
+"""What an export folder holds (see :func:`crmsim.files.folder_kind`)."""
+FILES = ("summary.csv", "weekly.csv", "cells.csv")
+"""The files of an export, in the order written."""
 
 
 def write_csv(table: pd.DataFrame, path: str | Path) -> Path:
@@ -32,13 +37,19 @@ def export_csv(store: RunStore, directory: str | Path) -> list[Path]:
     The weekly file is written chunk by chunk (each chunk sorted by run and
     week), so exporting a batch of any size needs one chunk of memory.
 
+    The folder must be new, empty, a previous export or a batch's own folder
+    (:func:`crmsim.files.claim_output_dir`), so no one else's files are replaced.
+
     Returns:
         The paths written.
-    """
-    directory = make_dirs(directory)
-    written = [write_csv(store.summary(), directory / "summary.csv")]
 
-    weekly_path = directory / "weekly.csv"
+    Raises:
+        CrmsimError: for a folder of other files, or one that cannot be written.
+    """
+    directory = claim_output_dir(directory, KIND, accept=BATCH_KINDS)
+    written = [write_csv(store.summary(), directory / FILES[0])]
+
+    weekly_path = directory / FILES[1]
 
     def write_weekly(fh: Any) -> None:
         header = True
@@ -56,5 +67,5 @@ def export_csv(store: RunStore, directory: str | Path) -> list[Path]:
         params = dict(scenarios[c["scenario"]]["params"])
         params.update(c["swept"])
         rows.append({"cell": c["cell"], "scenario": c["scenario"], **params})
-    written.append(write_csv(pd.DataFrame(rows), directory / "cells.csv"))
+    written.append(write_csv(pd.DataFrame(rows), directory / FILES[2]))
     return written

@@ -40,6 +40,7 @@ from crmsim.files import (
     claim_output_dir,
     make_dirs,
     os_error,
+    read_bytes,
     read_parquet,
     write_json,
 )
@@ -113,7 +114,7 @@ def _make_dir(out_dir: Path, fresh: bool) -> Path:
 def _file_sha256(path: Path | None) -> str | None:
     if path is None or not path.is_file():
         return None
-    return hashlib.sha256(path.read_bytes()).hexdigest()
+    return hashlib.sha256(read_bytes(path, "scenario file")).hexdigest()
 
 
 def manifest(

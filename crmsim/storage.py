@@ -135,6 +135,9 @@ class RunStore:
         root = Path(root)
         if root.exists() and not root.is_dir():
             raise CrmsimError(f"{root} is a file, not a folder; choose another --out")
+        kind = folder_kind(root)
+        if kind in ("crmsim run", "crmsim play", "crmsim debrief"):
+            raise CrmsimError(f"{root} holds the output of {kind}; choose another --out")
         if (root / "manifest.json").exists():
             raise CrmsimError(
                 f"{root} already holds a batch; add --resume to finish it or choose another --out"

@@ -31,6 +31,8 @@ from crmsim.files.read import (
     read_toml,
 )
 from crmsim.files.write import (
+    BATCH_KINDS,
+    UNKNOWN,
     atomic_write,
     claim_output_dir,
     folder_kind,
@@ -42,6 +44,8 @@ from crmsim.files.write import (
 )
 
 __all__ = [
+    "BATCH_KINDS",
+    "UNKNOWN",
     "MAX_BYTES",
     "MAX_DEPTH",
     "Shape",

@@ -36,6 +36,9 @@ Writer = Callable[[IO[bytes]], Any]
 
 UNKNOWN = "unknown"
 """The kind of a folder holding files crmsim did not write (see :func:`folder_kind`)."""
+BATCH_KINDS = ("crmsim batch", "crmsim levers", "crmsim sensitivity")
+"""The kinds of folder a :class:`crmsim.storage.RunStore` holds."""
+_EXPORT_FILES = {"summary.csv", "weekly.csv", "cells.csv"}
 
 
 def check_target(path: Path) -> None:
@@ -197,7 +200,8 @@ def folder_kind(path: str | Path) -> str | None:
         None for a folder that does not exist, ``""`` for an empty one, the
         manifest's ``kind`` (``"crmsim run"``, ``"crmsim batch"``,
         ``"crmsim levers"``, ``"crmsim sensitivity"``), ``"crmsim play"``
-        for a team's game, ``"crmsim debrief"``, or :data:`UNKNOWN` for
+        for a team's game, ``"crmsim debrief"``, ``"crmsim export"`` (only
+        the CSV files of an export), or :data:`UNKNOWN` for
         files crmsim did not write (or a manifest it cannot read).
     """
     path = Path(path)
@@ -228,6 +232,8 @@ def folder_kind(path: str | Path) -> str | None:
         return UNKNOWN
     if names <= {".lock"}:  # a batch lock left behind, nothing else
         return ""
+    if names <= _EXPORT_FILES:
+        return "crmsim export"
     return UNKNOWN
 
 
