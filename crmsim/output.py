@@ -5,7 +5,7 @@ One run writes five files into its own directory:
 ``timeseries.parquet``
     The weekly series (zstd-compressed Parquet), one row per week.
 ``summary.json``
-    The summary figures (:data:`crmsim.runner.SUMMARY_FIELDS`).
+    The summary figures, as declared in :data:`crmsim.results.SUMMARY`.
 ``events.json``
     Dated events: go-lives, milestones, budget cut, cancellation.
 ``adoption.png``
