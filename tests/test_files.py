@@ -286,6 +286,25 @@ def test_a_read_only_folder_is_one_line(tmp_path: Path) -> None:
         folder.chmod(0o755)
 
 
+@pytest.mark.parametrize(
+    ("code", "words"), [(errno.EROFS, "read-only"), (errno.EACCES, "permission denied")]
+)
+def test_a_folder_that_refuses_new_files_is_one_line(
+    tmp_path: Path, monkeypatch, code: int, words: str
+) -> None:
+    """What a read-only folder does (simulated: as root, chmod does not stop writes)."""
+    import tempfile
+
+    def refuse(*args, **kwargs):
+        raise OSError(code, os.strerror(code))
+
+    monkeypatch.setattr(tempfile, "mkstemp", refuse)
+    with pytest.raises(CrmsimError, match=words) as exc:
+        atomic_write(tmp_path / "x.json", b"{}")
+    assert "choose" in one_line(exc, tmp_path / "x.json")
+    assert list(tmp_path.iterdir()) == []
+
+
 def test_concurrent_writers_in_threads_each_leave_a_whole_file(tmp_path: Path) -> None:
     path = tmp_path / "weekly.csv"
     bodies = [bytes([65 + i]) * 200_000 for i in range(6)]

@@ -153,13 +153,18 @@ def read_bytes(path: str | Path, what: str = "file", max_bytes: int = MAX_BYTES,
                     f"{what} {path} is {size:,} bytes, more than the {max_bytes:,} crmsim "
                     "reads; give the right file"
                 )
-            return fh.read(max_bytes + 1)
+            data = fh.read(max_bytes + 1)
     except FileNotFoundError:
         raise CrmsimError(f"{what} {path} not found; {missing}") from None
     except IsADirectoryError:
         raise CrmsimError(f"{what} {path} is a folder; give a file") from None
     except OSError as exc:
         raise os_error(exc, path, "read") from None
+    if len(data) > max_bytes:  # a pipe or device says no size up front
+        raise CrmsimError(
+            f"{what} {path} is more than the {max_bytes:,} bytes crmsim reads; give the right file"
+        )
+    return data
 
 
 def read_text(path: str | Path, what: str = "file", max_bytes: int = MAX_BYTES,

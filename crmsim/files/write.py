@@ -16,7 +16,6 @@ saved game (``state.json``), see :func:`folder_kind`.
 
 from __future__ import annotations
 
-import functools
 import json
 import math
 import os
@@ -95,7 +94,7 @@ def atomic_write(path: str | Path, write: Writer | bytes | str, sync: bool = Tru
     except OSError as exc:
         raise os_error(exc, path) from None
     try:
-        os.fchmod(fd, 0o666 & ~_umask())  # mkstemp makes 0600; give the usual permissions
+        os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes 0600; give the usual permissions
         with os.fdopen(fd, "wb") as fh:
             write(fh)
             fh.flush()
@@ -126,11 +125,18 @@ def _sync_dir(folder: Path) -> None:
         os.close(fd)
 
 
-@functools.cache
-def _umask() -> int:
+def _read_umask() -> int:
     mask = os.umask(0)
     os.umask(mask)
     return mask
+
+
+_UMASK = _read_umask()  # read once, at import: umask() is process-wide, not thread-safe
+
+
+def _umask() -> int:
+    """The process's file-creation mask."""
+    return _UMASK
 
 
 def write_bytes(path: str | Path, data: bytes, sync: bool = True) -> Path:
