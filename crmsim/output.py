@@ -33,10 +33,12 @@ from typing import Any
 
 import pandas as pd
 
+from crmsim.errors import CrmsimError
 from crmsim.files import (
     Shape,
     atomic_write,
     check_format,
+    check_shape,
     claim_output_dir,
     make_dirs,
     os_error,
@@ -46,7 +48,7 @@ from crmsim.files import (
 )
 from crmsim.files import read_json as _read_json
 from crmsim.provenance import environment
-from crmsim.results import RunResult, outcome_text, pct, week_text
+from crmsim.results import SUMMARY_KINDS, RunResult, outcome_text, pct, week_text
 from crmsim.scenario import Scenario
 
 TIMESERIES = "timeseries.parquet"
@@ -66,6 +68,10 @@ MANIFEST_SHAPE = Shape(
     optional={"kind": str, "seed": int, "weeks": int, "scenario": dict, "command": str},
 )
 """What a run's ``manifest.json`` must hold to be read."""
+SUMMARY_SHAPE = Shape(required={name: (kind, type(None)) for name, kind in SUMMARY_KINDS.items()})
+"""What a run's ``summary.json`` must hold: every field of :data:`crmsim.results.SUMMARY`."""
+EVENT_SHAPE = Shape(required={"event": str, "week": int})
+"""What each entry of a run's ``events.json`` must hold."""
 
 
 # ---------------------------------------------------------------- writing
@@ -227,13 +233,27 @@ def read_timeseries(run_dir: str | Path) -> pd.DataFrame:
 
 
 def read_summary(run_dir: str | Path) -> dict[str, Any]:
-    """The summary figures of a run directory."""
-    return read_json(Path(run_dir) / SUMMARY)
+    """The summary figures of a run directory, checked against :data:`SUMMARY_SHAPE`.
+
+    Raises:
+        CrmsimError: when ``summary.json`` is missing, damaged or of the wrong shape.
+    """
+    return read_json(Path(run_dir) / SUMMARY, SUMMARY_SHAPE)
 
 
 def read_events(run_dir: str | Path) -> list[dict[str, Any]]:
-    """The events of a run directory."""
-    return read_json(Path(run_dir) / EVENTS)
+    """The events of a run directory: a list of tables, each with its event and week.
+
+    Raises:
+        CrmsimError: when ``events.json`` is missing, damaged or of the wrong shape.
+    """
+    path = Path(run_dir) / EVENTS
+    events = read_json(path)
+    if not isinstance(events, list):
+        raise CrmsimError(f"run file {path} should hold a list of events; {_REWRITE}")
+    for n, event in enumerate(events, start=1):
+        check_shape(event, EVENT_SHAPE, f"run file {path}: event {n}", _REWRITE)
+    return events
 
 
 def read_manifest(run_dir: str | Path) -> dict[str, Any]:

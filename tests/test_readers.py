@@ -13,8 +13,10 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
 from crmsim import output
+from crmsim.cli import main
 from crmsim.errors import CrmsimError
 from crmsim.game import bundled_games, load_game, read_decisions, read_state
 from crmsim.scenario import load
@@ -186,3 +188,27 @@ def test_a_damaged_weekly_series_is_one_line(run_dir: Path, tmp_path: Path, cut:
     data = (run_dir / output.TIMESERIES).read_bytes()
     path.write_bytes(data[:cut])
     assert "damaged" in _message(lambda: output.read_timeseries(tmp_path), path)
+
+
+@pytest.mark.parametrize(
+    ("name", "content"),
+    [("events.json", b'[{"event": "go_live", "week": "x"}]'),
+     ("events.json", b'{"event": "go_live"}'),
+     ("events.json", b"[3]"),
+     ("summary.json", b'{"final_adoption": [0.5]}'),
+     ("summary.json", b'{"weeks_to_50": "never"}')],
+    ids=["week text", "not a list", "event a number", "figure a list", "week text in summary"],
+)  # fmt: skip
+def test_run_files_of_the_wrong_shape_are_one_line(run_dir, tmp_path, name, content) -> None:
+    import shutil
+
+    copy = tmp_path / "r"
+    shutil.copytree(run_dir, copy)
+    if name == "summary.json":  # damage one field of an otherwise whole summary
+        data = json.loads((copy / name).read_text())
+        data.update(json.loads(content))
+        content = json.dumps(data).encode()
+    (copy / name).write_bytes(content)
+    _message(lambda: output.read_run(copy), copy / name)
+    result = CliRunner().invoke(main, ["report", str(copy), "--out", str(tmp_path / "h.html")])
+    assert result.exit_code == 2 and len(result.stderr.strip().splitlines()) == 1
