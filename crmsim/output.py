@@ -43,7 +43,7 @@ from crmsim.files import (
     make_dirs,
     os_error,
     read_bytes,
-    read_parquet,
+    read_parquet_frame,
     write_json,
 )
 from crmsim.files import read_json as _read_json
@@ -229,7 +229,7 @@ def read_timeseries(run_dir: str | Path) -> pd.DataFrame:
     """
     path = Path(run_dir) / TIMESERIES
     fix = f"{_NOT_A_RUN.format(folder=path.parent)} If so, {_REWRITE}"
-    return read_parquet(path, "weekly series", fix=fix).to_pandas()
+    return read_parquet_frame(path, "weekly series", fix=fix)
 
 
 def read_summary(run_dir: str | Path) -> dict[str, Any]:

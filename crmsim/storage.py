@@ -48,6 +48,7 @@ from crmsim.files import (
     parquet_schema,
     read_json,
     read_parquet,
+    read_parquet_frame,
     write_json,
 )
 from crmsim.journal import read_journal, write_journal
@@ -94,10 +95,13 @@ def _column(values: list[Any], kind: pa.DataType) -> pa.Array:
         return pa.array(values, from_pandas=True)  # the runner changed a type: keep its own
 
 
-def _read_pandas(table: pa.Table) -> pd.DataFrame:
+def _mapper(kind: pa.DataType) -> Any:
     # Nullable integers stay integers (weeks_to_80 is 52, not 52.0).
-    mapper = {pa.int64(): pd.Int64Dtype(), pa.bool_(): pd.BooleanDtype()}.get
-    return table.to_pandas(types_mapper=mapper)
+    return {pa.int64(): pd.Int64Dtype(), pa.bool_(): pd.BooleanDtype()}.get(kind)
+
+
+def _read_pandas(table: pa.Table) -> pd.DataFrame:
+    return table.to_pandas(types_mapper=_mapper)
 
 
 class RunStore:
@@ -227,7 +231,7 @@ class RunStore:
     def plan(self) -> pd.DataFrame:
         """The planned runs, one row each, by run_id."""
         path = self.root / "plan.parquet"
-        return _read_pandas(read_parquet(path, "batch plan", fix=_PART_FIX))
+        return read_parquet_frame(path, "batch plan", fix=_PART_FIX, types_mapper=_mapper)
 
     @property
     def sweep_names(self) -> list[str]:
@@ -420,7 +424,7 @@ class RunStore:
         """
         for _, path in self._parts("weekly"):
             cols = None if columns is None else ["run_id", *[c for c in columns if c != "run_id"]]
-            yield _read_pandas(read_parquet(path, "weekly part", cols, fix=_PART_FIX))
+            yield read_parquet_frame(path, "weekly part", cols, _PART_FIX, _mapper)
 
     def weekly(self, columns: Sequence[str] | None = None) -> pd.DataFrame:
         """All weekly rows (of the given columns), sorted by run and week."""

@@ -23,6 +23,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 from click.testing import CliRunner
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from crmsim.cli import main
 from crmsim.errors import CrmsimError
@@ -35,6 +37,7 @@ from crmsim.files import (
     read_csv,
     read_json,
     read_parquet,
+    read_parquet_frame,
     read_text,
     read_toml,
     write_json,
@@ -443,3 +446,54 @@ def test_analyses_of_a_batch_with_a_damaged_part_are_one_line(tiny_batch, tmp_pa
     assert result.exit_code == 2
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1 and part.name in lines[0] and "damaged" in lines[0]
+
+
+# ---------------------------------------------------------------- fuzz
+
+VALID = {
+    "toml": b'[scenario]\nname = "x"\n[levers]\ntraining = 0.5\nlist = [1, [2, 3]]\n',
+    "json": b'{"format": 1, "params": {"a": [1, 2.5, null]}, "kind": "crmsim run"}',
+}
+READERS = {"toml": read_toml, "json": read_json}
+
+
+@st.composite
+def damaged(draw, kind: str) -> bytes:
+    """A valid file cut, spliced with random bytes, or both."""
+    good = VALID[kind]
+    cut = draw(st.integers(0, len(good)))
+    junk = draw(st.binary(max_size=12))
+    where = draw(st.integers(0, cut))
+    return good[:where] + junk + good[where:cut]
+
+
+@pytest.mark.parametrize("kind", sorted(VALID))
+@settings(
+    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(data=st.data())
+def test_any_damage_to_a_text_file_is_read_or_one_line(tmp_path: Path, kind: str, data) -> None:
+    content = data.draw(damaged(kind))
+    path = tmp_path / f"f.{kind}"
+    path.write_bytes(content)
+    try:
+        READERS[kind](path, shape=Shape(required={}))
+    except CrmsimError as exc:
+        assert "\n" not in str(exc) and str(path) in str(exc)
+
+
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(cut=st.integers(0, 2000), flip=st.integers(0, 2000))
+def test_any_damage_to_a_parquet_file_is_read_or_one_line(tmp_path: Path, cut, flip) -> None:
+    path = tmp_path / "t.parquet"
+    good = _good_parquet(path)
+    bad = bytearray(good[: min(cut, len(good))] if cut < len(good) else good)
+    if flip < len(bad):
+        bad[flip] ^= 0xFF
+    path.write_bytes(bytes(bad))
+    try:
+        read_parquet_frame(path, "weekly part")
+    except CrmsimError as exc:
+        assert "\n" not in str(exc) and str(path) in str(exc)

@@ -192,13 +192,13 @@ def _write_sample(path: Path, design: Any, x: Any) -> None:
 
 
 def _read_sample(path: Path, design: Any) -> Any:
-    from crmsim.files import read_parquet
+    from crmsim.files import read_parquet_frame
 
     fix = "start a new analysis into another --out"
     if not path.is_file():
         raise CrmsimError(f"{path.parent} has no sample.parquet; {fix}")
-    table = read_parquet(path, "sensitivity sample", columns=design.names, fix=fix)
-    return table.to_pandas()[design.names].to_numpy(dtype=float)
+    frame = read_parquet_frame(path, "sensitivity sample", columns=design.names, fix=fix)
+    return frame[design.names].to_numpy(dtype=float)
 
 
 def _report(design: Any, x: Any, plan: Any, out: Path, outputs: list[str], fmt: str) -> int:

@@ -27,6 +27,7 @@ from crmsim.files.read import (
     read_csv,
     read_json,
     read_parquet,
+    read_parquet_frame,
     read_text,
     read_toml,
 )
@@ -61,6 +62,7 @@ __all__ = [
     "read_csv",
     "read_json",
     "read_parquet",
+    "read_parquet_frame",
     "read_text",
     "read_toml",
     "write_bytes",

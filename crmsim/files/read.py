@@ -302,6 +302,30 @@ def read_parquet(path: str | Path, what: str = "Parquet file",
     return _parquet(path, what, fix, lambda: pq.read_table(path, columns=cols))
 
 
+def read_parquet_frame(path: str | Path, what: str = "Parquet file",
+                       columns: Sequence[str] | None = None,
+                       fix: str = "delete it and write it again",
+                       types_mapper: Callable[[Any], Any] | None = None) -> pd.DataFrame:  # fmt: skip
+    """A Parquet file as a pandas table (of ``columns`` when given).
+
+    The conversion to pandas is guarded too: a file whose pandas metadata is
+    damaged is refused like one whose data is.
+
+    Args:
+        path: The file.
+        what: What it is, for messages.
+        columns: Columns to read (all when None).
+        fix: The fix named for a missing or damaged file.
+        types_mapper: Passed to :meth:`pyarrow.Table.to_pandas` (e.g. nullable integers).
+
+    Raises:
+        CrmsimError: as :func:`read_parquet`.
+    """
+    path = Path(path)
+    table = read_parquet(path, what, columns, fix)
+    return _parquet(path, what, fix, lambda: table.to_pandas(types_mapper=types_mapper))
+
+
 def parquet_schema(path: str | Path, what: str = "Parquet file",
                    fix: str = "delete it and write it again") -> pa.Schema:  # fmt: skip
     """The schema of a Parquet file (its footer only).
