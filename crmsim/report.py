@@ -45,6 +45,7 @@ from crmsim.report_layout import A4, render_figure, render_html  # noqa: F401 - 
 from crmsim.results import (  # noqa: F401 - GROWTH_WINDOW, TIPPING_MIN_ADOPTION: re-exported
     GROWTH_WINDOW,
     TIPPING_MIN_ADOPTION,
+    key_moments,
     outcome_text,
     pct,
     tipping_week,
@@ -173,41 +174,11 @@ def _load_run(root: Path) -> Handout:
         ("Milestones", f"{s['milestones_met']} met, {s['milestones_missed']} missed"),
     ]
 
-    timeline: list[tuple[float, str, str]] = []
-    go = [e for e in events if e["event"] == "go_live"]
-    if go:
-        text = f"go-live: first {go[0]['users']} users"
-        if len(go) > 1:
-            text += f"; all {len(go)} waves live by {week_text(go[-1]['week'])}"
-        timeline.append((go[0]["week"], week_text(go[0]["week"]), text))
     retreat = params.get("sponsor.retreat_threshold", PARAMS["sponsor.retreat_threshold"].default)
-    w = wavering_week(ts["confidence_sponsor"], retreat)
-    if w is not None:
-        timeline.append((w, week_text(w), f"sponsor wavering: confidence below {pct(retreat)}"))
-    if s["dip_bottom_week"] is not None:
-        timeline.append(
-            (
-                s["dip_bottom_week"],
-                week_text(s["dip_bottom_week"]),
-                f"profit dip at its bottom ({pct(s['profit_dip_depth'], 1)} below)",
-            )
-        )
-    t = tipping_week(ts["adoption"])
-    if t is not None:
-        share = float(ts["adoption"].iloc[t])
-        timeline.append(
-            (t, week_text(t), f"tipping point: adoption grows fastest ({pct(share)} using)")
-        )
-    if s["weeks_to_50"] is not None:
-        timeline.append((s["weeks_to_50"], week_text(s["weeks_to_50"]), "half the users use CRM"))
+    timeline = key_moments(ts, s, events, retreat)
     missed = [e for e in events if e["event"] == "milestone_missed"]
     if missed:
         timeline.append((missed[0]["week"], week_text(missed[0]["week"]), "first milestone missed"))
-    words = {"budget_cut": "the sponsor cuts the budget", "budget_restored": "budget restored",
-             "cancelled": "the project is cancelled"}  # fmt: skip
-    for e in events:
-        if e["event"] in words:
-            timeline.append((e["week"], week_text(e["week"]), words[e["event"]]))
     if s["payback_week"] is not None:
         timeline.append(
             (
@@ -217,7 +188,7 @@ def _load_run(root: Path) -> Handout:
             )
         )
     timeline.sort(key=lambda row: row[0])
-    if w is None:
+    if wavering_week(ts["confidence_sponsor"], retreat) is None:
         timeline.append((math.inf, "never", "the sponsor never wavered"))
 
     return Handout(

@@ -221,3 +221,51 @@ def tipping_week(adoption: Sequence[float]) -> int | None:
     if growth.max() <= 0:
         return None
     return int(np.argmax(growth)) + GROWTH_WINDOW
+
+
+CHANGE_WORDS = {
+    "budget_cut": "the sponsor cuts the budget",
+    "budget_restored": "budget restored",
+    "cancelled": "the project is cancelled",
+}
+"""The sponsor's moves (model events) in words."""
+
+
+def key_moments(
+    ts: pd.DataFrame, summary: Mapping[str, Any], events: Sequence[Mapping[str, Any]],
+    retreat: float,
+) -> list[tuple[float, str, str]]:  # fmt: skip
+    """The key moments of a run, as ``(week, "week N", what)`` rows in no particular order.
+
+    Go-live, the sponsor wavering (confidence below ``retreat``), the bottom of
+    the profit dip, the tipping point, half the users using CRM, and the
+    sponsor's budget cuts, restorations and cancellation. The handout and the
+    debrief add their own rows and sort.
+    """
+    rows: list[tuple[float, str, str]] = []
+    go = [e for e in events if e["event"] == "go_live"]
+    if go:
+        text = f"go-live: first {go[0]['users']} users"
+        if len(go) > 1:
+            text += f"; all {len(go)} waves live by {week_text(go[-1]['week'])}"
+        rows.append((go[0]["week"], week_text(go[0]["week"]), text))
+    w = wavering_week(ts["confidence_sponsor"], retreat)
+    if w is not None:
+        rows.append((w, week_text(w), f"sponsor wavering: confidence below {pct(retreat)}"))
+    bottom = summary["dip_bottom_week"]
+    if bottom is not None:
+        depth = pct(summary["profit_dip_depth"], 1)
+        rows.append((bottom, week_text(bottom), f"profit dip at its bottom ({depth} below)"))
+    t = tipping_week(ts["adoption"])
+    if t is not None:
+        share = pct(float(ts["adoption"].iloc[t]))
+        rows.append((t, week_text(t), f"tipping point: adoption grows fastest ({share} using)"))
+    half = summary["weeks_to_50"]
+    if half is not None:
+        rows.append((half, week_text(half), "half the users use CRM"))
+    rows += [
+        (e["week"], week_text(e["week"]), CHANGE_WORDS[e["event"]])
+        for e in events
+        if e["event"] in CHANGE_WORDS
+    ]
+    return rows

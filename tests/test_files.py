@@ -26,22 +26,10 @@ from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from crmsim import files
 from crmsim.cli import main
 from crmsim.errors import CrmsimError
-from crmsim.files import (
-    Shape,
-    atomic_write,
-    check_format,
-    claim_output_dir,
-    folder_kind,
-    read_csv,
-    read_json,
-    read_parquet,
-    read_parquet_frame,
-    read_text,
-    read_toml,
-    write_json,
-)
+from crmsim.files import Shape
 
 DEEP = 5000
 """Nesting far past Python's recursion limit."""
@@ -73,10 +61,10 @@ def test_damaged_toml_is_one_line(tmp_path: Path, damage: str) -> None:
     path = tmp_path / "s.toml"
     path.write_bytes(TEXT_DAMAGE[damage]('[scenario]\nname = "x"\n[levers]\ntraining = 0.5'))
     if damage == "empty":  # an empty TOML file is a valid, empty table
-        assert read_toml(path) == {}
+        assert files.read_toml(path) == {}
         return
     with pytest.raises(CrmsimError) as exc:
-        read_toml(path, "scenario file", shape=Shape(required={"scenario": dict}))
+        files.read_toml(path, "scenario file", shape=Shape(required={"scenario": dict}))
     one_line(exc, path)
 
 
@@ -85,11 +73,13 @@ def test_damaged_json_is_one_line(tmp_path: Path, damage: str) -> None:
     path = tmp_path / "manifest.json"
     path.write_bytes(TEXT_DAMAGE[damage]('{"format": 1, "params": {"a": 1}}'))
     with pytest.raises(CrmsimError) as exc:
-        read_json(path, "manifest")
+        files.read_json(path, "manifest")
     one_line(exc, path)
 
 
-@pytest.mark.parametrize(("reader", "data"), [(read_toml, DEEP_TOML), (read_json, DEEP_JSON)])
+@pytest.mark.parametrize(
+    ("reader", "data"), [(files.read_toml, DEEP_TOML), (files.read_json, DEEP_JSON)]
+)
 def test_deep_nesting_is_refused_without_recursion_error(tmp_path: Path, reader, data) -> None:
     path = tmp_path / "deep.txt"
     path.write_bytes(data)
@@ -102,26 +92,26 @@ def test_moderate_nesting_past_the_bound_is_refused_too(tmp_path: Path) -> None:
     path = tmp_path / "deep.json"
     path.write_text("[" * 40 + "]" * 40)
     with pytest.raises(CrmsimError, match="nested more than"):
-        read_json(path)
+        files.read_json(path)
 
 
 def test_a_byte_order_mark_is_read_as_nothing(tmp_path: Path) -> None:
     toml, js = tmp_path / "s.toml", tmp_path / "m.json"
     toml.write_bytes(b"\xef\xbb\xbf" + b'[scenario]\nname = "x"\n')
     js.write_bytes(b"\xef\xbb\xbf" + b'{"a": 1}')
-    assert read_toml(toml) == {"scenario": {"name": "x"}}
-    assert read_json(js) == {"a": 1}
+    assert files.read_toml(toml) == {"scenario": {"name": "x"}}
+    assert files.read_json(js) == {"a": 1}
 
 
 def test_a_missing_file_a_folder_and_a_too_big_file_are_one_line(tmp_path: Path) -> None:
     for path in (tmp_path / "absent.json", tmp_path):
         with pytest.raises(CrmsimError) as exc:
-            read_json(path, "manifest")
+            files.read_json(path, "manifest")
         one_line(exc, path)
     big = tmp_path / "big.txt"
     big.write_bytes(b"x" * 2000)
     with pytest.raises(CrmsimError, match="more than the 1,000") as exc:
-        read_text(big, max_bytes=1000)
+        files.read_text(big, max_bytes=1000)
     one_line(exc, big)
 
 
@@ -143,23 +133,23 @@ def test_a_document_of_the_wrong_shape_is_one_line(tmp_path: Path, data) -> None
     path = tmp_path / "manifest.json"
     path.write_text(json.dumps(data))
     with pytest.raises(CrmsimError) as exc:
-        read_json(path, "manifest", shape=SHAPE)
+        files.read_json(path, "manifest", shape=SHAPE)
     one_line(exc, path)
 
 
 def test_the_right_shape_passes_with_floats_accepting_whole_numbers(tmp_path: Path) -> None:
     path = tmp_path / "m.json"
     path.write_text('{"format": 1, "params": {}, "seed": null, "x": [1]}')
-    assert read_json(path, shape=SHAPE)["format"] == 1
-    assert read_json(path, shape=Shape(required={"format": float}))["format"] == 1
+    assert files.read_json(path, shape=SHAPE)["format"] == 1
+    assert files.read_json(path, shape=Shape(required={"format": float}))["format"] == 1
 
 
 def test_a_newer_format_asks_for_an_upgrade() -> None:
-    assert check_format({"format": 1}, "format", 1, "m.json") == 1
+    assert files.check_format({"format": 1}, "format", 1, "m.json") == 1
     with pytest.raises(CrmsimError, match=r"newer crmsim.*upgrade"):
-        check_format({"format": 99}, "format", 1, "m.json")
+        files.check_format({"format": 99}, "format", 1, "m.json")
     with pytest.raises(CrmsimError, match="whole number"):
-        check_format({"format": "1"}, "format", 1, "m.json")
+        files.check_format({"format": "1"}, "format", 1, "m.json")
 
 
 # ---------------------------------------------------------------- damaged tables
@@ -185,7 +175,7 @@ def test_damaged_parquet_is_one_line(tmp_path: Path, damage: str) -> None:
     path = tmp_path / "part-000001.parquet"
     path.write_bytes(PARQUET_DAMAGE[damage](_good_parquet(path)))
     try:
-        table = read_parquet(path, "summary part")
+        table = files.read_parquet(path, "summary part")
     except CrmsimError as exc:
         text = str(exc)
         assert "\n" not in text and str(path) in text
@@ -195,12 +185,12 @@ def test_damaged_parquet_is_one_line(tmp_path: Path, damage: str) -> None:
 
 def test_missing_parquet_and_missing_columns_are_one_line(tmp_path: Path) -> None:
     with pytest.raises(CrmsimError, match="not found") as exc:
-        read_parquet(tmp_path / "plan.parquet", "batch plan")
+        files.read_parquet(tmp_path / "plan.parquet", "batch plan")
     one_line(exc, tmp_path / "plan.parquet")
     path = tmp_path / "t.parquet"
     _good_parquet(path)
     with pytest.raises(CrmsimError) as exc:
-        read_parquet(path, columns=["nope"])
+        files.read_parquet(path, columns=["nope"])
     one_line(exc, path)
 
 
@@ -211,14 +201,14 @@ def test_damaged_csv_is_one_line(tmp_path: Path, content: bytes) -> None:
     path = tmp_path / "t.csv"
     path.write_bytes(content)
     with pytest.raises(CrmsimError) as exc:
-        read_csv(path)
+        files.read_csv(path)
     one_line(exc, path)
 
 
 def test_csv_reads_back(tmp_path: Path) -> None:
     path = tmp_path / "t.csv"
     path.write_bytes(b"\xef\xbb\xbfa,b\n1,2\n")
-    assert read_csv(path).to_dict("list") == {"a": [1], "b": [2]}
+    assert files.read_csv(path).to_dict("list") == {"a": [1], "b": [2]}
 
 
 # ---------------------------------------------------------------- atomic writes
@@ -230,7 +220,7 @@ def test_atomic_write_refuses_a_symlink_and_leaves_its_target(tmp_path: Path) ->
     link = tmp_path / "out.csv"
     link.symlink_to(target)
     with pytest.raises(CrmsimError, match="symbolic link") as exc:
-        atomic_write(link, b"new")
+        files.atomic_write(link, b"new")
     one_line(exc, link)
     assert link.is_symlink() and target.read_text() == "keep"
 
@@ -239,11 +229,11 @@ def test_atomic_write_refuses_a_folder_and_a_pipe(tmp_path: Path) -> None:
     folder = tmp_path / "d"
     folder.mkdir()
     with pytest.raises(CrmsimError, match="is a folder"):
-        atomic_write(folder, b"x")
+        files.atomic_write(folder, b"x")
     fifo = tmp_path / "pipe"
     os.mkfifo(fifo)
     with pytest.raises(CrmsimError, match="device, pipe or socket"):
-        atomic_write(fifo, b"x")
+        files.atomic_write(fifo, b"x")
     assert folder.is_dir() and fifo.exists() and not fifo.is_file()
     assert sorted(p.name for p in tmp_path.iterdir()) == ["d", "pipe"]
 
@@ -251,7 +241,7 @@ def test_atomic_write_refuses_a_folder_and_a_pipe(tmp_path: Path) -> None:
 @pytest.mark.skipif(not Path("/dev/null").exists(), reason="no /dev/null")
 def test_atomic_write_refuses_a_device() -> None:
     with pytest.raises(CrmsimError, match="device"):
-        atomic_write(Path("/dev/null"), b"x")
+        files.atomic_write(Path("/dev/null"), b"x")
     assert not Path("/dev/null").is_file()
 
 
@@ -270,7 +260,7 @@ def test_an_os_error_while_writing_is_one_line_and_keeps_the_old_file(
         raise OSError(code, os.strerror(code))
 
     with pytest.raises(CrmsimError, match=words) as exc:
-        atomic_write(path, fail)
+        files.atomic_write(path, fail)
     one_line(exc, path)
     assert path.read_text() == "old"
     assert [p.name for p in tmp_path.iterdir()] == ["weekly.csv"]
@@ -283,7 +273,7 @@ def test_a_read_only_folder_is_one_line(tmp_path: Path) -> None:
     folder.chmod(0o555)
     try:
         with pytest.raises(CrmsimError, match="permission denied") as exc:
-            atomic_write(folder / "x.json", b"{}")
+            files.atomic_write(folder / "x.json", b"{}")
         one_line(exc, folder / "x.json")
     finally:
         folder.chmod(0o755)
@@ -303,7 +293,7 @@ def test_a_folder_that_refuses_new_files_is_one_line(
 
     monkeypatch.setattr(tempfile, "mkstemp", refuse)
     with pytest.raises(CrmsimError, match=words) as exc:
-        atomic_write(tmp_path / "x.json", b"{}")
+        files.atomic_write(tmp_path / "x.json", b"{}")
     assert "choose" in one_line(exc, tmp_path / "x.json")
     assert list(tmp_path.iterdir()) == []
 
@@ -314,7 +304,7 @@ def test_concurrent_writers_in_threads_each_leave_a_whole_file(tmp_path: Path) -
 
     def writer(body: bytes) -> None:
         for _ in range(10):
-            atomic_write(path, lambda fh: [fh.write(body[i : i + 4096])
+            files.atomic_write(path, lambda fh: [fh.write(body[i : i + 4096])
                                            for i in range(0, len(body), 4096)])  # fmt: skip
 
     threads = [threading.Thread(target=writer, args=(b,)) for b in bodies]
@@ -345,8 +335,11 @@ def test_concurrent_writers_in_processes_each_leave_a_whole_file(tmp_path: Path)
 
 def test_write_json_turns_non_finite_into_null_unless_kept(tmp_path: Path) -> None:
     data = {"x": float("nan"), "p": Path("a/b")}
-    assert json.loads(write_json(tmp_path / "a.json", data).read_text()) == {"x": None, "p": "a/b"}
-    text = write_json(tmp_path / "b.json", {"x": float("nan")}, keep_nan=True).read_text()
+    assert json.loads(files.write_json(tmp_path / "a.json", data).read_text()) == {
+        "x": None,
+        "p": "a/b",
+    }
+    text = files.write_json(tmp_path / "b.json", {"x": float("nan")}, keep_nan=True).read_text()
     assert "NaN" in text
 
 
@@ -354,27 +347,27 @@ def test_write_json_turns_non_finite_into_null_unless_kept(tmp_path: Path) -> No
 
 
 def test_a_folder_is_claimed_only_when_new_empty_or_of_the_same_kind(tmp_path: Path) -> None:
-    assert claim_output_dir(tmp_path / "new", "crmsim run").is_dir()
-    assert claim_output_dir(tmp_path / "new", "crmsim run").is_dir()  # empty
+    assert files.claim_output_dir(tmp_path / "new", "crmsim run").is_dir()
+    assert files.claim_output_dir(tmp_path / "new", "crmsim run").is_dir()  # empty
     run = tmp_path / "run"
     run.mkdir()
     (run / "manifest.json").write_text('{"format": 1, "kind": "crmsim run", "params": {}}')
-    assert folder_kind(run) == "crmsim run"
-    assert claim_output_dir(run, "crmsim run") == run
+    assert files.folder_kind(run) == "crmsim run"
+    assert files.claim_output_dir(run, "crmsim run") == run
     batch = tmp_path / "batch"
     batch.mkdir()
     (batch / "manifest.json").write_text('{"format_version": 1, "scenarios": [], "cells": []}')
-    assert folder_kind(batch) == "crmsim batch"
+    assert files.folder_kind(batch) == "crmsim batch"
     with pytest.raises(CrmsimError, match="holds the output of crmsim batch"):
-        claim_output_dir(batch, "crmsim run")
+        files.claim_output_dir(batch, "crmsim run")
     mine = tmp_path / "mine"
     mine.mkdir()
     (mine / "thesis.docx").write_text("precious")
     with pytest.raises(CrmsimError, match="did not write"):
-        claim_output_dir(mine, "crmsim debrief")
+        files.claim_output_dir(mine, "crmsim debrief")
     (tmp_path / "file").write_text("x")
     with pytest.raises(CrmsimError, match="is a file"):
-        claim_output_dir(tmp_path / "file", "crmsim run")
+        files.claim_output_dir(tmp_path / "file", "crmsim run")
 
 
 def _tree_hash(folder: Path) -> str:
@@ -454,7 +447,7 @@ VALID = {
     "toml": b'[scenario]\nname = "x"\n[levers]\ntraining = 0.5\nlist = [1, [2, 3]]\n',
     "json": b'{"format": 1, "params": {"a": [1, 2.5, null]}, "kind": "crmsim run"}',
 }
-READERS = {"toml": read_toml, "json": read_json}
+READERS = {"toml": files.read_toml, "json": files.read_json}
 
 
 @st.composite
@@ -494,6 +487,6 @@ def test_any_damage_to_a_parquet_file_is_read_or_one_line(tmp_path: Path, cut, f
         bad[flip] ^= 0xFF
     path.write_bytes(bytes(bad))
     try:
-        read_parquet_frame(path, "weekly part")
+        files.read_parquet_frame(path, "weekly part")
     except CrmsimError as exc:
         assert "\n" not in str(exc) and str(path) in str(exc)

@@ -20,13 +20,11 @@ from crmsim.debrief.records import TeamRecord, team_record
 from crmsim.debrief.replays import DEFAULT_REPLAYS, luck_words, percentile_of, replay_scores
 from crmsim.errors import CrmsimError
 from crmsim.game import STATE_FILE, Game, game_of_state, read_state, resume
-from crmsim.results import pct, tipping_week, wavering_week, week_text
+from crmsim.results import CHANGE_WORDS, key_moments, pct, week_text
 
 EVENT_WORDS: dict[str, str] = {
     "go_live": "go-live",
-    "budget_cut": "the sponsor cuts the budget",
-    "budget_restored": "budget restored",
-    "cancelled": "the project is cancelled",
+    **CHANGE_WORDS,
     "milestone_met": "milestone met",
     "milestone_missed": "milestone missed",
 }
@@ -107,26 +105,7 @@ class TeamDebrief:
                     parts.append(f"{label} (the game ended before it worked)")
             rows.append((r.start_week + 0.5, f"round {r.number}", "; ".join(parts)))
         events = result.events
-        go = [e for e in events if e["event"] == "go_live"]
-        if go:
-            text = f"go-live: first {go[0]['users']} users"
-            if len(go) > 1:
-                text += f"; all {len(go)} waves live by {week_text(go[-1]['week'])}"
-            rows.append((go[0]["week"], week_text(go[0]["week"]), text))
-        retreat = self.record.retreat
-        w = wavering_week(ts["confidence_sponsor"], retreat)
-        if w is not None:
-            rows.append((w, week_text(w), f"sponsor wavering: confidence below {pct(retreat)}"))
-        if s["dip_bottom_week"] is not None:
-            b = s["dip_bottom_week"]
-            rows.append(
-                (b, week_text(b), f"profit dip at its bottom ({pct(s['profit_dip_depth'], 1)})")
-            )
-        t = tipping_week(ts["adoption"])
-        if t is not None:
-            rows.append((t, week_text(t), "tipping point: adoption grows fastest"))
-        if s["weeks_to_50"] is not None:
-            rows.append((s["weeks_to_50"], week_text(s["weeks_to_50"]), "half the users use CRM"))
+        rows += key_moments(ts, s, events, self.record.retreat)
         reviews = [e for e in events if e["event"] in ("milestone_met", "milestone_missed")]
         if reviews:
             met = [str(e["week"]) for e in reviews if e["event"] == "milestone_met"]
@@ -140,9 +119,6 @@ class TeamDebrief:
                 if part
             )
             rows.append((reviews[0]["week"], week_text(reviews[0]["week"]), text))
-        for e in events:
-            if e["event"] in ("budget_cut", "budget_restored", "cancelled"):
-                rows.append((e["week"], week_text(e["week"]), EVENT_WORDS[e["event"]]))
         rows.sort(key=lambda row: row[0])
         return rows
 
