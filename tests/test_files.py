@@ -490,3 +490,10 @@ def test_any_damage_to_a_parquet_file_is_read_or_one_line(tmp_path: Path, cut, f
         files.read_parquet_frame(path, "weekly part")
     except CrmsimError as exc:
         assert "\n" not in str(exc) and str(path) in str(exc)
+
+
+def test_a_writers_temporary_files_do_not_make_a_folder_foreign(tmp_path: Path) -> None:
+    (tmp_path / ".summary.csv.x1y2.tmp").write_text("half")
+    assert files.folder_kind(tmp_path) == ""
+    (tmp_path / "summary.csv").write_text("a\n1\n")
+    assert files.folder_kind(tmp_path) == "crmsim export"

@@ -152,3 +152,19 @@ def test_an_export_folder_can_be_exported_into_again_and_a_batch_holds_its_own(
     manifest = (copy / "manifest.json").read_bytes()
     assert invoke("export", copy, "--csv", copy).exit_code == 0
     assert (copy / "summary.csv").is_file() and (copy / "manifest.json").read_bytes() == manifest
+
+
+def test_concurrent_exports_into_one_folder_each_leave_whole_files(made, tmp_path) -> None:
+    import subprocess
+    import sys
+
+    alone = tmp_path / "alone"
+    assert invoke("export", made["batch"], "--csv", alone).exit_code == 0
+    shared = tmp_path / "shared"
+    root = Path(__file__).resolve().parents[1]
+    argv = [sys.executable, "-m", "crmsim", "export", str(made["batch"]), "--csv", str(shared)]
+    procs = [subprocess.Popen(argv, cwd=root, stdout=subprocess.DEVNULL) for _ in range(3)]
+    assert [p.wait() for p in procs] == [0, 0, 0]
+    for name in ("summary.csv", "weekly.csv", "cells.csv"):
+        assert (shared / name).read_bytes() == (alone / name).read_bytes()
+    assert sorted(p.name for p in shared.iterdir()) == ["cells.csv", "summary.csv", "weekly.csv"]

@@ -199,6 +199,10 @@ def make_dirs(path: str | Path) -> Path:
     raise CrmsimError(f"cannot create output directory {path}: {problem}; choose another --out")
 
 
+def _is_temporary(name: str) -> bool:
+    return name.startswith(".") and name.endswith(".tmp")
+
+
 def folder_kind(path: str | Path) -> str | None:
     """What an existing folder holds: the command whose output it is.
 
@@ -213,7 +217,8 @@ def folder_kind(path: str | Path) -> str | None:
     path = Path(path)
     if not path.is_dir():
         return None
-    names = {p.name for p in path.iterdir()}
+    # atomic_write's temporary files belong to a writer at work, not to the folder
+    names = {p.name for p in path.iterdir() if not _is_temporary(p.name)}
     if not names:
         return ""
     if "state.json" in names:
