@@ -21,6 +21,7 @@ from matplotlib.figure import Figure
 
 from crmsim.analysis import METRIC_LABELS, group_label
 from crmsim.errors import CrmsimError
+from crmsim.files import atomic_write, make_dirs
 
 FORMATS = (".png", ".svg", ".pdf")
 """File types ``save_figure`` writes, chosen by extension."""
@@ -125,8 +126,5 @@ def save_figure(fig: Figure, path: str | Path) -> Path:
     ext = path.suffix.lower()
     if ext not in FORMATS:
         raise CrmsimError(f"--out {path}: use a .png, .svg or .pdf file name")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.stem}.tmp{ext}")
-    fig.savefig(tmp, dpi=150)
-    tmp.replace(path)
-    return path
+    make_dirs(path.parent)
+    return atomic_write(path, lambda fh: fig.savefig(fh, format=ext[1:], dpi=150))

@@ -5,7 +5,7 @@ One run writes five files into its own directory:
 ``timeseries.parquet``
     The weekly series (zstd-compressed Parquet), one row per week.
 ``summary.json``
-    The summary figures (:data:`crmsim.runner.SUMMARY_FIELDS`).
+    The summary figures, as declared in :data:`crmsim.results.SUMMARY`.
 ``events.json``
     Dated events: go-lives, milestones, budget cut, cancellation.
 ``adoption.png``
@@ -15,30 +15,40 @@ One run writes five files into its own directory:
     seed, the weeks, the command line and the package versions. Written
     last, so a directory with a manifest holds a complete run.
 
-Every file is written to a temporary file in the same directory and moved
-into place with :func:`os.replace`, so a reader never sees half a file.
+Every file is written through :func:`crmsim.files.atomic_write` (a unique
+temporary file in the same directory, renamed into place), so a reader never
+sees half a file; every file is read through :mod:`crmsim.files.read`. A
+given ``--out`` must be new, empty or a run's folder
+(:func:`crmsim.files.claim_output_dir`).
 """
 
 from __future__ import annotations
 
 import datetime as _dt
-import functools
 import hashlib
-import json
-import math
-import os
 import shlex
-import tempfile
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
-from typing import IO, Any
+from typing import Any
 
-import numpy as np
 import pandas as pd
 
 from crmsim.errors import CrmsimError
+from crmsim.files import (
+    Shape,
+    atomic_write,
+    check_format,
+    check_shape,
+    claim_output_dir,
+    make_dirs,
+    os_error,
+    read_bytes,
+    read_parquet_frame,
+    write_json,
+)
+from crmsim.files import read_json as _read_json
 from crmsim.provenance import environment
-from crmsim.runner import RunResult
+from crmsim.results import SUMMARY_KINDS, RunResult, outcome_text, pct, week_text
 from crmsim.scenario import Scenario
 
 TIMESERIES = "timeseries.parquet"
@@ -51,6 +61,17 @@ FILES = (TIMESERIES, SUMMARY, EVENTS, CHART, MANIFEST)
 
 MANIFEST_FORMAT = 1
 """Version of the manifest layout; bump when keys change meaning."""
+KIND = "crmsim run"
+"""The ``kind`` a run's manifest records (see :func:`crmsim.files.folder_kind`)."""
+MANIFEST_SHAPE = Shape(
+    required={"format": int, "params": dict},
+    optional={"kind": str, "seed": int, "weeks": int, "scenario": dict, "command": str},
+)
+"""What a run's ``manifest.json`` must hold to be read."""
+SUMMARY_SHAPE = Shape(required={name: (kind, type(None)) for name, kind in SUMMARY_KINDS.items()})
+"""What a run's ``summary.json`` must hold: every field of :data:`crmsim.results.SUMMARY`."""
+EVENT_SHAPE = Shape(required={"event": str, "week": int})
+"""What each entry of a run's ``events.json`` must hold."""
 
 
 # ---------------------------------------------------------------- writing
@@ -76,85 +97,30 @@ def default_out_dir(
 
 
 def _make_dir(out_dir: Path, fresh: bool) -> Path:
-    """Create ``out_dir``; when ``fresh``, never reuse an existing one (add -2, -3...)."""
-    try:
-        if not fresh:
-            out_dir.mkdir(parents=True, exist_ok=True)
-            return out_dir
-        out_dir.parent.mkdir(parents=True, exist_ok=True)
-        candidate, n = out_dir, 1
-        while True:
-            try:
-                candidate.mkdir()
-                return candidate
-            except FileExistsError:
-                n += 1
-                candidate = out_dir.with_name(f"{out_dir.name}-{n}")
-    except OSError as exc:
-        raise CrmsimError(
-            f"cannot create output directory {out_dir}: {exc.strerror or exc}; choose another --out"
-        ) from None
+    """Claim ``out_dir`` for a run; when ``fresh``, never reuse an existing one (add -2, -3...).
 
-
-def atomic_write(path: Path, write: Callable[[IO[bytes]], Any]) -> Path:
-    """Write a file atomically: ``write(fh)`` into a temporary file, then rename.
-
-    The temporary file lives in the same directory, so :func:`os.replace` is
-    atomic; on any error it is removed and the old file (if any) is untouched.
-
-    Args:
-        path: Final location.
-        write: Called with a binary file handle open for writing.
-
-    Returns:
-        ``path``.
+    A given directory must be new, empty, a run's or a team's game folder
+    (:func:`crmsim.files.claim_output_dir`): a batch or anything else is refused.
     """
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes 0600; give the usual permissions
-        with os.fdopen(fd, "wb") as fh:
-            write(fh)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return path
-
-
-@functools.cache
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
-
-
-def _plain(value: Any) -> Any:
-    """JSON-ready copy: numpy scalars to Python, non-finite floats to None, paths to str."""
-    if isinstance(value, dict):
-        return {str(k): _plain(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [_plain(v) for v in value]
-    if isinstance(value, np.generic):
-        value = value.item()
-    if isinstance(value, float) and not math.isfinite(value):
-        return None
-    if isinstance(value, Path):
-        return str(value)
-    return value
-
-
-def write_json(path: Path, data: Any) -> Path:
-    """Write ``data`` as indented JSON, atomically (NaN and inf become null)."""
-    text = json.dumps(_plain(data), indent=2, allow_nan=False) + "\n"
-    return atomic_write(path, lambda fh: fh.write(text.encode("utf-8")))
+    if not fresh:
+        return claim_output_dir(out_dir, KIND, accept=("crmsim play",))
+    make_dirs(out_dir.parent)
+    candidate, n = out_dir, 1
+    while True:
+        try:
+            candidate.mkdir()
+            return candidate
+        except FileExistsError:
+            n += 1
+            candidate = out_dir.with_name(f"{out_dir.name}-{n}")
+        except OSError as exc:
+            raise os_error(exc, candidate, "create") from None
 
 
 def _file_sha256(path: Path | None) -> str | None:
     if path is None or not path.is_file():
         return None
-    return hashlib.sha256(path.read_bytes()).hexdigest()
+    return hashlib.sha256(read_bytes(path, "scenario file")).hexdigest()
 
 
 def manifest(
@@ -177,6 +143,7 @@ def manifest(
     path = scenario.path.resolve() if scenario.path else None
     return {
         "format": MANIFEST_FORMAT,
+        "kind": KIND,
         "scenario": {
             "name": scenario.name,
             "description": scenario.description,
@@ -239,43 +206,67 @@ def write_run(
 # ---------------------------------------------------------------- reading
 
 
-def _require(path: Path) -> Path:
-    if not path.is_file():
-        raise CrmsimError(f"{path} not found; is {path.parent} a run directory?")
-    return path
+_NOT_A_RUN = "is {folder} a run directory (crmsim run --out)?"
+_REWRITE = "run it again to write the run directory afresh"
 
 
-def read_json(path: str | Path) -> Any:
+def read_json(path: str | Path, shape: Shape | None = None) -> Any:
     """Read one JSON file of a run directory.
 
     Raises:
-        CrmsimError: when the file is missing or not valid JSON.
+        CrmsimError: when the file is missing, unreadable or not valid JSON.
     """
-    path = _require(Path(path))
-    try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except json.JSONDecodeError as exc:
-        raise CrmsimError(f"{path} is not valid JSON (line {exc.lineno}): {exc.msg}") from None
+    path = Path(path)
+    missing = _NOT_A_RUN.format(folder=path.parent)
+    return _read_json(path, "run file", shape=shape, fix=_REWRITE, missing=missing)
 
 
 def read_timeseries(run_dir: str | Path) -> pd.DataFrame:
-    """The weekly series of a run directory."""
-    return pd.read_parquet(_require(Path(run_dir) / TIMESERIES), engine="pyarrow")
+    """The weekly series of a run directory.
+
+    Raises:
+        CrmsimError: when ``timeseries.parquet`` is missing, empty or damaged.
+    """
+    path = Path(run_dir) / TIMESERIES
+    fix = f"{_NOT_A_RUN.format(folder=path.parent)} If so, {_REWRITE}"
+    return read_parquet_frame(path, "weekly series", fix=fix)
 
 
 def read_summary(run_dir: str | Path) -> dict[str, Any]:
-    """The summary figures of a run directory."""
-    return read_json(Path(run_dir) / SUMMARY)
+    """The summary figures of a run directory, checked against :data:`SUMMARY_SHAPE`.
+
+    Raises:
+        CrmsimError: when ``summary.json`` is missing, damaged or of the wrong shape.
+    """
+    return read_json(Path(run_dir) / SUMMARY, SUMMARY_SHAPE)
 
 
 def read_events(run_dir: str | Path) -> list[dict[str, Any]]:
-    """The events of a run directory."""
-    return read_json(Path(run_dir) / EVENTS)
+    """The events of a run directory: a list of tables, each with its event and week.
+
+    Raises:
+        CrmsimError: when ``events.json`` is missing, damaged or of the wrong shape.
+    """
+    path = Path(run_dir) / EVENTS
+    events = read_json(path)
+    if not isinstance(events, list):
+        raise CrmsimError(f"run file {path} should hold a list of events; {_REWRITE}")
+    for n, event in enumerate(events, start=1):
+        check_shape(event, EVENT_SHAPE, f"run file {path}: event {n}", _REWRITE)
+    return events
 
 
 def read_manifest(run_dir: str | Path) -> dict[str, Any]:
-    """The provenance record of a run directory."""
-    return read_json(Path(run_dir) / MANIFEST)
+    """The provenance record of a run directory.
+
+    Raises:
+        CrmsimError: when it is missing, damaged, of the wrong shape or of a
+            newer format.
+    """
+    path = Path(run_dir) / MANIFEST
+    data = read_json(path, MANIFEST_SHAPE)
+    check_format(data, "format", MANIFEST_FORMAT, f"run manifest {path}")
+    return data
 
 
 def read_run(run_dir: str | Path) -> RunResult:
@@ -296,14 +287,6 @@ def read_run(run_dir: str | Path) -> RunResult:
 # ---------------------------------------------------------------- the human summary
 
 
-def _pct(x: float | None) -> str:
-    return "n/a" if x is None else f"{100.0 * x:.1f} %"
-
-
-def _week(w: int | None) -> str:
-    return "never" if w is None else f"week {w}"
-
-
 def _reached(w: int | None) -> str:
     return "not reached" if w is None else f"reached in week {w}"
 
@@ -321,27 +304,22 @@ def format_summary(scenario: Scenario, result: RunResult, out_dir: Path | None =
     lines = [
         f"{scenario.name}, seed {result.seed}, {weeks} weeks, "
         f"{scenario.params['org.employees']} employees",
-        f"  adoption   {_pct(s['final_adoption'])} using at the end "
-        f"({_pct(s['final_rejecting'])} rejecting); "
+        f"  adoption   {pct(s['final_adoption'], 1)} using at the end "
+        f"({pct(s['final_rejecting'], 1)} rejecting); "
         f"50 % {_reached(s['weeks_to_50'])}, 80 % {_reached(s['weeks_to_80'])}",
     ]
     if s["profit_dip_depth"] > 0:
         dip = (
-            f"  profit     dip {_pct(s['profit_dip_depth'])} deep "
-            f"(bottom {_week(s['dip_bottom_week'])}), {s['dip_weeks']} weeks below "
-            f"pre-project; payback {_week(s['payback_week'])}"
+            f"  profit     dip {pct(s['profit_dip_depth'], 1)} deep "
+            f"(bottom {week_text(s['dip_bottom_week'])}), {s['dip_weeks']} weeks below "
+            f"pre-project; payback {week_text(s['payback_week'])}"
         )
     else:
         dip = "  profit     never below the pre-project level"
     lines.append(dip)
-    if s["cancelled"]:
-        project = f"cancelled at {_week(s['cancel_week'])}"
-    elif s["cut_week"] is not None:
-        project = f"not cancelled (budget cut at {_week(s['cut_week'])})"
-    else:
-        project = "not cancelled"
+    project = outcome_text(s)
     verdict = "yes" if s["success"] else "no"
-    need = _pct(scenario.params["outcome.success_adoption"])
+    need = pct(scenario.params["outcome.success_adoption"], 1)
     lines.append(
         f"  project    {project}; success: {verdict} (needs {need} using and no cancellation)"
     )

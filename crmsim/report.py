@@ -27,12 +27,9 @@ Definitions used in "what happened when":
 
 from __future__ import annotations
 
-import base64
-import html
 import io
 import math
-import textwrap
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -40,17 +37,23 @@ from typing import Any
 import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
-from matplotlib.figure import Figure
 
 from crmsim.errors import CrmsimError
+from crmsim.files import atomic_write, make_dirs
 from crmsim.params import PARAMS
+from crmsim.report_layout import A4, render_figure, render_html  # noqa: F401 - re-exported
+from crmsim.results import (  # noqa: F401 - GROWTH_WINDOW, TIPPING_MIN_ADOPTION: re-exported
+    GROWTH_WINDOW,
+    TIPPING_MIN_ADOPTION,
+    key_moments,
+    outcome_text,
+    pct,
+    tipping_week,
+    wavering_week,
+    week_text,
+)
 
 FORMATS = (".pdf", ".html")
-TIPPING_MIN_ADOPTION = 0.30
-"""Adoption must pass this share for its steepest week to count as a tipping point
-(below it there is no take-off to speak of)."""
-GROWTH_WINDOW = 4
-"""Weeks over which weekly adoption growth is averaged to find the tipping point."""
 MAX_GROUPS = 4
 """Most scenario/grid groups of a batch shown on one page."""
 
@@ -90,20 +93,6 @@ class Handout:
 # ---------------------------------------------------------------- words
 
 
-def pct(x: float | None, digits: int = 0) -> str:
-    """A share as a percentage, ``"n/a"`` for a missing value."""
-    if x is None or (isinstance(x, float) and math.isnan(x)):
-        return "n/a"
-    return f"{100.0 * x:.{digits}f} %"
-
-
-def week_text(w: float | None) -> str:
-    """``"week 12"``, or ``"never"``."""
-    if w is None or (isinstance(w, float) and math.isnan(w)):
-        return "never"
-    return f"week {int(round(w))}"
-
-
 def setting_text(name: str, value: Any) -> str:
     """One changed setting in plain words, e.g. ``"Training: 0.8 (usual 0.5)"``."""
     p = PARAMS.get(name)
@@ -120,30 +109,6 @@ def _value(v: Any) -> str:
     if isinstance(v, int):
         return f"{v:,}"
     return str(v)
-
-
-# ---------------------------------------------------------------- derived weeks
-
-
-def wavering_week(sponsor_confidence: Sequence[float], retreat: float) -> int | None:
-    """First week (index) the sponsor's confidence is below the retreat point."""
-    below = np.flatnonzero(np.asarray(sponsor_confidence) < retreat)
-    return int(below[0]) if below.size else None
-
-
-def tipping_week(adoption: Sequence[float]) -> int | None:
-    """The week adoption grows fastest (the steepest point of the S-curve).
-
-    Weekly growth is averaged over :data:`GROWTH_WINDOW` weeks ending in the
-    week returned. None when adoption never passes :data:`TIPPING_MIN_ADOPTION`.
-    """
-    a = np.asarray(adoption, dtype=float)
-    if a.size < GROWTH_WINDOW + 1 or np.nanmax(a) < TIPPING_MIN_ADOPTION:
-        return None
-    growth = (a[GROWTH_WINDOW:] - a[:-GROWTH_WINDOW]) / GROWTH_WINDOW
-    if growth.max() <= 0:
-        return None
-    return int(np.argmax(growth)) + GROWTH_WINDOW
 
 
 # ---------------------------------------------------------------- loading
@@ -187,12 +152,7 @@ def _load_run(root: Path) -> Handout:
     changed = manifest.get("changed_from_defaults", {})
     settings = [setting_text(k, v) for k, v in changed.items()]
 
-    if s["cancelled"]:
-        project = f"cancelled in {week_text(s['cancel_week'])}"
-    elif s["cut_week"] is not None:
-        project = f"budget cut in {week_text(s['cut_week'])}, not cancelled"
-    else:
-        project = "never cut or cancelled"
+    project = outcome_text(s)
     success_rule = pct(params.get("outcome.success_adoption"))
     figures = [
         ["Using CRM at the end", f"{pct(s['final_adoption'])} of CRM users"],
@@ -214,41 +174,11 @@ def _load_run(root: Path) -> Handout:
         ("Milestones", f"{s['milestones_met']} met, {s['milestones_missed']} missed"),
     ]
 
-    timeline: list[tuple[float, str, str]] = []
-    go = [e for e in events if e["event"] == "go_live"]
-    if go:
-        text = f"go-live: first {go[0]['users']} users"
-        if len(go) > 1:
-            text += f"; all {len(go)} waves live by {week_text(go[-1]['week'])}"
-        timeline.append((go[0]["week"], week_text(go[0]["week"]), text))
     retreat = params.get("sponsor.retreat_threshold", PARAMS["sponsor.retreat_threshold"].default)
-    w = wavering_week(ts["confidence_sponsor"], retreat)
-    if w is not None:
-        timeline.append((w, week_text(w), f"sponsor wavering: confidence below {pct(retreat)}"))
-    if s["dip_bottom_week"] is not None:
-        timeline.append(
-            (
-                s["dip_bottom_week"],
-                week_text(s["dip_bottom_week"]),
-                f"profit dip at its bottom ({pct(s['profit_dip_depth'], 1)} below)",
-            )
-        )
-    t = tipping_week(ts["adoption"])
-    if t is not None:
-        share = float(ts["adoption"].iloc[t])
-        timeline.append(
-            (t, week_text(t), f"tipping point: adoption grows fastest ({pct(share)} using)")
-        )
-    if s["weeks_to_50"] is not None:
-        timeline.append((s["weeks_to_50"], week_text(s["weeks_to_50"]), "half the users use CRM"))
+    timeline = key_moments(ts, s, events, retreat)
     missed = [e for e in events if e["event"] == "milestone_missed"]
     if missed:
         timeline.append((missed[0]["week"], week_text(missed[0]["week"]), "first milestone missed"))
-    words = {"budget_cut": "the sponsor cuts the budget", "budget_restored": "budget restored",
-             "cancelled": "the project is cancelled"}  # fmt: skip
-    for e in events:
-        if e["event"] in words:
-            timeline.append((e["week"], week_text(e["week"]), words[e["event"]]))
     if s["payback_week"] is not None:
         timeline.append(
             (
@@ -258,7 +188,7 @@ def _load_run(root: Path) -> Handout:
             )
         )
     timeline.sort(key=lambda row: row[0])
-    if w is None:
+    if wavering_week(ts["confidence_sponsor"], retreat) is None:
         timeline.append((math.inf, "never", "the sponsor never wavered"))
 
     return Handout(
@@ -430,161 +360,6 @@ def _batch_event_weeks(store, ok: pd.DataFrame, by, scenarios, sweep) -> pd.Data
     return e
 
 
-# ---------------------------------------------------------------- layout
-
-A4 = (8.27, 11.69)
-
-
-def _wrap(text: str, width: int) -> str:
-    return "\n".join(textwrap.wrap(text, width)) or " "
-
-
-def render_figure(handout: Handout) -> Figure:
-    """The handout as one A4 page (a matplotlib figure, saved as PDF)."""
-    fig = Figure(figsize=A4)
-    fig.text(0.06, 0.965, "CRM roll-out: what happened", fontsize=9, color="#666666")
-    fig.text(0.06, 0.945, handout.title, fontsize=16, fontweight="bold", va="top")
-    y = 0.915
-    for line in handout.about:
-        y = _text(fig, 0.06, y, line, 105, fontsize=8.5)
-    if handout.settings:
-        shown = handout.settings[:8]
-        more = len(handout.settings) - len(shown)
-        text = "Set differently: " + "; ".join(shown) + (f"; and {more} more" if more else "")
-        y = _text(fig, 0.06, y, text, 110, fontsize=8, color="#333333")
-    batch = bool(handout.columns)
-    height = 0.17 if batch else 0.20
-    top = min(y - 0.015, 0.86)
-    ax1 = fig.add_axes((0.09, top - height - 0.01, 0.62, height))
-    handout.draw_adoption(ax1)
-    ax1.set_xlabel("")
-    ax2 = fig.add_axes((0.09, top - 2 * height - 0.06, 0.62, height))
-    handout.draw_profit(ax2)
-    for ax in (ax1, ax2):
-        ax.title.set_fontsize(10)
-        ax.tick_params(labelsize=8)
-        legend = ax.get_legend()
-        if legend is not None:
-            for t in legend.get_texts():
-                t.set_fontsize(7)
-    y = top - 2 * height - 0.115
-    if batch:
-        header = ["", *handout.columns]
-        fig.text(0.06, y, "Key figures", fontsize=11, fontweight="bold", va="top")
-        y = _table(fig, 0.06, 0.94, y - 0.022, header, handout.figures)
-        fig.text(0.06, y - 0.008, "What happened when", fontsize=11, fontweight="bold", va="top")
-        _table(fig, 0.06, 0.94, y - 0.030, header, handout.timeline)
-    else:
-        fig.text(0.06, y, "Key figures", fontsize=11, fontweight="bold", va="top")
-        fig.text(0.52, y, "What happened when", fontsize=11, fontweight="bold", va="top")
-        yy = y - 0.022
-        for what, value in handout.figures[:16]:
-            yy = _text(fig, 0.06, yy, f"{what}: {value}", 58, fontsize=8)
-        _table(fig, 0.52, 0.94, y - 0.022, None, handout.timeline[:18], first=0.2)
-    foot = " ".join(handout.notes + [f"Source: {handout.source}"])
-    fig.text(0.06, 0.025, _wrap(foot, 120), fontsize=6.5, color="#777777", va="bottom")
-    return fig
-
-
-LINE = 0.0125  # height of a line of 8-point text, as a share of the page
-
-
-def _text(fig: Figure, x: float, y: float, text: str, width: int, **kwargs) -> float:
-    """Wrapped text at ``(x, y)`` (top); returns the y below it."""
-    wrapped = _wrap(text, width)
-    fig.text(x, y, wrapped, va="top", **kwargs)
-    return y - LINE * (wrapped.count("\n") + 1) - 0.004
-
-
-def _table(
-    fig: Figure,
-    x0: float,
-    x1: float,
-    y: float,
-    header: list[str] | None,
-    rows: list[list[str]],
-    first: float = 0.34,
-) -> float:
-    """A table of 8-point text between ``x0`` and ``x1`` (page shares) from ``y`` down.
-
-    The first column takes ``first`` of the width, the others share the rest.
-    Returns the y below the table.
-    """
-    n = len(rows[0]) if rows else len(header or [])
-    width = x1 - x0
-    xs = [x0] + [x0 + width * (first + (1 - first) * i / max(n - 1, 1)) for i in range(n - 1)]
-    widths = [first * width] + [(1 - first) * width / max(n - 1, 1)] * (n - 1)
-    chars = [max(8, int(w * A4[0] * 72 / (8 * 0.55))) for w in widths]
-    for i, row in enumerate(([header] if header else []) + rows):
-        lines = 1
-        for j, cell in enumerate(row):
-            wrapped = _wrap(str(cell), chars[j])
-            bold = (header is not None and i == 0) or (header is None and j == 0)
-            fig.text(xs[j], y, wrapped, fontsize=8, va="top",
-                     fontweight="bold" if bold else "normal")  # fmt: skip
-            lines = max(lines, wrapped.count("\n") + 1)
-        y -= LINE * lines + 0.003
-    return y
-
-
-def _chart_png(draw: Callable[[Axes], Any]) -> str:
-    fig = Figure(figsize=(8.0, 3.0), layout="constrained")
-    draw(fig.add_subplot())
-    buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=110)
-    return base64.b64encode(buf.getvalue()).decode("ascii")
-
-
-def render_html(handout: Handout) -> str:
-    """The handout as one self-contained HTML page (charts inlined), printable on A4."""
-    e = html.escape
-
-    def table(rows: list[list[str]]) -> str:
-        head = ""
-        if handout.columns:
-            head = "<tr><th></th>" + "".join(f"<th>{e(c)}</th>" for c in handout.columns) + "</tr>"
-        body = "".join(
-            "<tr>" + f"<th>{e(r[0])}</th>" + "".join(f"<td>{e(c)}</td>" for c in r[1:]) + "</tr>"
-            for r in rows
-        )
-        return f"<table>{head}{body}</table>"
-
-    settings = ""
-    if handout.settings:
-        settings = "<p class=small><b>Set differently:</b> " + e("; ".join(handout.settings))
-    notes = "".join(f"<p class=small>{e(n)}</p>" for n in handout.notes)
-    about = "".join(f"<p>{e(a)}</p>" for a in handout.about)
-    return f"""<!doctype html>
-<html lang="en"><head><meta charset="utf-8">
-<title>{e(handout.title)}</title>
-<style>
-@page {{ size: A4; margin: 12mm; }}
-body {{ font-family: "DejaVu Sans", Arial, sans-serif; font-size: 10pt; max-width: 190mm;
-  margin: 0 auto; color: #222; }}
-h1 {{ font-size: 16pt; margin: 0 0 4pt; }} h2 {{ font-size: 11pt; margin: 8pt 0 3pt; }}
-p {{ margin: 2pt 0; }} .small {{ font-size: 8.5pt; color: #444; }}
-img {{ width: 100%; }} .cols {{ display: flex; gap: 8mm; }} .cols > div {{ flex: 1; }}
-table {{ border-collapse: collapse; font-size: 9pt; }}
-th, td {{ text-align: left; vertical-align: top; padding: 1pt 8pt 1pt 0; }}
-th {{ font-weight: 600; }} .when th {{ white-space: nowrap; }}
-.rows > div {{ margin-bottom: 4pt; }}
-</style></head><body>
-<p class=small>CRM roll-out: what happened</p>
-<h1>{e(handout.title)}</h1>
-{about}
-{settings}
-<img alt="Adoption week by week" src="data:image/png;base64,{_chart_png(handout.draw_adoption)}">
-<img alt="Profit week by week" src="data:image/png;base64,{_chart_png(handout.draw_profit)}">
-<div class="{"rows" if handout.columns else "cols"}">
-<div><h2>Key figures</h2>{table(handout.figures)}</div>
-<div class="when"><h2>What happened when</h2>{table(handout.timeline)}</div>
-</div>
-{notes}
-<p class=small>Source: {e(str(handout.source))}</p>
-</body></html>
-"""
-
-
 def write(path: str | Path, out: str | Path | None = None) -> Path:
     """Write the handout of the run or batch at ``path``.
 
@@ -603,7 +378,7 @@ def write(path: str | Path, out: str | Path | None = None) -> Path:
     if suffix not in FORMATS:
         raise CrmsimError(f"--out {target}: use a .pdf or .html file name")
     handout = load(path)
-    target.parent.mkdir(parents=True, exist_ok=True)
+    make_dirs(target.parent)
     if suffix == ".pdf":
         fig = render_figure(handout)
         buf = io.BytesIO()
@@ -611,7 +386,4 @@ def write(path: str | Path, out: str | Path | None = None) -> Path:
         data = buf.getvalue()
     else:
         data = render_html(handout).encode("utf-8")
-    tmp = target.with_name(f".{target.name}.tmp")
-    tmp.write_bytes(data)
-    tmp.replace(target)
-    return target
+    return atomic_write(target, data)

@@ -21,7 +21,6 @@ repository's ``scenarios/`` folder, shipped inside the installed package
 
 from __future__ import annotations
 
-import tomllib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -144,15 +143,9 @@ def _flatten(table: dict[str, Any], prefix: str, out: dict[str, Any], where: str
 
 
 def _read_toml(path: Path) -> dict[str, Any]:
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise CrmsimError(f"cannot read scenario file {path}: {exc.strerror}") from None
-    try:
-        return tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        # tomllib's message already says "(at line N, column M)"
-        raise CrmsimError(f"malformed TOML in {path}: {exc}; fix the file's syntax") from None
+    from crmsim.files import read_toml
+
+    return read_toml(path, "scenario file")
 
 
 def _raw_params(data: dict[str, Any], path: Path) -> dict[str, Any]:

@@ -26,8 +26,6 @@ Only one chunk's worth of weekly rows is ever held in memory.
 from __future__ import annotations
 
 import contextlib
-import json
-import os
 import re
 from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
@@ -38,8 +36,24 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from crmsim.csv_export import export_csv, write_csv  # noqa: F401 - re-exported
 from crmsim.errors import CrmsimError
+from crmsim.files import (
+    Shape,
+    atomic_write,
+    check_format,
+    folder_kind,
+    make_dirs,
+    os_error,
+    parquet_schema,
+    read_json,
+    read_parquet,
+    read_parquet_frame,
+    write_json,
+)
+from crmsim.journal import read_journal, write_journal
 from crmsim.params import PARAMS
+from crmsim.results import SUMMARY_FIELDS, SUMMARY_KINDS
 
 FORMAT_VERSION = 1
 CHUNK_RUNS = 200
@@ -47,29 +61,26 @@ CHUNK_RUNS = 200
 
 INPUT_COLUMNS = ("run_id", "cell", "scenario", "replicate", "seed", "status", "error")
 
-_INT_FIELDS = {
-    "weeks_to_50", "weeks_to_80", "dip_weeks", "dip_bottom_week", "recovery_week",
-    "payback_week", "cancel_week", "cut_week", "milestones_met", "milestones_missed",
-}  # fmt: skip
-_BOOL_FIELDS = {"cancelled", "success"}
+MANIFEST_SHAPE = Shape(
+    required={"format_version": int, "scenarios": list, "cells": list},
+    optional={"kind": str, "status": str, "sweep_names": list, "root_seed": int,
+              "fingerprint": str, "command": (list, str)},
+)  # fmt: skip
+"""What a batch's ``manifest.json`` must hold to be read."""
+_MANIFEST_FIX = "the batch's manifest is damaged; run the batch again into a new --out"
+_PART_FIX = "the batch is damaged; run it again into a new --out"
+_ARROW_TYPES = {int: pa.int64(), bool: pa.bool_(), float: pa.float64()}
 _PART = re.compile(r"part-(\d{6})\.parquet$")
 _PENDING = re.compile(r"run-(\d+)\.run$")
-_JOURNAL_MAGIC = b"CRMSIM-RUN-1\n"
 
 
 def summary_fields() -> tuple[str, ...]:
     """The per-run figures stored, as ``crmsim run`` writes them to ``summary.json``."""
-    from crmsim.runner import SUMMARY_FIELDS
-
-    return tuple(SUMMARY_FIELDS)
+    return SUMMARY_FIELDS
 
 
 def _field_type(name: str) -> pa.DataType:
-    if name in _INT_FIELDS:
-        return pa.int64()
-    if name in _BOOL_FIELDS:
-        return pa.bool_()
-    return pa.float64()
+    return _ARROW_TYPES[SUMMARY_KINDS.get(name, float)]
 
 
 def _param_type(name: str) -> pa.DataType:
@@ -84,75 +95,13 @@ def _column(values: list[Any], kind: pa.DataType) -> pa.Array:
         return pa.array(values, from_pandas=True)  # the runner changed a type: keep its own
 
 
-def _atomic_write(path: Path, write: Any, sync: bool = True) -> None:
-    """Write through ``write(file)`` to a temporary file, then rename into place."""
-    tmp = path.with_name(f".{path.name}.tmp")
-    with open(tmp, "wb") as fh:
-        write(fh)
-        if sync:
-            fh.flush()
-            os.fsync(fh.fileno())
-    os.replace(tmp, path)
-
-
-def _write_journal(
-    fh: Any, row: Mapping[str, Any], weekly: Mapping[str, np.ndarray] | None
-) -> None:
-    """One journal entry: magic, a JSON header (row, columns, dtypes), one 2-D array.
-
-    A single contiguous array costs far less to write than one array per
-    column; the dtypes let :func:`_read_journal` restore integer columns.
-    """
-    columns = list(weekly) if weekly is not None else []
-    header = {
-        "row": row,
-        "columns": columns,
-        "dtypes": [str(np.asarray(weekly[c]).dtype) for c in columns],
-    }
-    blob = json.dumps(header, allow_nan=True).encode()
-    fh.write(_JOURNAL_MAGIC + len(blob).to_bytes(8, "little") + blob)
-    if columns:
-        table = np.stack([np.asarray(weekly[c], dtype=np.float64) for c in columns])
-        np.lib.format.write_array(fh, table, allow_pickle=False)
-
-
-def _read_journal(path: Path) -> tuple[dict[str, Any], dict[str, np.ndarray] | None]:
-    """Read what :func:`_write_journal` wrote.
-
-    Raises:
-        ValueError, EOFError, KeyError: for a torn or foreign file.
-    """
-    with open(path, "rb") as fh:
-        if fh.read(len(_JOURNAL_MAGIC)) != _JOURNAL_MAGIC:
-            raise ValueError(f"{path.name}: not a crmsim journal entry")
-        prefix = fh.read(8)
-        size = int.from_bytes(prefix, "little")
-        if len(prefix) != 8 or size > os.fstat(fh.fileno()).st_size:
-            raise EOFError(f"{path.name}: truncated")
-        blob = fh.read(size)
-        if len(blob) != size:
-            raise EOFError(f"{path.name}: truncated")
-        header = json.loads(blob)
-        if not header["columns"]:
-            return header["row"], None
-        table = np.lib.format.read_array(fh, allow_pickle=False)
-    weekly = {
-        c: table[i].astype(dt)
-        for i, (c, dt) in enumerate(zip(header["columns"], header["dtypes"], strict=True))
-    }
-    return header["row"], weekly
-
-
-def write_json(path: Path, data: Any) -> None:
-    """Write JSON atomically (temporary file, then rename)."""
-    text = json.dumps(data, indent=2, default=str, allow_nan=True) + "\n"
-    _atomic_write(Path(path), lambda fh: fh.write(text.encode()))
+def _mapper(kind: pa.DataType) -> Any:
+    # Nullable integers stay integers (weeks_to_80 is 52, not 52.0).
+    return {pa.int64(): pd.Int64Dtype(), pa.bool_(): pd.BooleanDtype()}.get(kind)
 
 
 def _read_pandas(table: pa.Table) -> pd.DataFrame:
-    # Nullable integers stay integers (weeks_to_80 is 52, not 52.0).
-    mapper = {pa.int64(): pd.Int64Dtype(), pa.bool_(): pd.BooleanDtype()}.get
-    return table.to_pandas(types_mapper=mapper)
+    return table.to_pandas(types_mapper=_mapper)
 
 
 class RunStore:
@@ -188,6 +137,11 @@ class RunStore:
             CrmsimError: when the directory already holds a batch.
         """
         root = Path(root)
+        if root.exists() and not root.is_dir():
+            raise CrmsimError(f"{root} is a file, not a folder; choose another --out")
+        kind = folder_kind(root)
+        if kind in ("crmsim run", "crmsim play", "crmsim debrief"):
+            raise CrmsimError(f"{root} holds the output of {kind}; choose another --out")
         if (root / "manifest.json").exists():
             raise CrmsimError(
                 f"{root} already holds a batch; add --resume to finish it or choose another --out"
@@ -195,9 +149,9 @@ class RunStore:
         if root.exists() and any(root.iterdir()):
             raise CrmsimError(f"{root} is not empty; choose another --out")
         for sub in ("summary", "weekly", "pending"):
-            (root / sub).mkdir(parents=True, exist_ok=True)
+            make_dirs(root / sub)
         store = cls(root, writable=True, chunk_runs=chunk_runs)
-        _atomic_write(root / "plan.parquet", lambda fh: plan.to_parquet(fh, index=False))
+        atomic_write(root / "plan.parquet", lambda fh: plan.to_parquet(fh, index=False))
         store.write_manifest(dict(manifest))
         return store
 
@@ -211,10 +165,17 @@ class RunStore:
         root = Path(root)
         if not (root / "manifest.json").is_file():
             raise CrmsimError(f"{root} holds no batch (no manifest.json); give a run directory")
+        if folder_kind(root) == "crmsim run":
+            raise CrmsimError(
+                f"{root} holds a single run (crmsim run), not a batch; "
+                "give a directory written by crmsim batch"
+            )
         store = cls(root, writable=writable)
-        fmt = store.manifest.get("format_version", 0)
-        if fmt > FORMAT_VERSION:
-            raise CrmsimError(f"{root} was written by a newer crmsim (format {fmt}); upgrade")
+        try:
+            store.manifest  # noqa: B018 - read and checked now: damaged or newer is refused
+        except CrmsimError:
+            store.close()
+            raise
         if writable:
             store.recover()
         return store
@@ -224,8 +185,11 @@ class RunStore:
             import fcntl
         except ImportError:  # pragma: no cover - Windows: no lock
             return
-        self.root.mkdir(parents=True, exist_ok=True)
-        self._lock_fh = open(self.root / ".lock", "w")  # noqa: SIM115 - held until close()
+        make_dirs(self.root)
+        try:
+            self._lock_fh = open(self.root / ".lock", "a")  # noqa: SIM115 - held until close()
+        except OSError as exc:
+            raise os_error(exc, self.root / ".lock") from None
         try:
             fcntl.flock(self._lock_fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
@@ -252,18 +216,22 @@ class RunStore:
     def manifest(self) -> dict[str, Any]:
         """The parsed ``manifest.json``."""
         if self._manifest is None:
-            self._manifest = json.loads((self.root / "manifest.json").read_text())
+            path = self.root / "manifest.json"
+            data = read_json(path, "batch manifest", shape=MANIFEST_SHAPE, fix=_MANIFEST_FIX)
+            check_format(data, "format_version", FORMAT_VERSION, f"batch manifest {path}")
+            self._manifest = data
         return self._manifest
 
     def write_manifest(self, manifest: dict[str, Any]) -> None:
         """Replace ``manifest.json`` (atomically)."""
         manifest.setdefault("format_version", FORMAT_VERSION)
-        write_json(self.root / "manifest.json", manifest)
+        write_json(self.root / "manifest.json", manifest, keep_nan=True)
         self._manifest = manifest
 
     def plan(self) -> pd.DataFrame:
         """The planned runs, one row each, by run_id."""
-        return _read_pandas(pq.read_table(self.root / "plan.parquet"))
+        path = self.root / "plan.parquet"
+        return read_parquet_frame(path, "batch plan", fix=_PART_FIX, types_mapper=_mapper)
 
     @property
     def sweep_names(self) -> list[str]:
@@ -311,7 +279,7 @@ class RunStore:
                 path.unlink()
                 continue
             try:
-                row, weekly = _read_journal(path)
+                row, weekly = read_journal(path)
             except (OSError, ValueError, KeyError, EOFError):  # torn by a crash: recompute
                 path.unlink()
                 continue
@@ -347,11 +315,11 @@ class RunStore:
         weekly = outcome.get("weekly")
 
         def write(fh: Any) -> None:
-            _write_journal(fh, row, weekly)
+            write_journal(fh, row, weekly)
 
         # No fsync: the journal guards against the process dying, not the machine
         # (a torn entry is found and recomputed by recover()).
-        _atomic_write(self.root / "pending" / f"run-{spec.run_id:08d}.run", write, sync=False)
+        atomic_write(self.root / "pending" / f"run-{spec.run_id:08d}.run", write, sync=False)
         self._buffer.append((row, weekly))
         if self._status is not None:
             self._status[spec.run_id] = row["status"]
@@ -375,12 +343,12 @@ class RunStore:
             # Dictionary-encode only the whole-number columns (weeks, counts, status):
             # trying it on the float columns costs three times the write and saves nothing.
             whole = [f.name for f in table.schema if pa.types.is_integer(f.type)]
-            _atomic_write(
+            atomic_write(
                 self.root / "weekly" / name,
                 lambda fh: pq.write_table(table, fh, compression="zstd", use_dictionary=whole),
             )
         summary = self._summary_table(rows)
-        _atomic_write(
+        atomic_write(
             self.root / "summary" / name,
             lambda fh: pq.write_table(summary, fh, compression="zstd"),
         )
@@ -406,7 +374,7 @@ class RunStore:
     def _stored_status(self) -> dict[int, str]:
         status: dict[int, str] = {}
         for _, path in self._parts("summary"):
-            t = pq.read_table(path, columns=["run_id", "status"])
+            t = read_parquet(path, "summary part", ["run_id", "status"], fix=_PART_FIX)
             for rid, st in zip(t["run_id"].to_pylist(), t["status"].to_pylist(), strict=True):
                 # a failed run retried later: the later row wins, "ok" beats "failed"
                 if status.get(rid) != "ok":
@@ -437,7 +405,7 @@ class RunStore:
         Args:
             include_failed: Keep the rows of runs that failed.
         """
-        parts = [pq.read_table(p) for _, p in self._parts("summary")]
+        parts = [read_parquet(p, "summary part", fix=_PART_FIX) for _, p in self._parts("summary")]
         if not parts:
             return pd.DataFrame(columns=list(INPUT_COLUMNS) + list(summary_fields()))
         df = _read_pandas(pa.concat_tables(parts, promote_options="permissive"))
@@ -456,7 +424,7 @@ class RunStore:
         """
         for _, path in self._parts("weekly"):
             cols = None if columns is None else ["run_id", *[c for c in columns if c != "run_id"]]
-            yield _read_pandas(pq.read_table(path, columns=cols))
+            yield read_parquet_frame(path, "weekly part", cols, _PART_FIX, _mapper)
 
     def weekly(self, columns: Sequence[str] | None = None) -> pd.DataFrame:
         """All weekly rows (of the given columns), sorted by run and week."""
@@ -472,7 +440,8 @@ class RunStore:
         parts = self._parts("weekly")
         if not parts:
             return []
-        return [n for n in pq.read_schema(parts[0][1]).names if n != "run_id"]
+        schema = parquet_schema(parts[0][1], "weekly part", fix=_PART_FIX)
+        return [n for n in schema.names if n != "run_id"]
 
 
 @contextlib.contextmanager
@@ -483,47 +452,3 @@ def opened(root: str | Path) -> Iterator[RunStore]:
         yield store
     finally:
         store.close()
-
-
-# ---------------------------------------------------------------------- CSV export
-def write_csv(table: pd.DataFrame, path: str | Path) -> Path:
-    """Write a table as CSV atomically (temporary file, then rename)."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    _atomic_write(path, lambda fh: table.to_csv(fh, index=False), sync=False)
-    return path
-
-
-def export_csv(store: RunStore, directory: str | Path) -> list[Path]:
-    """Write ``summary.csv``, ``weekly.csv`` and ``cells.csv`` for spreadsheet users.
-
-    The weekly file is written chunk by chunk (each chunk sorted by run and
-    week), so exporting a batch of any size needs one chunk of memory.
-
-    Returns:
-        The paths written.
-    """
-    directory = Path(directory)
-    directory.mkdir(parents=True, exist_ok=True)
-    written = [write_csv(store.summary(), directory / "summary.csv")]
-
-    weekly_path = directory / "weekly.csv"
-
-    def write_weekly(fh: Any) -> None:
-        header = True
-        for chunk in store.iter_weekly():
-            chunk = chunk.sort_values(["run_id", "week"], kind="stable")
-            chunk.to_csv(fh, index=False, header=header)
-            header = False
-
-    _atomic_write(weekly_path, write_weekly, sync=False)
-    written.append(weekly_path)
-
-    scenarios = {s["name"]: s for s in store.manifest["scenarios"]}
-    rows = []
-    for c in store.manifest["cells"]:
-        params = dict(scenarios[c["scenario"]]["params"])
-        params.update(c["swept"])
-        rows.append({"cell": c["cell"], "scenario": c["scenario"], **params})
-    written.append(write_csv(pd.DataFrame(rows), directory / "cells.csv"))
-    return written

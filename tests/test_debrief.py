@@ -78,7 +78,7 @@ def test_replay_seeds_are_spawned_from_the_game_seed_and_shared_by_all_teams(don
     for t in done.teams:
         assert t.replays.shape == (REPLAYS,)
         # each replay is the team's decisions played with that seed
-        again = replay(game.with_seed(done.seeds[2]), t.game.sequence()).standing()["score"]
+        again = replay(game.with_seed(done.seeds[2]), t.record.sequence()).standing()["score"]
         assert t.replays[2] == pytest.approx(again)
 
 

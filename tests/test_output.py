@@ -17,6 +17,7 @@ from matplotlib.figure import Figure
 
 from crmsim import output
 from crmsim.errors import CrmsimError
+from crmsim.files.write import _umask
 from crmsim.params import PARAMS
 from crmsim.plotting import (
     CONFIDENCE_LINES,
@@ -66,7 +67,7 @@ def test_a_failed_write_keeps_the_old_file_and_cleans_up(tmp_path: Path) -> None
 
 def test_written_files_get_ordinary_permissions(tmp_path: Path) -> None:
     path = output.write_json(tmp_path / "x.json", {})
-    assert path.stat().st_mode & 0o777 == 0o666 & ~output._umask()  # not mkstemp's 0600
+    assert path.stat().st_mode & 0o777 == 0o666 & ~_umask()  # not mkstemp's 0600
 
 
 def test_json_gets_plain_values_and_null_for_non_finite(tmp_path: Path) -> None:
@@ -187,7 +188,7 @@ def test_summary_text_gives_adoption_milestones_dip_payback_and_verdict() -> Non
     text = output.format_summary(load("baseline"), _result(), Path("runs/x"))
     assert "81.2 %" in text and "50 % reached in week 40" in text and "80 % not reached" in text
     assert "12.3 %" in text and "30 weeks" in text and "payback week 90" in text
-    assert "not cancelled" in text and "success: yes" in text and "runs/x" in text
+    assert "never cut or cancelled" in text and "success: yes" in text and "runs/x" in text
     assert len(text.splitlines()) == 5
 
 
@@ -196,7 +197,7 @@ def test_summary_text_reports_cancellation_and_no_dip() -> None:
         load("baseline"),
         _result(cancelled=True, cancel_week=33, cut_week=20, success=False, profit_dip_depth=0.0),
     )
-    assert "cancelled at week 33" in text and "success: no" in text
+    assert "cancelled in week 33" in text and "success: no" in text
     assert "never below" in text
 
 

@@ -185,18 +185,20 @@ def _design(
 def _write_sample(path: Path, design: Any, x: Any) -> None:
     import pandas as pd
 
+    from crmsim.files import atomic_write
+
     frame = pd.DataFrame(x, columns=design.names)
-    tmp = path.with_name(f".{path.name}.tmp")
-    frame.to_parquet(tmp, index=False)
-    tmp.replace(path)
+    atomic_write(path, lambda fh: frame.to_parquet(fh, index=False))
 
 
 def _read_sample(path: Path, design: Any) -> Any:
-    import pandas as pd
+    from crmsim.files import read_parquet_frame
 
+    fix = "start a new analysis into another --out"
     if not path.is_file():
-        raise CrmsimError(f"{path.parent} has no sample.parquet; start a new analysis")
-    return pd.read_parquet(path)[design.names].to_numpy(dtype=float)
+        raise CrmsimError(f"{path.parent} has no sample.parquet; {fix}")
+    frame = read_parquet_frame(path, "sensitivity sample", columns=design.names, fix=fix)
+    return frame[design.names].to_numpy(dtype=float)
 
 
 def _report(design: Any, x: Any, plan: Any, out: Path, outputs: list[str], fmt: str) -> int:

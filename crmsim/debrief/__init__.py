@@ -21,8 +21,14 @@ replay seeds (common random numbers), so teams are compared on equal chances.
 
 One page per team (PDF or HTML) is laid out by :mod:`crmsim.report`.
 
-The pieces, one module each:
+The pieces, one module each, in two layers: the analysis (``records``,
+``replays``, ``teams``) reads the teams' games once into plain records and
+imports no report or page code; the pages (``pages``) lay out what the
+analysis found and never touch a live game.
 
+- :mod:`~crmsim.debrief.records`: :class:`TeamRecord`, what one finished
+  team's game left behind (its run, rounds, actions applied, score), made by
+  :func:`team_record`.
 - :mod:`~crmsim.debrief.replays`: :func:`replay_scores` replays decision
   sequences over many seeds (in worker processes when asked);
   :func:`percentile_of` and :func:`luck_words` place a team's actual score
@@ -50,6 +56,7 @@ from crmsim.debrief.pages import (
     scoreboard,
     write,
 )
+from crmsim.debrief.records import RoundFacts, TeamRecord, team_record
 from crmsim.debrief.replays import (
     DEFAULT_REPLAYS,
     LUCKY,
@@ -75,7 +82,9 @@ __all__ = [
     "LUCKY",
     "UNLUCKY",
     "Debrief",
+    "RoundFacts",
     "TeamDebrief",
+    "TeamRecord",
     "debrief",
     "event_text",
     "finished_teams",
@@ -88,5 +97,6 @@ __all__ = [
     "render_page",
     "replay_scores",
     "scoreboard",
+    "team_record",
     "write",
 ]

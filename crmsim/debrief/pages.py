@@ -16,11 +16,13 @@ from matplotlib.axes import Axes
 from crmsim.debrief.replays import luck_words
 from crmsim.debrief.teams import Debrief, TeamDebrief
 from crmsim.errors import CrmsimError
-from crmsim.game import MONEY
-from crmsim.report import pct
+from crmsim.game import MONEY, Game
+from crmsim.results import outcome_text, pct
 
 DEBRIEF_DIR = "debrief"
 DEBRIEF_FILE = "debrief.json"
+KIND = "crmsim debrief"
+"""What a debrief folder holds (see :func:`crmsim.files.folder_kind`)."""
 
 
 def _axes(ax: Axes | None) -> Axes:
@@ -31,7 +33,7 @@ def _axes(ax: Axes | None) -> Axes:
     return Figure(figsize=(9.0, 4.0), layout="constrained").add_subplot()
 
 
-def plot_decisions(team: TeamDebrief, ax: Axes | None = None) -> Axes:
+def plot_decisions(team: TeamDebrief, game: Game, ax: Axes | None = None) -> Axes:
     """Adoption and confidence week by week, with the team's actions marked.
 
     Each action is marked by its number (as in the timeline) where it starts
@@ -40,11 +42,10 @@ def plot_decisions(team: TeamDebrief, ax: Axes | None = None) -> Axes:
     from crmsim.plotting import plot_adoption
 
     ax = _axes(ax)
-    tg = team.game
-    result = tg.result()
+    result = team.record.result
     plot_adoption(result.timeseries, result.events, ax=ax)
-    per = tg.game.weeks_per_round
-    for r in range(0, tg.game.rounds, 2):
+    per = game.weeks_per_round
+    for r in range(0, game.rounds, 2):
         ax.axvspan(r * per, (r + 1) * per, color="#f0f0f0", zorder=0, linewidth=0)
     last_on_level: list[float] = []  # markers closer than 6 weeks stack upwards
     for n, week, _ in team.started():
@@ -60,16 +61,18 @@ def plot_decisions(team: TeamDebrief, ax: Axes | None = None) -> Axes:
     return ax
 
 
-def plot_luck(team: TeamDebrief, others: Sequence[TeamDebrief] = (), ax: Axes | None = None):
+def plot_luck(
+    team: TeamDebrief, best: float, others: Sequence[TeamDebrief] = (), ax: Axes | None = None
+):
     """The team's decisions replayed over other seeds, and where its actual score falls.
 
     Args:
         team: The team.
+        best: The best score possible (the game's scoring maximum).
         others: Other teams, whose replay medians are marked for comparison.
         ax: Axes to draw on; a new figure is made when None.
     """
     ax = _axes(ax)
-    best = team.game.game.scoring.maximum
     bins = np.linspace(0.0, best, 41)
     ax.hist(team.replays, bins=bins, color="#9ecae1", edgecolor="white",
             label=f"same decisions, {team.replays.size} other seeds")  # fmt: skip
@@ -94,24 +97,17 @@ def plot_luck(team: TeamDebrief, others: Sequence[TeamDebrief] = (), ax: Axes | 
 
 def key_figures(d: Debrief, team: TeamDebrief) -> list[list[str]]:
     """The team's key figures: rows of (what, value)."""
-    tg = team.game
-    game = tg.game
-    s = tg.result().summary
+    game = d.game
+    s = team.record.result.summary
     n = len(d.teams)
     lo, hi = team.band()
-    if s["cancelled"]:
-        project = f"cancelled in week {s['cancel_week']}"
-    elif s["cut_week"] is not None:
-        project = f"budget cut in week {s['cut_week']}"
-    else:
-        project = "never cut or cancelled"
     return [
         ["Score", f"{team.score:.1f} of {game.scoring.maximum:g}, rank {team.rank_actual} of {n}"],
         ["Points", ", ".join(f"{k} {v:.1f}" for k, v in team.points.items())],
         ["Using CRM at the end", f"{pct(s['final_adoption'])} of CRM users"],
         ["Success", "yes" if s["success"] else "no"],
-        ["Spent on actions", f"{tg.spent:,.0f} of {game.budget:,.0f} {MONEY}"],
-        ["Project", project],
+        ["Spent on actions", f"{team.record.spent:,.0f} of {game.budget:,.0f} {MONEY}"],
+        ["Project", outcome_text(s)],
         ["Same decisions, other seeds", f"median {team.median:.1f}; 90 % within {lo:.1f}-{hi:.1f}"],
         [
             "Actual score beats",
@@ -123,9 +119,7 @@ def key_figures(d: Debrief, team: TeamDebrief) -> list[list[str]]:
 
 def _sequence_rows(team: TeamDebrief) -> list[str]:
     rows = [
-        f"round {r.number}: {', '.join(str(x) for x in r.decisions)}"
-        for r in team.game.rounds
-        if r.decisions
+        f"round {r.number}: {', '.join(r.decisions)}" for r in team.record.rounds if r.decisions
     ]
     return rows or ["no actions at all"]
 
@@ -141,8 +135,7 @@ def render_page(d: Debrief, team: TeamDebrief, max_rows: int = 24):
 
     from crmsim.report import A4
 
-    tg = team.game
-    game = tg.game
+    game = d.game
     fig = Figure(figsize=A4)
 
     def text(x: float, y: float, words: str, width: int, size: float = 8, **kw) -> float:
@@ -151,7 +144,7 @@ def render_page(d: Debrief, team: TeamDebrief, max_rows: int = 24):
         return y - 0.0125 * (size / 8) * (wrapped.count("\n") + 1) - 0.003
 
     fig.text(0.06, 0.965, "CRM roll-out workshop: debrief", fontsize=9, color="#666666")
-    fig.text(0.06, 0.945, f"Team {tg.team} · {game.title}", fontsize=16, fontweight="bold",
+    fig.text(0.06, 0.945, f"Team {team.team} · {game.title}", fontsize=16, fontweight="bold",
              va="top")  # fmt: skip
     y = 0.912
     y = text(0.06, y, game.description, 118, 8)
@@ -169,10 +162,10 @@ def render_page(d: Debrief, team: TeamDebrief, max_rows: int = 24):
     )
     top = y - 0.01
     ax1 = fig.add_axes((0.08, top - 0.22, 0.60, 0.20))
-    plot_decisions(team, ax=ax1)
+    plot_decisions(team, game, ax=ax1)
     ax1.set_xlabel("week", fontsize=8)
     ax2 = fig.add_axes((0.08, top - 0.43, 0.40, 0.15))
-    plot_luck(team, d.teams, ax=ax2)
+    plot_luck(team, game.scoring.maximum, d.teams, ax=ax2)
     for ax in (ax1, ax2):
         ax.title.set_fontsize(9.5)
         ax.tick_params(labelsize=7)
@@ -215,7 +208,7 @@ def render_page(d: Debrief, team: TeamDebrief, max_rows: int = 24):
     foot = (
         f"Replays: the same decisions in the same rounds over {len(d.seeds)} seeds from "
         f"SeedSequence({d.root_seed}).spawn({len(d.seeds)}), the same seeds for every team "
-        f"(listed in {DEBRIEF_FILE}). Source: {d.source / tg.team}"
+        f"(listed in {DEBRIEF_FILE}). Source: {d.source / team.team}"
     )
     fig.text(0.06, 0.02, "\n".join(textwrap.wrap(foot, 130)), fontsize=6.5, color="#777777",
              va="bottom")  # fmt: skip
@@ -226,7 +219,7 @@ def handout(d: Debrief, team: TeamDebrief):
     """The team's page as a :class:`crmsim.report.Handout` (used for the HTML page)."""
     from crmsim.report import Handout, setting_text
 
-    game = team.game.game
+    game = d.game
     about = [
         f"{game.title}: {game.description}",
         f"{game.rounds} rounds of {game.weeks_per_round} weeks, "
@@ -252,8 +245,8 @@ def handout(d: Debrief, team: TeamDebrief):
         settings=[setting_text(k, v) for k, v in game.overrides.items()],
         figures=key_figures(d, team),
         timeline=[[when, what] for _, when, what in team.timeline()],
-        draw_adoption=lambda ax: plot_decisions(team, ax=ax),
-        draw_profit=lambda ax: plot_luck(team, d.teams, ax=ax),
+        draw_adoption=lambda ax: plot_decisions(team, game, ax=ax),
+        draw_profit=lambda ax: plot_luck(team, game.scoring.maximum, d.teams, ax=ax),
         notes=notes,
     )
 
@@ -274,16 +267,13 @@ def write(d: Debrief, out: str | Path | None = None, fmt: str = "pdf") -> list[P
     """
     import io
 
-    from crmsim.output import atomic_write, write_json
+    from crmsim.files import atomic_write, claim_output_dir, write_json
     from crmsim.report import render_html
 
     if fmt not in ("pdf", "html"):
         raise CrmsimError(f"--format {fmt}: use pdf or html")
-    folder = Path(out) if out is not None else d.source / DEBRIEF_DIR
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise CrmsimError(f"cannot create {folder}: {exc.strerror}; choose another --out") from None
+    folder = claim_output_dir(Path(out) if out is not None else d.source / DEBRIEF_DIR, KIND)
+    record = write_json(folder / DEBRIEF_FILE, d.to_dict())  # first: it marks the folder's kind
     written = []
     for team in d.teams:
         target = folder / f"{team.team}.{fmt}"
@@ -298,9 +288,9 @@ def write(d: Debrief, out: str | Path | None = None, fmt: str = "pdf") -> list[P
                 'alt="Profit week by week"', 'alt="Scores of the same decisions over other seeds"'
             )
             data = page.encode("utf-8")
-        atomic_write(target, lambda fh, data=data: fh.write(data))
+        atomic_write(target, data)
         written.append(target)
-    written.append(write_json(folder / DEBRIEF_FILE, d.to_dict()))
+    written.append(record)
     return written
 
 

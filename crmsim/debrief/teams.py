@@ -16,16 +16,15 @@ from typing import Any
 
 import numpy as np
 
+from crmsim.debrief.records import TeamRecord, team_record
 from crmsim.debrief.replays import DEFAULT_REPLAYS, luck_words, percentile_of, replay_scores
 from crmsim.errors import CrmsimError
-from crmsim.game import STATE_FILE, Game, TeamGame, game_of_state, read_state, resume
-from crmsim.report import pct, tipping_week, wavering_week, week_text
+from crmsim.game import STATE_FILE, Game, game_of_state, read_state, resume
+from crmsim.results import CHANGE_WORDS, key_moments, pct, week_text
 
 EVENT_WORDS: dict[str, str] = {
     "go_live": "go-live",
-    "budget_cut": "the sponsor cuts the budget",
-    "budget_restored": "budget restored",
-    "cancelled": "the project is cancelled",
+    **CHANGE_WORDS,
     "milestone_met": "milestone met",
     "milestone_missed": "milestone missed",
 }
@@ -49,7 +48,7 @@ class TeamDebrief:
 
     Attributes:
         team: The team's name.
-        game: Its finished game, replayed from the saved state.
+        record: Its finished game's record (replayed from the saved state).
         score: Its actual score.
         points: Points per measure.
         replays: Its decision sequence's scores over the replay seeds.
@@ -59,7 +58,7 @@ class TeamDebrief:
     """
 
     team: str
-    game: TeamGame
+    record: TeamRecord
     score: float
     points: dict[str, float]
     replays: np.ndarray
@@ -79,57 +78,34 @@ class TeamDebrief:
     def sequence_text(self) -> str:
         """The decisions, round by round, in one line."""
         rounds = [
-            f"r{r.number}: {', '.join(str(d) for d in r.decisions)}"
-            for r in self.game.rounds
-            if r.decisions
+            f"r{r.number}: {', '.join(r.decisions)}" for r in self.record.rounds if r.decisions
         ]
         return "; ".join(rounds) or "no actions at all"
 
     def started(self) -> list[tuple[int, int, dict[str, Any]]]:
         """Actions in the order they started to work: ``(number, first week, record)``."""
-        starts = [a for a in self.game.applied if a["what"] == "start"]
+        starts = [a for a in self.record.applied if a["what"] == "start"]
         return [(n, a["week"] + 1, a) for n, a in enumerate(starts, start=1)]
 
     def timeline(self) -> list[tuple[float, str, str]]:
         """Decisions and key events, by week: ``(sort key, when, what)``."""
-        tg = self.game
-        result = tg.result()
+        result = self.record.result
         ts, s = result.timeseries, result.summary
         rows: list[tuple[float, str, str]] = []
         numbers = {(a["round"], a["action"]): (n, week) for n, week, a in self.started()}
-        for r in tg.rounds:
+        for r in self.record.rounds:
             if not r.decisions:
                 continue
             parts = []
-            for d in r.decisions:
-                label = tg.game.actions[d.action].label + (f" ({d.target})" if d.target else "")
-                if (r.number, d.action) in numbers:
-                    n, week = numbers[(r.number, d.action)]
+            for action, label in zip(r.actions, r.labels, strict=True):
+                if (r.number, action) in numbers:
+                    n, week = numbers[(r.number, action)]
                     parts.append(f"[{n}] {label}, from week {week}")
                 else:
                     parts.append(f"{label} (the game ended before it worked)")
             rows.append((r.start_week + 0.5, f"round {r.number}", "; ".join(parts)))
         events = result.events
-        go = [e for e in events if e["event"] == "go_live"]
-        if go:
-            text = f"go-live: first {go[0]['users']} users"
-            if len(go) > 1:
-                text += f"; all {len(go)} waves live by {week_text(go[-1]['week'])}"
-            rows.append((go[0]["week"], week_text(go[0]["week"]), text))
-        retreat = tg.model.params["sponsor.retreat_threshold"]
-        w = wavering_week(ts["confidence_sponsor"], retreat)
-        if w is not None:
-            rows.append((w, week_text(w), f"sponsor wavering: confidence below {pct(retreat)}"))
-        if s["dip_bottom_week"] is not None:
-            b = s["dip_bottom_week"]
-            rows.append(
-                (b, week_text(b), f"profit dip at its bottom ({pct(s['profit_dip_depth'], 1)})")
-            )
-        t = tipping_week(ts["adoption"])
-        if t is not None:
-            rows.append((t, week_text(t), "tipping point: adoption grows fastest"))
-        if s["weeks_to_50"] is not None:
-            rows.append((s["weeks_to_50"], week_text(s["weeks_to_50"]), "half the users use CRM"))
+        rows += key_moments(ts, s, events, self.record.retreat)
         reviews = [e for e in events if e["event"] in ("milestone_met", "milestone_missed")]
         if reviews:
             met = [str(e["week"]) for e in reviews if e["event"] == "milestone_met"]
@@ -143,9 +119,6 @@ class TeamDebrief:
                 if part
             )
             rows.append((reviews[0]["week"], week_text(reviews[0]["week"]), text))
-        for e in events:
-            if e["event"] in ("budget_cut", "budget_restored", "cancelled"):
-                rows.append((e["week"], week_text(e["week"]), EVENT_WORDS[e["event"]]))
         rows.sort(key=lambda row: row[0])
         return rows
 
@@ -196,7 +169,7 @@ class Debrief:
                 t.team: {
                     "score": t.score,
                     "points": t.points,
-                    "decisions": t.game.sequence(),
+                    "decisions": t.record.sequence(),
                     "replay_median": t.median,
                     "replay_mean": float(np.mean(t.replays)),
                     "replay_band_90": list(t.band()),
@@ -277,19 +250,19 @@ def debrief(
             "debrief each game's folder on its own"
         )
     game = game_of_state(states[0], game_ref)
-    games = [resume(game, s) for s in states]
+    records = [team_record(resume(game, s)) for s in states]
     root = game.seed if root_seed is None else int(root_seed)
     seeds = run_seeds(root, replays)
-    scores = replay_scores(game, {tg.team: tg.sequence() for tg in games}, seeds, workers, progress)
+    sequences = {r.team: r.sequence() for r in records}
+    scores = replay_scores(game, sequences, seeds, workers, progress)
     teams = []
-    for tg in games:
-        standing = tg.standing()
+    for rec in records:
         td = TeamDebrief(
-            team=tg.team,
-            game=tg,
-            score=standing["score"],
-            points=standing["points"],
-            replays=scores[tg.team],
+            team=rec.team,
+            record=rec,
+            score=rec.score,
+            points=rec.points,
+            replays=scores[rec.team],
         )
         td.share_beaten = percentile_of(td.score, td.replays)
         teams.append(td)

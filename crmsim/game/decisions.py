@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import json
-import tomllib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from crmsim.errors import CrmsimError
+from crmsim.files import read_json, read_toml
 from crmsim.game.definition import Game
 
 
@@ -54,13 +54,9 @@ def read_decisions(path: str | Path, game: Game) -> dict[int, list[Decision]]:
         CrmsimError: for a missing or malformed file or a round out of range.
     """
     path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-        data = json.loads(text) if path.suffix == ".json" else tomllib.loads(text)
-    except OSError as exc:
-        raise CrmsimError(f"cannot read decisions file {path}: {exc.strerror}") from None
-    except (tomllib.TOMLDecodeError, json.JSONDecodeError) as exc:
-        raise CrmsimError(f"malformed decisions file {path}: {exc}") from None
+    fix = 'write it as [rounds] with one list per round, e.g. 1 = ["sponsor_speech"]'
+    read = read_json if path.suffix == ".json" else read_toml
+    data = read(path, "decisions file", fix=fix)
     rounds = data.get("rounds") if isinstance(data, dict) else None
     if not isinstance(rounds, dict):
         raise CrmsimError(f'{path.name}: needs a [rounds] table, e.g. 1 = ["sponsor_speech"]')
@@ -70,6 +66,8 @@ def read_decisions(path: str | Path, game: Game) -> dict[int, list[Decision]]:
             number = int(key)
         except ValueError:
             raise CrmsimError(f"{path.name}: round {key!r} is not a number") from None
+        if number in out:
+            raise CrmsimError(f"{path.name}: round {number} is given twice; keep one of them")
         if not 1 <= number <= game.rounds:
             raise CrmsimError(f"{path.name}: round {number} is outside 1-{game.rounds}")
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):

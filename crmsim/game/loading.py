@@ -11,13 +11,13 @@ from __future__ import annotations
 import difflib
 import math
 import re
-import tomllib
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
 from crmsim.errors import CrmsimError
+from crmsim.files import Shape, check_shape, read_toml
 from crmsim.game.actions import PEOPLE, TARGET_KINDS, Action, Effect
 from crmsim.game.definition import Game
 from crmsim.game.scoring import MEASURES, Scoring
@@ -99,6 +99,26 @@ def _flag(where: str, value: Any) -> bool:
     if not isinstance(value, bool):
         raise CrmsimError(f"{where} must be true or false, got {value!r}")
     return value
+
+
+_TEXT = Shape(optional={k: str for k in ("title", "description", "scenario", "label", "claims",
+                                          "target", "param", "people", "via")})  # fmt: skip
+_GAME_FIX = "write it as text in quotes"
+
+
+def _check_text(where: str, data: Mapping[str, Any]) -> None:
+    """Refuse a list or table where a game file's text goes (a title, a label, a parameter name)."""
+    if isinstance(data.get("game"), dict):
+        check_shape(data["game"], _TEXT, f"{where} [game]", _GAME_FIX)
+    actions = data.get("actions")
+    for name, raw in actions.items() if isinstance(actions, dict) else ():
+        if not isinstance(raw, dict):
+            continue
+        check_shape(raw, _TEXT, f"{where} [actions.{name}]", _GAME_FIX)
+        effects = raw.get("effects")
+        for i, effect in enumerate(effects if isinstance(effects, list) else ()):
+            if isinstance(effect, dict):
+                check_shape(effect, _TEXT, f"{where} actions.{name}.effects[{i}]", _GAME_FIX)
 
 
 def _unknown_keys(where: str, table: Mapping[str, Any], allowed: set[str]) -> None:
@@ -235,13 +255,9 @@ def load_game(
             value out of range.
     """
     path = resolve_game(ref)
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise CrmsimError(f"cannot read game file {path}: {exc.strerror}") from None
-    except tomllib.TOMLDecodeError as exc:
-        raise CrmsimError(f"malformed TOML in {path}: {exc}; fix the file's syntax") from None
+    data = read_toml(path, "game file")
     where = path.name
+    _check_text(where, data)
     _unknown_keys(where, data, {"game", "start", "scoring", "actions"})
     meta = data.get("game")
     if not isinstance(meta, dict):

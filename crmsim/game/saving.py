@@ -10,7 +10,6 @@ replays each team's sequence over many seeds).
 
 from __future__ import annotations
 
-import json
 import math
 import re
 from collections.abc import Mapping, Sequence
@@ -18,6 +17,15 @@ from pathlib import Path
 from typing import Any
 
 from crmsim.errors import CrmsimError
+from crmsim.files import (
+    Shape,
+    check_format,
+    check_shape,
+    make_dirs,
+    read_json,
+    write_json,
+    write_text,
+)
 from crmsim.game.decisions import Decision, decisions_toml
 from crmsim.game.definition import Game
 from crmsim.game.loading import load_game
@@ -28,6 +36,24 @@ DECISIONS_FILE = "decisions.toml"
 
 RESERVED_NAMES = ("debrief",)
 """Folder names in a game folder that are not teams (``crmsim debrief`` writes there)."""
+
+_STATE_FIX = "the saved game is damaged; start the team's game again with crmsim play"
+_GAME_SHAPE = Shape(
+    required={"name": str, "fingerprint": str, "seed": int},
+    optional={"path": str, "overrides": dict},
+)
+_ROUND_SHAPE = Shape(required={"decisions": list, "after": dict})
+STATE_SHAPE = Shape(
+    required={
+        "format": int,
+        "team": str,
+        "game": _GAME_SHAPE,
+        "rounds": list,
+        "rounds_played": int,
+    },
+    optional={"finished": bool},
+)
+"""What a saved game (``state.json``) must hold to be resumed."""
 
 _TEAM_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,39}$")
 
@@ -59,12 +85,9 @@ def save(team_game: TeamGame, directory: str | Path) -> Path:
 
     Called after every round: a crash loses at most the round being played.
     """
-    from crmsim.output import atomic_write, write_json
-
-    directory = Path(directory)
-    directory.mkdir(parents=True, exist_ok=True)
+    directory = make_dirs(directory)
     text = decisions_toml(team_game.sequence(), team_game.game, team_game.team)
-    atomic_write(directory / DECISIONS_FILE, lambda fh: fh.write(text.encode("utf-8")))
+    write_text(directory / DECISIONS_FILE, text)
     return write_json(directory / STATE_FILE, team_game.to_json())
 
 
@@ -77,12 +100,20 @@ def read_state(directory: str | Path) -> dict[str, Any]:
     path = Path(directory) / STATE_FILE
     if not path.is_file():
         raise CrmsimError(f"no saved game in {path.parent}; start one with crmsim play")
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except json.JSONDecodeError as exc:
-        raise CrmsimError(f"{path} is not valid JSON (line {exc.lineno}): {exc.msg}") from None
-    if data.get("format") != STATE_FORMAT:
-        raise CrmsimError(f"{path} has state format {data.get('format')}; expected {STATE_FORMAT}")
+    data = read_json(path, "saved game", shape=STATE_SHAPE, fix=_STATE_FIX)
+    fmt = check_format(data, "format", STATE_FORMAT, f"saved game {path}")
+    if fmt != STATE_FORMAT:
+        raise CrmsimError(f"{path} has state format {fmt}; expected {STATE_FORMAT}; {_STATE_FIX}")
+    for n, saved in enumerate(data["rounds"], start=1):
+        check_shape(saved, _ROUND_SHAPE, f"saved game {path}: round {n}", _STATE_FIX)
+        if not all(isinstance(d, str) for d in saved["decisions"]):
+            raise CrmsimError(
+                f"saved game {path}: round {n}: decisions should be text; {_STATE_FIX}"
+            )
+        if not all(v is None or isinstance(v, (int, float)) for v in saved["after"].values()):
+            raise CrmsimError(
+                f"saved game {path}: round {n}: after should hold numbers; {_STATE_FIX}"
+            )
     return data
 
 
