@@ -1,0 +1,89 @@
+"""95 % intervals for the measures of :mod:`crmsim.validation.measures`.
+
+- Shares: Wilson's score interval (:func:`crmsim.analysis.wilson_interval`).
+- Means and paired mean differences: Student's t interval, or a percentile
+  bootstrap when a target asks for ``interval = "bootstrap"``.
+- Medians: a percentile bootstrap.
+
+Bootstraps draw from ``numpy.random.default_rng(seed)`` with a seed fixed by
+the target (so a report is repeatable); they resample runs, or, for paired
+measures, replicates (the common-random-numbers pairs) as a whole.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+
+import numpy as np
+from scipy import stats
+
+from crmsim.analysis import wilson_interval
+
+BOOTSTRAP_DRAWS = 2000
+"""Resamples per bootstrap interval."""
+
+Interval = tuple[float, float, float]
+"""``(estimate, low, high)``; NaN when it cannot be computed."""
+
+NAN3: Interval = (math.nan, math.nan, math.nan)
+
+
+def share(values: np.ndarray, level: float = 0.95) -> Interval:
+    """The share of true values with its Wilson interval."""
+    n = int(values.size)
+    if n == 0:
+        return NAN3
+    k = int(np.count_nonzero(values))
+    z = float(stats.norm.ppf(0.5 + level / 2))
+    lo, hi = wilson_interval(k, n, z)
+    return (k / n, lo, hi)
+
+
+def t_mean(values: np.ndarray, level: float = 0.95) -> Interval:
+    """The mean with Student's t interval (zero width when every value is equal)."""
+    n = int(values.size)
+    if n == 0:
+        return NAN3
+    m = float(np.mean(values))
+    if n == 1:
+        return (m, -math.inf, math.inf)
+    se = float(np.std(values, ddof=1)) / math.sqrt(n)
+    half = float(stats.t.ppf(0.5 + level / 2, n - 1)) * se
+    return (m, m - half, m + half)
+
+
+def bootstrap(
+    values: np.ndarray,
+    statistic: Callable[[np.ndarray], float],
+    seed: int,
+    level: float = 0.95,
+) -> Interval:
+    """Percentile bootstrap of ``statistic`` over the rows of ``values``.
+
+    ``values`` may be 2-D (one row per replicate), so paired measures keep
+    their pairs when resampled.
+    """
+    n = int(values.shape[0])
+    if n == 0:
+        return NAN3
+    est = float(statistic(values))
+    rng = np.random.default_rng(seed)
+    draws = np.empty(BOOTSTRAP_DRAWS)
+    for i in range(BOOTSTRAP_DRAWS):
+        draws[i] = statistic(values[rng.integers(0, n, n)])
+    tail = (1 - level) / 2
+    lo, hi = np.nanquantile(draws, [tail, 1 - tail])
+    return (est, float(lo), float(hi))
+
+
+def mean_interval(values: np.ndarray, method: str, seed: int, level: float = 0.95) -> Interval:
+    """The mean with a t (``method="t"``) or bootstrap interval."""
+    if method == "bootstrap":
+        return bootstrap(values, lambda v: float(np.mean(v)), seed, level)
+    return t_mean(values, level)
+
+
+def median_interval(values: np.ndarray, seed: int, level: float = 0.95) -> Interval:
+    """The median with a percentile-bootstrap interval."""
+    return bootstrap(values, lambda v: float(np.median(v)), seed, level)
