@@ -179,7 +179,7 @@ def _arm(raw: Any, where: str) -> Arm:
     if not isinstance(sets, Mapping):
         raise CrmsimError(f'{where}.set must be a table, e.g. set = {{"levers.training" = 1.0}}')
     pairs = []
-    for name, value in _flatten(sets).items():
+    for name, value in flatten(sets).items():
         try:
             pairs.append((name, lookup(name).coerce(value)))
         except CrmsimError as exc:
@@ -190,11 +190,12 @@ def _arm(raw: Any, where: str) -> Arm:
     return Arm(scenario, tuple(sorted(pairs)), runs)
 
 
-def _flatten(table: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:
+def flatten(table: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:
+    """Nested TOML tables as dotted parameter names (``{"levers": {"training": 1}}``)."""
     out: dict[str, Any] = {}
     for k, v in table.items():
         name = f"{prefix}.{k}" if prefix else k
-        out.update(_flatten(v, name) if isinstance(v, Mapping) else {name: v})
+        out.update(flatten(v, name) if isinstance(v, Mapping) else {name: v})
     return out
 
 
