@@ -234,3 +234,21 @@ def test_unknown_field_lists_the_valid_ones(cli, write_toml) -> None:
     text = TARGET.replace('"success"', '"nonsense > 1"')
     line = _one_line_error(cli("validate", "--targets", write_toml("bad", text)))
     assert "valid: final_adoption" in line and "dip_after_go_live" in line
+
+
+def test_few_runs_never_give_a_confident_verdict() -> None:
+    """A median of five runs, or five identical outcomes, cannot pass or fail at 95 %."""
+    from crmsim.validation.intervals import median_interval, t_mean
+
+    assert median_interval(np.arange(5.0))[1:] == (-math.inf, math.inf)
+    lo, hi = median_interval(np.arange(6.0))[1:]
+    assert (lo, hi) == (0.0, 5.0)  # the smallest and largest of six: 1 - 2/64 >= 95 %
+    m, lo, hi = t_mean(np.ones(5), unit=1.0)  # five successes in five: not certainty
+    assert m == 1.0 and hi - lo == pytest.approx(2 * 3.0 / 5, rel=0.01)
+
+
+def test_an_ordering_or_strongest_lever_needs_a_gap_above_zero() -> None:
+    t = parse_target({"id": "o", "pattern": "p", "kind": "ordering",
+                      "order": ["doubt_manager", "doubt_frontline"]}, "x")  # fmt: skip
+    assert verdict(t, Estimate(0.1, 0.0, 0.2, 10, "")) == "inconclusive"
+    assert verdict(t, Estimate(0.1, 0.01, 0.2, 10, "")) == "pass"

@@ -3,7 +3,7 @@
 - Shares: Wilson's score interval (:func:`crmsim.analysis.wilson_interval`).
 - Means and paired mean differences: Student's t interval, or a percentile
   bootstrap when a target asks for ``interval = "bootstrap"``.
-- Medians: a percentile bootstrap.
+- Medians: the distribution-free order-statistic interval (binomial).
 
 Bootstraps draw from ``numpy.random.default_rng(seed)`` with a seed fixed by
 the target (so a report is repeatable); they resample runs, or, for paired
@@ -40,8 +40,14 @@ def share(values: np.ndarray, level: float = 0.95) -> Interval:
     return (k / n, lo, hi)
 
 
-def t_mean(values: np.ndarray, level: float = 0.95) -> Interval:
-    """The mean with Student's t interval (zero width when every value is equal)."""
+def t_mean(values: np.ndarray, level: float = 0.95, unit: float = 0.0) -> Interval:
+    """The mean with Student's t interval.
+
+    When every value is equal (common with true/false outcomes and few runs) the t interval
+    has zero width, which would claim certainty; it is then widened to ``+- unit x
+    (-ln(1 - level)) / n``, the "rule of three" bound on the share of runs that could
+    differ, each by at most ``unit``.
+    """
     n = int(values.size)
     if n == 0:
         return NAN3
@@ -50,6 +56,8 @@ def t_mean(values: np.ndarray, level: float = 0.95) -> Interval:
         return (m, -math.inf, math.inf)
     se = float(np.std(values, ddof=1)) / math.sqrt(n)
     half = float(stats.t.ppf(0.5 + level / 2, n - 1)) * se
+    if half == 0.0 and unit > 0:
+        half = unit * -math.log(1 - level) / n
     return (m, m - half, m + half)
 
 
@@ -77,13 +85,31 @@ def bootstrap(
     return (est, float(lo), float(hi))
 
 
-def mean_interval(values: np.ndarray, method: str, seed: int, level: float = 0.95) -> Interval:
-    """The mean with a t (``method="t"``) or bootstrap interval."""
+def mean_interval(
+    values: np.ndarray, method: str, seed: int, level: float = 0.95, unit: float = 0.0
+) -> Interval:
+    """The mean with a t (``method="t"``, see :func:`t_mean`) or bootstrap interval."""
     if method == "bootstrap":
         return bootstrap(values, lambda v: float(np.mean(v)), seed, level)
-    return t_mean(values, level)
+    return t_mean(values, level, unit)
 
 
-def median_interval(values: np.ndarray, seed: int, level: float = 0.95) -> Interval:
-    """The median with a percentile-bootstrap interval."""
-    return bootstrap(values, lambda v: float(np.median(v)), seed, level)
+def median_interval(values: np.ndarray, level: float = 0.95) -> Interval:
+    """The median with its distribution-free interval from order statistics.
+
+    The interval is ``[x_(j), x_(k)]`` with ``j`` and ``k`` from the Binomial(n, 1/2)
+    quantiles, so it covers the median with at least ``level`` whatever the distribution;
+    with too few runs for that (n < 6 at 95 %) it is unbounded.
+    """
+    n = int(values.size)
+    if n == 0:
+        return NAN3
+    x = np.sort(values)
+    med = float(np.median(x))
+    tail = (1 - level) / 2
+    j = int(stats.binom.ppf(tail, n, 0.5))  # x_(j) with 1-based j has P(X < j) <= tail
+    if j < 1 or stats.binom.cdf(j - 1, n, 0.5) > tail:
+        j -= 1
+    if j < 1:
+        return (med, -math.inf, math.inf)
+    return (med, float(x[j - 1]), float(x[n - j]))

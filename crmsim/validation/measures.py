@@ -8,8 +8,10 @@ the nine levers) are Bonferroni-adjusted so that the whole family holds at
 95 %.
 
 Verdicts (:func:`verdict`): *pass* when the whole interval lies inside the
-band, *fail* when it lies wholly outside, *inconclusive* when it straddles a
-bound (or the value cannot be computed, e.g. no run matches ``where``).
+band (for an ordering or the strongest lever, strictly above its lower end:
+a claimed order needs a gap), *fail* when it lies wholly outside,
+*inconclusive* when it straddles a bound (or the value cannot be computed,
+e.g. no run matches ``where``).
 """
 
 from __future__ import annotations
@@ -58,6 +60,16 @@ def values(frame: pd.DataFrame, expr: str, boolean: bool = False) -> np.ndarray:
     return pd.to_numeric(out, errors="coerce").astype(float).to_numpy()
 
 
+def _unit(frame: pd.DataFrame, expr: str) -> float:
+    """1 for a true/false expression (its values differ by at most 1), else 0."""
+    probe = frame.head(1).eval(expr) if len(frame) else None
+    return (
+        1.0
+        if probe is not None and str(getattr(probe, "dtype", "")) in ("bool", "boolean")
+        else 0.0
+    )
+
+
 def _selected(frame: pd.DataFrame, where: str | None) -> pd.DataFrame:
     return frame[values(frame, where, boolean=True)] if where else frame
 
@@ -80,10 +92,9 @@ def _one_arm(target: Target, frame: pd.DataFrame) -> Estimate:
         return Estimate(*iv.share(x, LEVEL), int(x.size), "Wilson")
     x = _finite(values(data, target.expr))
     if target.kind == "median":
-        return Estimate(*iv.median_interval(x, target.seed, LEVEL), int(x.size), "bootstrap")
-    return Estimate(
-        *iv.mean_interval(x, target.interval, target.seed, LEVEL), int(x.size), target.interval
-    )
+        return Estimate(*iv.median_interval(x, LEVEL), int(x.size), "order statistics")
+    est = iv.mean_interval(x, target.interval, target.seed, LEVEL, _unit(data, target.expr))
+    return Estimate(*est, int(x.size), target.interval)
 
 
 def _ordering(target: Target, frame: pd.DataFrame) -> Estimate:
@@ -92,7 +103,7 @@ def _ordering(target: Target, frame: pd.DataFrame) -> Estimate:
     parts, gaps = [], []
     for first, second in zip(target.order, target.order[1:], strict=False):
         d = _finite(values(frame, first) - values(frame, second))
-        est = iv.mean_interval(d, target.interval, target.seed, level)
+        est = iv.mean_interval(d, target.interval, target.seed, level, 2 * _unit(frame, first))
         gaps.append(est)
         parts.append(f"{first} - {second} = {est[0]:.3f} [{est[1]:.3f}, {est[2]:.3f}]")
     value = min(g[0] for g in gaps)
@@ -125,27 +136,29 @@ def _short(lever: str) -> str:
 
 def _strongest(target: Target, frames: Mapping[Arm, pd.DataFrame]) -> Estimate:
     table, levers = _lever_effects(target, frames)
-    data = table.to_numpy()
-    i = levers.index(target.lever)
-    others = [j for j in range(len(levers)) if j != i]
-
-    def margin(rows: np.ndarray) -> float:
-        means = rows.mean(axis=0)
-        return float(means[i] - means[others].max())
-
-    if data.shape[0] == 0:
-        return Estimate(*iv.NAN3, 0, "bootstrap")
-    est = iv.bootstrap(data, margin, target.seed, LEVEL)
-    means = data.mean(axis=0)
-    order = np.argsort(-means)
-    detail = ", ".join(f"{_short(levers[j])} {means[j]:+.3f}" for j in order)
-    return Estimate(*est, int(data.shape[0]), "paired bootstrap", f"effects: {detail}")
+    others = [lv for lv in levers if lv != target.lever]
+    level = 1 - (1 - LEVEL) / len(others)
+    unit = 2 * _unit(frames[target.arms()[0]], target.expr)
+    margins = {
+        lv: iv.mean_interval((table[target.lever] - table[lv]).to_numpy(), target.interval,
+                             target.seed, level, unit)
+        for lv in others
+    }  # fmt: skip
+    closest = min(others, key=lambda lv: margins[lv][0])
+    means = table.mean()
+    detail = ", ".join(f"{_short(lv)} {means[lv]:+.3f}" for lv in means.sort_values(
+        ascending=False).index)  # fmt: skip
+    return Estimate(margins[closest][0], min(m[1] for m in margins.values()),
+                    min(m[2] for m in margins.values()), int(len(table)),
+                    f"paired {target.interval}, Bonferroni x{len(others)}",
+                    f"runner-up: {_short(closest)}; effects: {detail}")  # fmt: skip
 
 
 def _no_backfire(target: Target, frames: Mapping[Arm, pd.DataFrame]) -> Estimate:
     table, levers = _lever_effects(target, frames)
     level = 1 - (1 - LEVEL) / len(levers)
-    ests = {lv: iv.mean_interval(table[lv].to_numpy(), target.interval, target.seed, level)
+    unit = _unit(frames[target.arms()[0]], target.expr)
+    ests = {lv: iv.mean_interval(table[lv].to_numpy(), target.interval, target.seed, level, unit)
             for lv in levers}  # fmt: skip
     worst = min(levers, key=lambda lv: ests[lv][0])
     detail = ", ".join(
@@ -170,7 +183,8 @@ def measure(target: Target, frames: Mapping[Arm, pd.DataFrame]) -> Estimate:
             d = _paired(a, b, "_x")
         else:
             d = _paired(a, b, target.expr)
-        est = iv.mean_interval(d, target.interval, target.seed, LEVEL)
+        unit = 1.0 if kind == "share_difference" else _unit(a, target.expr)
+        est = iv.mean_interval(d, target.interval, target.seed, LEVEL, unit)
         return Estimate(*est, int(d.size), f"paired {target.interval}")
     if kind == "ordering":
         return _ordering(target, frames[target.arm])
@@ -186,7 +200,8 @@ def verdict(target: Target, est: Estimate) -> str:
     lo, hi = target.band
     if any(math.isnan(x) for x in (est.value, est.lo, est.hi)):
         return "inconclusive"
-    if est.lo >= lo and est.hi <= hi:
+    strict = target.kind in ("ordering", "strongest_lever")  # a claimed order needs a gap > 0
+    if (est.lo > lo if strict else est.lo >= lo) and est.hi <= hi:
         return "pass"
     if est.hi < lo or est.lo > hi:
         return "fail"

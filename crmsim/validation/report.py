@@ -137,13 +137,23 @@ def json_report(
     results: Sequence[tuple[Subject, Sequence[Row]]],
     provenance: Mapping[str, Any],
 ) -> dict[str, Any]:
-    """The report as JSON-ready data, with its provenance."""
+    """The report as JSON-ready data, with its provenance.
+
+    Each subject records its scenario, the values set on it and every parameter value that
+    differs from the declared defaults (``params_changed``).
+    """
+    from crmsim.scenario import load
+
+    def changed(s: Subject) -> dict[str, Any]:
+        return load(s.ref).params.with_updates(dict(s.set)).changed()
+
     return {
         **provenance,
         "commit": commit(),
         "subjects": [
             {
                 "label": s.label, "scenario": s.ref, "set": dict(s.set),
+                "params_changed": changed(s),
                 "counts": counts(rows), "rows": [r.to_dict() for r in rows],
             }
             for s, rows in results
