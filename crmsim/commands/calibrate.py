@@ -1,4 +1,4 @@
-"""``crmsim calibrate``: fit free parameters to the targets with a stored, resumable optuna study."""
+"""``crmsim calibrate``: fit free parameters to targets with a stored, resumable optuna study."""
 
 from __future__ import annotations
 

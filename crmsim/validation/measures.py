@@ -27,6 +27,8 @@ from crmsim.validation import intervals as iv
 from crmsim.validation.targets import Arm, Target
 
 LEVEL = 0.95
+STRICT_KINDS = ("ordering", "strongest_lever")
+"""Kinds whose interval must lie strictly above the band's lower end (a claimed order)."""
 
 
 @dataclass(frozen=True)
@@ -200,7 +202,7 @@ def verdict(target: Target, est: Estimate) -> str:
     lo, hi = target.band
     if any(math.isnan(x) for x in (est.value, est.lo, est.hi)):
         return "inconclusive"
-    strict = target.kind in ("ordering", "strongest_lever")  # a claimed order needs a gap > 0
+    strict = target.kind in STRICT_KINDS  # a claimed order needs a gap > 0
     if (est.lo > lo if strict else est.lo >= lo) and est.hi <= hi:
         return "pass"
     if est.hi < lo or est.lo > hi:

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from crmsim.validation.core import Row, Subject
+from crmsim.validation.measures import STRICT_KINDS
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -41,14 +42,18 @@ def number(x: float) -> str:
     return f"{x:.1f}" if abs(x) >= 10 else f"{x:.3f}"
 
 
-def band_text(band: tuple[float, float]) -> str:
-    """``[lo, hi]``, ``>= lo`` or ``<= hi``."""
+def band_text(band: tuple[float, float], strict: bool = False) -> str:
+    """``[lo, hi]``, ``>= lo`` (``> lo`` when strict) or ``<= hi``."""
     lo, hi = band
     if math.isinf(hi) and not math.isinf(lo):
-        return f">= {number(lo)}"
+        return f"{'>' if strict else '>='} {number(lo)}"
     if math.isinf(lo) and not math.isinf(hi):
         return f"<= {number(hi)}"
     return f"[{number(lo)}, {number(hi)}]"
+
+
+def _band(row: Row) -> str:
+    return band_text(row.target.band, row.target.kind in STRICT_KINDS)
 
 
 def value_text(row: Row) -> str:
@@ -69,8 +74,8 @@ def text_table(subject: Subject, rows: Sequence[Row], seeds: int) -> str:
     """The terminal table of one subject."""
     header = ("id", "verdict", "band", "model [95 % interval]", "n", "sources")
     body = [
-        (r.target.id, r.verdict.upper() if r.verdict != "pass" else "pass",
-         band_text(r.target.band), value_text(r), str(r.estimate.n), ", ".join(r.target.sources))
+        (r.target.id, r.verdict.upper() if r.verdict != "pass" else "pass", _band(r),
+         value_text(r), str(r.estimate.n), ", ".join(r.target.sources))
         for r in rows
     ]  # fmt: skip
     widths = [max(len(h), *(len(b[i]) for b in body)) for i, h in enumerate(header)]
@@ -122,7 +127,7 @@ def markdown(
             source = ", ".join(t.sources) + (f": {t.source_text}" if t.source_text else "")
             source += f" ({t.firmness})"
             lines.append(
-                f"| {t.id} | {_cell(t.pattern)} | {band_text(t.band)} | {value_text(r)} | "
+                f"| {t.id} | {_cell(t.pattern)} | {_band(r)} | {value_text(r)} | "
                 f"{r.estimate.n} | **{r.verdict}** | {_cell(source)} |"
             )
         details = [r for r in rows if r.estimate.detail]
