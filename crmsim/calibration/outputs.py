@@ -98,7 +98,7 @@ def plot_marginals(frame: pd.DataFrame, config: Config, chosen: pd.Series) -> An
     for ax in axes[n:]:
         ax.set_visible(False)
     axes[0].legend(fontsize=7)
-    fig.suptitle(f"Calibration of {config.scenario}: {len(frame)} trials")
+    fig.suptitle(f"Calibration of {Path(config.scenario).stem}: {len(frame)} trials")
     return fig
 
 
