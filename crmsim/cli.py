@@ -31,6 +31,8 @@ COMMANDS: dict[str, str] = {
     "report": "report",
     "play": "play",
     "debrief": "debrief",
+    "validate": "validate",
+    "calibrate": "calibrate",
 }
 
 
