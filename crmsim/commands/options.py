@@ -1,8 +1,82 @@
-"""Click options shared by the commands that run batches (batch, sensitivity, levers)."""
+"""Click options shared by the commands: ``--set`` (every command that takes it), and
+``--workers``/``--scheduler`` (the commands that run batches: batch, sensitivity, levers).
+
+Kept light: importing this module imports click and nothing of the engine, so
+``crmsim --help`` stays fast.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
 import click
+
+
+class Assignments(dict[str, Any]):
+    """The ``--set`` values of one command line: name -> validated value, in the order given.
+
+    Attributes:
+        texts: The ``NAME=VALUE`` words as typed, for a replay command that
+            repeats them exactly.
+    """
+
+    texts: tuple[str, ...] = ()
+
+
+class Assignment(click.ParamType):
+    """One ``--set NAME=VALUE``: the name must be declared and the value in its range.
+
+    Converts to ``(name, value, text)``; :func:`set_option` gathers the
+    repeats into :class:`Assignments` and refuses a name given twice.
+    """
+
+    name = "NAME=VALUE"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        """``"levers.training=0.8"`` -> ``("levers.training", 0.8, "levers.training=0.8")``.
+
+        Raises:
+            CrmsimError: for a missing ``=``, an unknown name or a bad value
+                (one line, exit code 2, through the CLI's error handling).
+        """
+        if isinstance(value, tuple):  # already converted (a default, a second pass)
+            return value
+        from crmsim.params import parse_assignment
+
+        name, parsed = parse_assignment(value)
+        return name, parsed, value
+
+
+ASSIGNMENT = Assignment()
+
+
+def _gather(ctx: click.Context, param: click.Parameter, items: tuple[Any, ...]) -> Assignments:
+    from crmsim.params import unique_assignments
+
+    gathered = Assignments(unique_assignments((name, value) for name, value, _ in items))
+    gathered.texts = tuple(text for _, _, text in items)
+    return gathered
+
+
+def set_option(help: str, dest: str = "sets") -> Callable[[Callable[..., Any]], Any]:
+    """The ``--set NAME=VALUE`` option (repeatable), handed to the command as :class:`Assignments`.
+
+    Args:
+        help: The option's help text (what a set value does in this command).
+        dest: The command function's parameter name.
+    """
+    return click.option(
+        "--set",
+        dest,
+        type=ASSIGNMENT,
+        multiple=True,
+        metavar="NAME=VALUE",
+        callback=_gather,
+        help=help,
+    )
+
 
 workers_option = click.option(
     "--workers",
@@ -18,3 +92,36 @@ scheduler_option = click.option(
     default=None,
     help="Run on a Dask distributed cluster instead of local processes.",
 )
+
+FORMATS = ("png", "svg", "pdf")
+"""Chart file types of the commands that draw (``--format``)."""
+
+format_option = click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(FORMATS),
+    default="png",
+    show_default=True,
+    help="Chart file type.",
+)
+
+
+def out_option(default: str) -> Callable[[Callable[..., Any]], Any]:
+    """``--out/-o DIR``, the run directory; ``default`` says what it is without the flag."""
+    return click.option(
+        "--out",
+        "-o",
+        type=click.Path(file_okay=False, path_type=Path),
+        default=None,
+        help=f"Run directory (default: {default}).",
+    )
+
+
+def count_option(*names: str, help: str, minimum: int = 1) -> Callable[[Callable[..., Any]], Any]:
+    """A whole-number option that is ``None`` when not given (``--replicates``, ``--seed``...)."""
+    return click.option(*names, type=click.IntRange(min=minimum), default=None, help=help)
+
+
+def flag_option(name: str, help: str) -> Callable[[Callable[..., Any]], Any]:
+    """An on/off flag (``--resume``, ``--common-seeds``)."""
+    return click.option(name, is_flag=True, help=help)
