@@ -123,6 +123,18 @@ def file_settings(scenario: Scenario) -> Settings:
     )
 
 
+def check_one_executor(workers: int | None, scheduler: str | None) -> None:
+    """Refuse local ``workers`` together with a Dask ``scheduler`` (the cluster sets the workers).
+
+    Raises:
+        CrmsimError: when both are given.
+    """
+    if workers is not None and scheduler is not None:
+        raise CrmsimError(
+            "--workers and --scheduler exclude each other; the cluster sets the workers"
+        )
+
+
 def cli_settings(
     sweeps: Sequence[str] = (),
     sets: Sequence[str] | Mapping[str, Any] = (),
@@ -154,10 +166,7 @@ def cli_settings(
     both = sorted(set(sweep_map) & set(set_map))
     if both:
         raise CrmsimError(f"{both[0]} is both swept (--sweep) and fixed (--set); keep one")
-    if workers is not None and scheduler is not None:
-        raise CrmsimError(
-            "--workers and --scheduler exclude each other; the cluster sets the workers"
-        )
+    check_one_executor(workers, scheduler)
     return Settings(replicates, seed, workers, scheduler, sweep_map, set_map, common_seeds)
 
 

@@ -9,12 +9,11 @@ from typing import Any
 import click
 
 from crmsim.commands.options import (
+    RunDirFlags,
     count_option,
     flag_option,
-    out_option,
-    scheduler_option,
+    run_dir_options,
     set_option,
-    workers_option,
 )
 from crmsim.errors import CrmsimError
 
@@ -76,18 +75,12 @@ def _command_line(
     "Common random numbers: replicate r has the same seed in every scenario and grid "
     "cell, so differences between cells are paired (batch.common_seeds in a file).",
 )
-@workers_option
-@scheduler_option
-@out_option("runs/SCENARIO-DATE-TIME")
-@flag_option("--resume", "Finish the interrupted batch in --out without recomputing stored runs.")
-@flag_option("--retry-failed", "With --resume: run again the runs stored with an error.")
-@click.option(
-    "--chunk-runs",
-    type=click.IntRange(min=1),
-    default=200,
-    show_default=True,
-    help="Runs per Parquet chunk.",
+@run_dir_options(
+    "runs/SCENARIO-DATE-TIME",
+    "Finish the interrupted batch in --out without recomputing stored runs.",
 )
+@flag_option("--retry-failed", "With --resume: run again the runs stored with an error.")
+@count_option("--chunk-runs", default=200, help="Runs per Parquet chunk.")
 def command(
     scenarios: tuple[str, ...],
     replicates: int | None,
@@ -95,12 +88,9 @@ def command(
     sets: dict[str, Any],
     seed: int | None,
     common_seeds: bool,
-    workers: int | None,
-    scheduler: str | None,
-    out: Path | None,
-    resume: bool,
     retry_failed: bool,
     chunk_runs: int,
+    where: RunDirFlags,
 ) -> int:
     """Run SCENARIO... × sweep grid × replicates and store every run under --out.
 
@@ -121,6 +111,7 @@ def command(
     from crmsim.batch.session import BatchSession
     from crmsim.progress import Progress
 
+    workers, scheduler, out, resume = where.workers, where.scheduler, where.out, where.resume
     cli = cli_settings(
         sweeps, sets, replicates, seed, workers, scheduler, True if common_seeds else None
     )

@@ -9,13 +9,12 @@ from typing import Any
 import click
 
 from crmsim.commands.options import (
+    RunDirFlags,
     count_option,
     flag_option,
     format_option,
-    out_option,
-    scheduler_option,
+    run_dir_options,
     set_option,
-    workers_option,
 )
 from crmsim.errors import CrmsimError
 
@@ -69,13 +68,7 @@ def _command_line(ref: str, record: dict[str, Any], cli_sets: dict[str, Any], ro
 
 @click.command(name="levers")
 @click.argument("scenario", required=False, metavar="SCENARIO")
-@click.option(
-    "--steps",
-    type=click.IntRange(min=2),
-    default=5,
-    show_default=True,
-    help="Values of each lever, evenly from 0 to 1.",
-)
+@count_option("--steps", minimum=2, default=5, help="Values of each lever, evenly from 0 to 1.")
 @count_option(
     "--replicates",
     "-n",
@@ -88,10 +81,10 @@ def _command_line(ref: str, record: dict[str, Any], cli_sets: dict[str, Any], ro
     "Common random numbers: replicate r has the same seed at every lever value, so "
     "the curves differ only by the levers (batch.common_seeds in a file).",
 )
-@workers_option
-@scheduler_option
-@out_option("runs/levers-SCENARIO-DATE-TIME")
-@flag_option("--resume", "Finish the interrupted run in --out.")
+@run_dir_options(
+    "runs/levers-SCENARIO-DATE-TIME",
+    "Finish the interrupted run in --out.",
+)
 @format_option
 def command(
     scenario: str | None,
@@ -100,11 +93,8 @@ def command(
     sets: dict[str, Any],
     seed: int | None,
     common_seeds: bool,
-    workers: int | None,
-    scheduler: str | None,
-    out: Path | None,
-    resume: bool,
     fmt: str,
+    where: RunDirFlags,
 ) -> int:
     """Move each of the nine survey levers of SCENARIO from 0 to 1, one at a time.
 
@@ -128,9 +118,9 @@ def command(
     from crmsim.progress import Progress
     from crmsim.storage import RunStore, write_csv
 
-    if workers is not None and scheduler is not None:
-        raise CrmsimError("--workers and --scheduler exclude each other; the cluster sets workers")
-    if resume:
+    where.check_one_executor()
+    workers, scheduler, out = where.workers, where.scheduler, where.out
+    if where.resume:
         if out is None:
             raise CrmsimError("--resume needs --out DIR, the run directory to finish")
         if scenario or replicates or sets or seed is not None or common_seeds:

@@ -7,7 +7,9 @@ Kept light: importing this module imports click and nothing of the engine, so
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -106,22 +108,79 @@ format_option = click.option(
 )
 
 
+def path_option(
+    *names: str, help: str, folder: bool = False, required: bool = False
+) -> Callable[[Callable[..., Any]], Any]:
+    """A path option handed over as a :class:`~pathlib.Path`: a file, or a folder (``folder``)."""
+    kind = click.Path(file_okay=False, path_type=Path) if folder else click.Path(
+        dir_okay=False, path_type=Path)  # fmt: skip
+    return click.option(*names, type=kind, default=None, required=required, help=help)
+
+
 def out_option(default: str) -> Callable[[Callable[..., Any]], Any]:
     """``--out/-o DIR``, the run directory; ``default`` says what it is without the flag."""
+    return path_option("--out", "-o", folder=True, help=f"Run directory (default: {default}).")
+
+
+def count_option(
+    *names: str, help: str, minimum: int = 1, default: int | None = None
+) -> Callable[[Callable[..., Any]], Any]:
+    """A whole-number option (``--replicates``, ``--seed``...); ``None`` when not given unless
+    a ``default`` is (then shown in the help)."""
     return click.option(
-        "--out",
-        "-o",
-        type=click.Path(file_okay=False, path_type=Path),
-        default=None,
-        help=f"Run directory (default: {default}).",
+        *names,
+        type=click.IntRange(min=minimum),
+        default=default,
+        show_default=default is not None,
+        help=help,
     )
-
-
-def count_option(*names: str, help: str, minimum: int = 1) -> Callable[[Callable[..., Any]], Any]:
-    """A whole-number option that is ``None`` when not given (``--replicates``, ``--seed``...)."""
-    return click.option(*names, type=click.IntRange(min=minimum), default=None, help=help)
 
 
 def flag_option(name: str, help: str) -> Callable[[Callable[..., Any]], Any]:
     """An on/off flag (``--resume``, ``--common-seeds``)."""
     return click.option(name, is_flag=True, help=help)
+
+
+@dataclass(frozen=True)
+class RunDirFlags:
+    """Where and how a batch runs: ``--workers``, ``--scheduler``, ``--out``, ``--resume``."""
+
+    workers: int | None
+    scheduler: str | None
+    out: Path | None
+    resume: bool
+
+    def check_one_executor(self) -> None:
+        """Refuse ``--workers`` with ``--scheduler`` (:func:`crmsim.batch.check_one_executor`).
+
+        Raises:
+            CrmsimError: when both are given.
+        """
+        from crmsim.batch.settings import check_one_executor
+
+        check_one_executor(self.workers, self.scheduler)
+
+
+def run_dir_options(default_out: str, resume_help: str) -> Callable[[Callable[..., Any]], Any]:
+    """``--workers``, ``--scheduler``, ``--out`` and ``--resume``, handed over as one ``where``.
+
+    The options of every command that runs a plan into a run directory
+    through :class:`crmsim.batch.session.BatchSession`; the command function
+    takes ``where: RunDirFlags`` instead of the four.
+    """
+
+    def decorate(function: Callable[..., Any]) -> Any:
+        @functools.wraps(function)
+        def packed(
+            *args: Any, workers: int | None, scheduler: str | None, out: Path | None,
+            resume: bool, **kwargs: Any,
+        ) -> Any:  # fmt: skip
+            return function(*args, where=RunDirFlags(workers, scheduler, out, resume), **kwargs)
+
+        options = (workers_option, scheduler_option, out_option(default_out),
+                   flag_option("--resume", resume_help))  # fmt: skip
+        for option in reversed(options):
+            packed = option(packed)
+        return packed
+
+    return decorate

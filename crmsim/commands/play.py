@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from crmsim.commands.options import set_option
+from crmsim.commands.options import count_option, path_option, set_option
 from crmsim.errors import CrmsimError
 
 if TYPE_CHECKING:
@@ -144,26 +144,16 @@ def serve_dashboard(game: Game, ref: str, out: Path, host: str, port: int) -> No
 @click.command(name="play")
 @click.argument("game")
 @click.option("--team", default=None, help="The team's name (letters, digits, - and _).")
-@click.option(
-    "--out",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=None,
+@path_option(
+    "--out", folder=True,
     help="The game folder; each team gets a sub-folder [default: runs/games/<game>].",
-)
+)  # fmt: skip
 @click.option("--resume", "do_resume", is_flag=True, help="Continue the team's saved game.")
-@click.option(
-    "--decisions",
-    "script",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=None,
+@path_option(
+    "--decisions", "script",
     help='Play non-interactively from a decisions file ([rounds] 1 = ["sponsor_speech"]).',
-)
-@click.option(
-    "--stop-after",
-    type=click.IntRange(min=1),
-    default=None,
-    help="Save and stop after this round (continue later with --resume).",
-)
+)  # fmt: skip
+@count_option("--stop-after", help="Save and stop after this round (continue later with --resume).")
 @set_option(
     "Change a starting condition, e.g. --set org.employees=300 (repeatable).", "assignments"
 )

@@ -8,7 +8,7 @@ from typing import Any
 
 import click
 
-from crmsim.commands.options import Assignments, set_option
+from crmsim.commands.options import Assignments, count_option, path_option, set_option
 from crmsim.params import PARAMS
 from crmsim.scenario import Scenario, load
 
@@ -53,13 +53,10 @@ def replay_command(
 
 @click.command(name="run")
 @click.argument("scenario")
-@click.option(
-    "--seed",
-    type=click.IntRange(min=0),
-    default=1,
-    show_default=True,
+@count_option(
+    "--seed", minimum=0, default=1,
     help="Seed of the model's random generator; the same seed gives the same run.",
-)
+)  # fmt: skip
 @click.option(
     "--weeks",
     type=click.IntRange(int(_WEEKS.lo), int(_WEEKS.hi)),
@@ -67,12 +64,10 @@ def replay_command(
     help="Weeks to simulate [default: the scenario's run.weeks].",
 )
 @set_option("Override one parameter, e.g. --set levers.training=0.8 (repeatable).", "assignments")
-@click.option(
-    "--out",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=None,
+@path_option(
+    "--out", folder=True,
     help="Output directory [default: runs/<scenario>-seed<N>-<UTC time>].",
-)
+)  # fmt: skip
 def command(
     scenario: str, seed: int, weeks: int | None, assignments: Assignments, out: Path | None
 ) -> None:

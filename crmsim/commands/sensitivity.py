@@ -9,13 +9,11 @@ from typing import Any
 import click
 
 from crmsim.commands.options import (
+    RunDirFlags,
     count_option,
-    flag_option,
     format_option,
-    out_option,
-    scheduler_option,
+    run_dir_options,
     set_option,
-    workers_option,
 )
 from crmsim.errors import CrmsimError
 
@@ -158,10 +156,8 @@ def _report(design: Any, x: Any, plan: Any, out: Path, outputs: list[str], fmt: 
     help="morris: elementary effects, cheap screening (default); sobol: variance shares, "
     "first, total and second order.",
 )
-@click.option(
+@count_option(
     "--samples",
-    type=click.IntRange(min=1),
-    default=None,
     help="Morris trajectories (default 20; N(D+1) points) or the Sobol' base sample, "
     "a power of two (default 64; N(2D+2) points).",
 )
@@ -192,11 +188,8 @@ def _report(design: Any, x: Any, plan: Any, out: Path, outputs: list[str], fmt: 
     minimum=0,
     help="Root seed of the sample, the runs and the bootstrap (default: the file's, else fresh).",
 )
-@workers_option
-@scheduler_option
-@out_option("runs/sensitivity-SCENARIO-METHOD-DATE-TIME")
-@flag_option(
-    "--resume",
+@run_dir_options(
+    "runs/sensitivity-SCENARIO-METHOD-DATE-TIME",
     "Finish the interrupted analysis in --out (or analyse other --output figures of it).",
 )
 @format_option
@@ -209,11 +202,8 @@ def command(
     replicates: int | None,
     sets: dict[str, Any],
     seed: int | None,
-    workers: int | None,
-    scheduler: str | None,
-    out: Path | None,
-    resume: bool,
     fmt: str,
+    where: RunDirFlags,
 ) -> int:
     """Which parameters of SCENARIO matter: SALib indices from a batch of runs.
 
@@ -236,9 +226,9 @@ def command(
     from crmsim.progress import Progress
 
     outputs = _outputs(output_text)
-    if workers is not None and scheduler is not None:
-        raise CrmsimError("--workers and --scheduler exclude each other; the cluster sets workers")
-    if resume:
+    where.check_one_executor()
+    workers, scheduler, out = where.workers, where.scheduler, where.out
+    if where.resume:
         if out is None:
             raise CrmsimError("--resume needs --out DIR, the run directory of the analysis")
         session = BatchSession.resume(out, kind=KIND, noun="sensitivity analysis")

@@ -12,7 +12,7 @@ from typing import Any
 
 import click
 
-from crmsim.commands.options import set_option
+from crmsim.commands.options import count_option, set_option
 from crmsim.errors import CrmsimError
 
 DEFAULT_PORT = 8765
@@ -67,12 +67,10 @@ def check_port(host: str, port: int) -> None:
     help="Address to serve on; 127.0.0.1 keeps the dashboard to this computer, "
     "0.0.0.0 lets other computers in the room open it.",
 )
-@click.option(
-    "--seed",
-    type=click.IntRange(min=0),
-    default=None,
+@count_option(
+    "--seed", minimum=0,
     help="Seed to start from (it can be changed on the page) [default: 1, as crmsim run].",
-)
+)  # fmt: skip
 @set_option(
     "Start with one parameter changed, e.g. --set levers.training=0.8 (repeatable).",
     "assignments",
