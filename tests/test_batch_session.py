@@ -126,3 +126,19 @@ def test_sigterm_stops_the_run_like_ctrl_c_and_keeps_what_finished(tmp_path, mon
         f"crmsim test: interrupted; 0 of 2 runs kept in {tmp_path / 'b'}. "
         f"Finish with: crmsim test --resume --out {tmp_path / 'b'}"
     )
+
+
+def test_create_or_resume_creates_then_resumes_the_same_plan_and_refuses_another(tmp_path) -> None:
+    def open_(plan):
+        return BatchSession.create_or_resume(
+            tmp_path / "b", plan, kind="crmsim test", command=["crmsim", "test"]
+        )
+
+    first = open_(_plan())
+    assert not first.resumed
+    first.run(["crmsim", "test"], workers=1, scheduler=None, label="test")
+    again = open_(_plan())
+    assert again.resumed
+    again.close()
+    with pytest.raises(CrmsimError, match="plan a different batch"):
+        open_(_plan(seed=5))

@@ -7,6 +7,8 @@ goes through the same life cycle, written here once:
 1. **create or resume**: :meth:`BatchSession.create` writes a new directory
    (manifest with provenance, plan); :meth:`BatchSession.resume` opens an
    existing one for writing, checks its ``kind`` and rebuilds its plan;
+   :meth:`BatchSession.create_or_resume` does whichever fits (for commands
+   that resume by being repeated);
 2. **fingerprint check**: :meth:`BatchSession.check_same` refuses to resume
    with flags that plan a different batch;
 3. **run**: :meth:`BatchSession.run` marks the manifest ``running``, appends
@@ -168,6 +170,26 @@ class BatchSession:
             raise session.refuse(f"{out} holds no {noun}; give its run directory")
         session.plan = plan_from_store(store.manifest, store.plan())
         return session
+
+    @classmethod
+    def create_or_resume(
+        cls, out: Path, plan: Plan, *, kind: str, command: list[str], noun: str = "batch",
+        **create: Any,
+    ) -> BatchSession:  # fmt: skip
+        """The same plan in ``out``: resumed when ``out`` holds it already, else created.
+
+        For commands that resume by repeating themselves (``validate``,
+        ``calibrate``) rather than with ``--resume``. ``create`` takes the
+        keyword arguments of :meth:`create` (``extra``, ``packages``, ``chunk_runs``).
+
+        Raises:
+            CrmsimError: when ``out`` holds another kind or a different plan.
+        """
+        if (Path(out) / "manifest.json").is_file():
+            session = cls.resume(out, kind=kind, noun=noun)
+            session.check_same(plan, given="this command's flags", noun=noun)
+            return session
+        return cls.create(out, plan, kind=kind, command=command, **create)
 
     @property
     def out(self) -> Path:

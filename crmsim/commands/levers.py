@@ -21,36 +21,6 @@ from crmsim.errors import CrmsimError
 KIND = "crmsim levers"
 """The manifest's ``kind`` of a levers run directory."""
 
-DEFAULT_REPLICATES = 20
-"""Runs per lever value when neither ``-n`` nor the file's ``[batch]`` says."""
-
-
-def _plan(
-    ref: str,
-    steps: int,
-    replicates: int | None,
-    cli_sets: dict[str, Any],
-    seed: int | None,
-    common_seeds: bool = False,
-):
-    """The one-at-a-time plan: levers fixed by ``[batch] set`` or ``--set`` are not moved."""
-    from crmsim import sensitivity as sa
-    from crmsim.batch import file_settings, make_points_plan
-    from crmsim.scenario import load
-
-    scenario = load(ref)
-    file = file_settings(scenario)
-    fixed = {**file.set, **cli_sets}
-    points = [p for p in sa.lever_points(steps) if not set(p) & set(fixed)]
-    if not points:
-        raise CrmsimError("every lever is fixed by --set or [batch] set; nothing to move")
-    root = seed if seed is not None else (file.seed if file.seed is not None else sa.fresh_seed())
-    reps = replicates or file.replicates or DEFAULT_REPLICATES
-    common = common_seeds or bool(file.common_seeds)
-    plan = make_points_plan(ref, points, reps, root, sets=fixed, common_seeds=common)
-    record = {"scenario": ref, "steps": steps, "replicates": reps, "set": fixed}
-    return plan, file, {**record, "common_seeds": common}
-
 
 def _command_line(ref: str, record: dict[str, Any], cli_sets: dict[str, Any], root: int,
                   out: Path) -> list[str]:  # fmt: skip
@@ -130,7 +100,7 @@ def command(
     else:
         if not scenario:
             raise CrmsimError("give a scenario, e.g. crmsim levers baseline")
-        plan, file, record = _plan(scenario, steps, replicates, sets, seed, common_seeds)
+        plan, file, record = sa.lever_plan(scenario, steps, replicates, sets, seed, common_seeds)
         if workers is None and scheduler is None:
             workers, scheduler = file.workers, file.scheduler
         out = out or Path("runs") / f"levers-{Path(scenario).stem}-{stamp()}"

@@ -21,7 +21,6 @@ KIND = "crmsim sensitivity"
 """The manifest's ``kind`` of a sensitivity run directory."""
 
 
-# --------------------------------------------------------------------------- this command
 def _outputs(text: str) -> list[str]:
     from crmsim.sensitivity import resolve_output
 
@@ -41,54 +40,6 @@ def _command_line(design: Any, cli_sets: dict[str, Any], out: Path, extra: list[
     for name, value in cli_sets.items():
         argv += ["--set", f"{name}={format_value(value)}"]
     return argv + ["--seed", str(design.root_seed), "--out", str(out), *extra]
-
-
-def _design(
-    ref: str,
-    method: str | None,
-    samples: int | None,
-    params: str | None,
-    replicates: int | None,
-    cli_sets: dict[str, Any],
-    seed: int | None,
-) -> tuple[Any, Any]:
-    """The design from the command line and the scenario's ``[batch]`` section."""
-    from crmsim import sensitivity as sa
-    from crmsim.batch import file_settings
-    from crmsim.scenario import load
-
-    scenario = load(ref)
-    factors, fixed = sa.choose_factors(scenario, params, cli_sets)
-    file = file_settings(scenario)
-    method = method or "morris"
-    root = seed if seed is not None else (file.seed if file.seed is not None else sa.fresh_seed())
-    design = sa.Design(
-        scenario=ref,
-        method=method,
-        samples=samples or sa.DEFAULT_SAMPLES[method],
-        replicates=replicates or sa.DEFAULT_REPLICATES,
-        root_seed=root,
-        factors=factors,
-        sets=fixed,
-    )
-    return design, file
-
-
-def _write_sample(path: Path, design: Any, x: Any) -> None:
-    import pandas as pd
-
-    frame = pd.DataFrame(x, columns=design.names)
-    tmp = path.with_name(f".{path.name}.tmp")
-    frame.to_parquet(tmp, index=False)
-    tmp.replace(path)
-
-
-def _read_sample(path: Path, design: Any) -> Any:
-    import pandas as pd
-
-    if not path.is_file():
-        raise CrmsimError(f"{path.parent} has no sample.parquet; start a new analysis")
-    return pd.read_parquet(path)[design.names].to_numpy(dtype=float)
 
 
 def _report(design: Any, x: Any, plan: Any, out: Path, outputs: list[str], fmt: str) -> int:
@@ -234,11 +185,11 @@ def command(
         session = BatchSession.resume(out, kind=KIND, noun="sensitivity analysis")
         design = sa.Design.from_dict(session.manifest["sensitivity"])
         try:
-            x = _read_sample(out / "sample.parquet", design)
+            x = sa.read_sample(out, design)
         except CrmsimError as exc:
             raise session.refuse(str(exc)) from None
         if scenario:
-            again, file = _design(
+            again, file = sa.design_from_flags(
                 scenario, method, samples, params, replicates, sets,
                 design.root_seed if seed is None else seed,
             )  # fmt: skip
@@ -254,7 +205,9 @@ def command(
     else:
         if not scenario:
             raise CrmsimError("give a scenario, e.g. crmsim sensitivity baseline --method morris")
-        design, file = _design(scenario, method, samples, params, replicates, sets, seed)
+        design, file = sa.design_from_flags(
+            scenario, method, samples, params, replicates, sets, seed
+        )
         if workers is None and scheduler is None:
             workers, scheduler = file.workers, file.scheduler
         x = sa.sample(design)
@@ -266,7 +219,7 @@ def command(
             out, plan, kind=KIND, command=argv, extra={"sensitivity": design.to_dict()},
             packages=("SALib",),
         )  # fmt: skip
-        _write_sample(out / "sample.parquet", design, x)
+        sa.write_sample(out, design, x)
 
     result = session.run(argv, workers=workers, scheduler=scheduler, label="sensitivity",
                          log=_say, progress=Progress(sys.stderr))  # fmt: skip
