@@ -387,3 +387,24 @@ def test_the_replay_command_keeps_each_set_as_typed(cli, tmp_path: Path) -> None
     )
     command = json.loads((out / "manifest.json").read_text())["command"]
     assert "--set levers.training=.8" in command
+
+
+# ---------------------------------------------------------------- start-up
+
+HEAVY = ("numpy", "pandas", "mesa", "numba", "matplotlib", "scipy", "crmsim.model")
+"""Libraries no command may import just to show its help (start-up time)."""
+
+
+@pytest.mark.parametrize("args", [("--help",), ("run", "--help"), ("batch", "--help")])
+def test_help_imports_no_engine_and_no_data_library(args: tuple[str, ...]) -> None:
+    import subprocess
+    import sys
+
+    root = Path(__file__).resolve().parents[1]  # this checkout's crmsim, not an installed one
+    done = subprocess.run(
+        [sys.executable, "-X", "importtime", "-m", "crmsim", *args],
+        cwd=root, capture_output=True, text=True, check=True,
+    )  # fmt: skip
+    imported = {line.rsplit("|", 1)[-1].strip() for line in done.stderr.splitlines()}
+    assert "crmsim.cli" in imported
+    assert [name for name in HEAVY if name in imported] == []

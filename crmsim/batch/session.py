@@ -16,7 +16,8 @@ goes through the same life cycle, written here once:
    missing runs with SIGTERM turned into the same clean stop as Ctrl-C
    (SIGINT, Python's KeyboardInterrupt), closes the store and records the
    outcome: ``complete``, ``interrupted``, ``incomplete`` (stopped early
-   without an interrupt) or ``failed`` (an error escaped; it is re-raised).
+   without an interrupt) or ``failed`` (an error escaped; it is re-raised,
+   as is a Ctrl-C that came before any run started, recorded ``interrupted``).
 
 A command is then: build its plan, ``create`` or ``resume``, ``run``, print.
 Example (what ``crmsim levers`` does)::
@@ -279,8 +280,9 @@ class BatchSession:
                 plan, store, workers=workers or 1, scheduler=scheduler,
                 progress=progress, retry_failed=retry_failed,
             )  # fmt: skip
-        except BaseException:  # an error escaped (Ctrl-C and SIGTERM do not get here)
-            manifest.update(status="failed", finished_utc=_now())
+        except BaseException as exc:  # run_batch handles a stop while runs are going
+            stopped = isinstance(exc, KeyboardInterrupt)  # a stop before they started
+            manifest.update(status="interrupted" if stopped else "failed", finished_utc=_now())
             store.write_manifest(manifest)
             raise
         finally:
