@@ -1,5 +1,14 @@
-"""Click options shared by the commands: ``--set`` (every command that takes it), and
-``--workers``/``--scheduler`` (the commands that run batches: batch, sensitivity, levers).
+"""Click options shared by the commands, each defined once.
+
+* ``--set NAME=VALUE`` (:func:`set_option`): one parameter type
+  (:class:`Assignment`) and one rule for a name given twice (refused, exit
+  code 2), in every command that takes it: run, batch, sensitivity, levers,
+  workshop, play.
+* ``--workers``, ``--scheduler``, ``--out``, ``--resume``
+  (:func:`run_dir_options`, handed over as one :class:`RunDirFlags`): the
+  commands that run a plan into a run directory (batch, sensitivity, levers).
+* Small factories for the rest: :func:`count_option`, :func:`path_option`,
+  :func:`flag_option`, :data:`format_option`.
 
 Kept light: importing this module imports click and nothing of the engine, so
 ``crmsim --help`` stays fast.
