@@ -142,3 +142,19 @@ def test_create_or_resume_creates_then_resumes_the_same_plan_and_refuses_another
     again.close()
     with pytest.raises(CrmsimError, match="plan a different batch"):
         open_(_plan(seed=5))
+
+
+def test_a_session_runs_outside_the_main_thread_without_touching_signals(tmp_path) -> None:
+    import threading
+
+    outcomes = []
+    session = _new(tmp_path)
+    worker = threading.Thread(
+        target=lambda: outcomes.append(
+            session.run(["crmsim", "test"], workers=1, scheduler=None, label="test")
+        )
+    )
+    worker.start()
+    worker.join()
+    assert outcomes and outcomes[0].complete
+    assert _manifest(tmp_path / "b")["status"] == "complete"

@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import signal
+import threading
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -274,7 +275,9 @@ class BatchSession:
                 f"crmsim {label}: {len(plan.runs)} runs ({len(plan.cells)} {cells}) on {where}, "
                 f"root seed {plan.root_seed}, results in {self.out}"
             )
-        previous = signal.signal(signal.SIGTERM, _interrupt)
+        # signal handlers can only be set from the main thread (not from a notebook's worker)
+        in_main = threading.current_thread() is threading.main_thread()
+        previous = signal.signal(signal.SIGTERM, _interrupt) if in_main else None
         try:
             result = run_batch(
                 plan, store, workers=workers or 1, scheduler=scheduler,
@@ -286,7 +289,8 @@ class BatchSession:
             store.write_manifest(manifest)
             raise
         finally:
-            signal.signal(signal.SIGTERM, previous)
+            if in_main:
+                signal.signal(signal.SIGTERM, previous)
             store.close()
         status = "complete" if result.complete else (
             "interrupted" if result.interrupted else "incomplete")  # fmt: skip
