@@ -1,9 +1,9 @@
 """Every model parameter, declared once.
 
 Each :class:`Param` carries its name, type, range, default, unit, a one-sentence
-meaning and its source (an article claim ``S1``–``S10`` from
-``shared/DOMAIN.md``, a calibration row ``CAL-x.y`` from
-``shared/CALIBRATION.md``, or the words *judgement call*). Scenario
+meaning and its source (an article claim ``S1``–``S10``, a calibration row
+``CAL-x.y``, a design requirement or an outside anchor, all in
+``docs/sources.md``; or the words *judgement call*). Scenario
 validation, ``--set`` overrides, ``crmsim describe``, sweep grids,
 sensitivity ranges and dashboard sliders are all derived from this table;
 no default is written anywhere else.
@@ -140,7 +140,7 @@ _TABLE: list[tuple] = [
     # --- run ---
     ('run.weeks', int, 156, 1, 2080, 'weeks', 'Weeks simulated',
      'Length of the run; one step is one week, 156 weeks is three years.',
-     'DOMAIN.md (about three years)'),
+     'design requirements (about three years)'),
     ('run.substeps', int, 2, 1, 52, 'per week', 'Adoption sub-steps',
      'Adoption decisions per week, each with a share of the weekly rates; more sub-steps '
      'approach continuous time (for p = 0.01, q = 0.05 the error of the weekly mean field '
@@ -214,11 +214,11 @@ _TABLE: list[tuple] = [
      'CAL-6.4; judgement call'),
     ('frontline.reconsider_rate', float, 0.01, 0.0, 1.0, '1/week', 'Reconsider rate',
      'Weekly rate at which a rejecting user tries again once confident (rejection is sticky).',
-     'DOMAIN.md (rejection is sticky); judgement call'),
+     'design requirements (rejection is sticky); judgement call'),
     ('frontline.return_margin', float, 0.1, 0.0, 1.0, '0-1', 'Margin to reconsider',
      'How far above their own rejection threshold a rejecting user\'s confidence must be '
      'before they may try again (rejection is sticky).',
-     'DOMAIN.md (rejection is sticky); judgement call'),
+     'design requirements (rejection is sticky); judgement call'),
     ('frontline.learn_rate', float, 0.06, 0.0, 1.0, '1/week', 'Learning rate',
      'Weekly share of the remaining skill gap closed by a user with full support.',
      'CAL-3.2 (learning curve over several months); judgement call'),
@@ -248,7 +248,7 @@ _TABLE: list[tuple] = [
     ('confidence.memory', float, 0.05, 0.0, 1.0, '1/week', 'Return to disposition',
      "Weekly share of the gap to one's own disposition that confidence gives back (wins and "
      'setbacks fade at this rate).',
-     'DOMAIN.md (memory and inertia); judgement call'),
+     'design requirements (memory and inertia); judgement call'),
     ('confidence.results_weight', float, 0.15, 0.0, 5.0, 'log-odds/week', 'Weight of visible results',
      'Confidence gained per week from fully visible, full results.',
      'S6; judgement call'),

@@ -15,7 +15,8 @@ A scenario file looks like::
 Every table other than ``[scenario]`` and ``[batch]`` is a parameter group
 (see :mod:`crmsim.params`); dotted keys (``levers.training = 0.5``) work too.
 The file's stem is the scenario's name. Bundled scenarios live in the
-repository's ``scenarios/`` folder; a path to any ``.toml`` file works too.
+repository's ``scenarios/`` folder, shipped inside the installed package
+(:mod:`crmsim.data`); a path to any ``.toml`` file works too.
 """
 
 from __future__ import annotations
@@ -27,11 +28,12 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
+from crmsim.data import DATA_DIR
 from crmsim.errors import CrmsimError
 from crmsim.params import PARAMS, ParamSet, suggest
 
-SCENARIO_DIR = Path(__file__).resolve().parent.parent / "scenarios"
-"""Where the bundled scenarios live."""
+SCENARIO_DIR: Path = DATA_DIR
+"""Where the bundled scenarios live (inside the installed package, or the checkout's folder)."""
 
 _META_KEYS = {"description", "inherits", "name"}
 

@@ -1,4 +1,4 @@
-"""Statistical tests of the article's claims (DOMAIN.md S4-S8), 50 seeds each.
+"""Statistical tests of the article's claims (S4-S8 in docs/sources.md), 50 seeds each.
 
 Every comparison uses the same 50 seeds for both arms (common random
 numbers), so differences come from the parameter change, not from luck.

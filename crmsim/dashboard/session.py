@@ -10,14 +10,21 @@ sponsor"). It only consumes the simulator: each side is exactly the run
 
 Its ``datacollector`` records each side's weekly series under
 ``"<side>.<column>"`` (e.g. ``"left.adoption"``) for Mesa's plot components.
+
+It follows Mesa's conventions, so :func:`mesa.batch_run` can drive it: the
+seed comes as ``rng=`` and changed parameter values as ``values=``, e.g.
+``mesa.batch_run(WorkshopModel, {"setup": setup, "values": [{"levers.training":
+0.0}, {"levers.training": 1.0}]}, rng=[1, 2], max_steps=156)``.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from dataclasses import replace
 from typing import Any
 
 import mesa
+import numpy as np
 
 from crmsim.dashboard.controls import Setup
 from crmsim.dashboard.orgview import OrgView, build_view
@@ -47,6 +54,13 @@ class WorkshopModel(mesa.Model):
         setup: The settings to build from, or a function returning them (the
             dashboard passes its controls, read when Reset rebuilds the model).
             Both sides are seeded with ``setup.seed``.
+        rng: Mesa's seed argument; when given it replaces ``setup.seed`` (an
+            integer is used as it is, so ``rng=7`` is the run ``crmsim run
+            --seed 7`` makes; a generator or seed sequence gives one integer
+            seed, shared by both sides).
+        values: Parameter values by dotted name (``{"levers.training": 0.5}``),
+            set on every side; how ``mesa.batch_run`` sweeps them. (A keyword,
+            not ``**kwargs``: Mesa's page would then pass its own ``scenario``.)
 
     Attributes:
         setup: The settings this model was built from.
@@ -56,9 +70,20 @@ class WorkshopModel(mesa.Model):
         grid: The left view's network (Mesa looks for a space here).
     """
 
-    def __init__(self, setup: Setup | Callable[[], Setup]) -> None:
+    def __init__(
+        self,
+        setup: Setup | Callable[[], Setup],
+        *,
+        rng: Any = None,
+        values: Mapping[str, Any] | None = None,
+    ) -> None:
         if callable(setup):
             setup = setup()
+        if rng is not None:
+            setup = setup.with_seed(_seed_of(rng))
+        if values:
+            right = setup.right.with_updates(values) if setup.right is not None else None
+            setup = replace(setup, left=setup.left.with_updates(values), right=right)
         super().__init__(rng=setup.seed)
         self.setup: Setup = setup
         self.sides: dict[str, CrmModel] = {
@@ -95,6 +120,13 @@ class WorkshopModel(mesa.Model):
     def latest(self, side: str) -> dict[str, float]:
         """The last recorded week of ``side``: every column of its weekly series."""
         return {k: float(v) for k, v in self._last[side].items()}
+
+
+def _seed_of(rng: Any) -> int:
+    """One integer seed from Mesa's ``rng`` (both sides must draw the same numbers)."""
+    if isinstance(rng, int | np.integer):
+        return int(rng)
+    return int(np.random.default_rng(rng).integers(2**63 - 1))
 
 
 def _reporter(side: str, column: str) -> Callable[[WorkshopModel], float]:

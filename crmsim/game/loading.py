@@ -25,8 +25,8 @@ from crmsim.model import CrmModel
 from crmsim.params import PARAMS, suggest
 from crmsim.scenario import SCENARIO_DIR, Scenario, find_toml, load
 
-GAME_DIR = SCENARIO_DIR / "games"
-"""Where the bundled games live."""
+GAME_DIR: Path = SCENARIO_DIR / "games"
+"""Where the bundled games live (``games/`` beside the bundled scenarios, see crmsim.data)."""
 
 _KIND_KEYS = ("param", "confidence", "resistance", "restructure", "skill")
 _EFFECT_KEYS = {
