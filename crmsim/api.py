@@ -14,19 +14,16 @@ directory, whichever command wrote it.
 
 from __future__ import annotations
 
-import datetime as _dt
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from crmsim.errors import CrmsimError
 from crmsim.scenario import Scenario, load
 
 if TYPE_CHECKING:
     import pandas as pd
 
-    from crmsim.batch import BatchOutcome
     from crmsim.runner import RunResult
 
 DEFAULT_SEED = 1
@@ -148,10 +145,8 @@ def run_batch(
         CrmsimError: for a bad scenario, sweep or value, or when ``out``
             holds a different batch; KeyboardInterrupt keeps finished runs.
     """
-    from crmsim.batch import Settings, make_plan, plan_frame, sweep_values
-    from crmsim.batch import run_batch as execute
+    from crmsim.batch import BatchSession, Settings, make_plan, sweep_values
     from crmsim.params import lookup
-    from crmsim.storage import RunStore
 
     given = [scenarios] if isinstance(scenarios, str | Path | Scenario) else list(scenarios)
     loaded = {s.name: s for s in given if isinstance(s, Scenario)}
@@ -165,59 +160,29 @@ def run_batch(
         common_seeds=common_seeds,
     )
     out = Path(out)
-    store = RunStore.open(out, writable=True) if (out / "manifest.json").is_file() else None
-    stored_seed = store.manifest["root_seed"] if store else None
+    session = BatchSession.resume(out) if (out / "manifest.json").is_file() else None
+    stored_seed = session.plan.root_seed if session else None
     try:
         plan = make_plan(refs, settings, stored_seed, lambda r: loaded.get(r) or load(r))
     except BaseException:
-        if store:
-            store.close()
+        if session:
+            session.close()
         raise
-    if store is None:
-        call = (
-            f"crmsim.run_batch({refs!r}, out={str(out)!r}, replicates={replicates!r}, "
-            f"seed={plan.root_seed}, sweep={dict(settings.sweep)!r}, values={dict(settings.set)!r}, "
-            f"common_seeds={common_seeds!r}, workers={workers})"
+    call = (
+        f"crmsim.run_batch({refs!r}, out={str(out)!r}, replicates={replicates!r}, "
+        f"seed={plan.root_seed}, sweep={dict(settings.sweep)!r}, values={dict(settings.set)!r}, "
+        f"common_seeds={common_seeds!r}, workers={workers})"
+    )
+    if session is None:
+        grid = {e.name: {k: list(v) for k, v in e.sweep.items()} for e in plan.scenarios}
+        session = BatchSession.create(
+            out, plan, kind="crmsim batch", command=[call], extra={"grid": grid}
+        )  # the command: the Python call, its root seed spelled out
+    elif session.plan.fingerprint() != plan.fingerprint():
+        raise session.refuse(
+            f"{out} holds a different batch; give another out, or the same arguments"
         )
-        store = RunStore.create(out, _manifest(plan, call), plan_frame(plan))
-    elif store.manifest.get("fingerprint") != plan.fingerprint():
-        store.close()
-        raise CrmsimError(f"{out} holds a different batch; give another out, or the same arguments")
-    try:
-        outcome = execute(plan, store, workers=workers)
-    finally:
-        store.close()
-    _finish(store, outcome)
+    outcome = session.run([call], workers=workers, scheduler=None, label="batch")
     if outcome.interrupted:
         raise KeyboardInterrupt  # the finished runs are stored; call again to finish
     return read_batch(out)
-
-
-def _manifest(plan: Any, call: str) -> dict[str, Any]:
-    """A new batch's manifest: the plan plus provenance, as ``crmsim batch`` writes it."""
-    from crmsim.provenance import environment
-
-    env = environment()
-    return {
-        "kind": "crmsim batch",
-        "command": [call],  # the Python call, its root seed spelled out
-        "argv": env["command"],
-        **{key: env[key] for key in ("created_utc", "versions", "platform")},
-        **plan.manifest(),
-        "grid": {e.name: {k: list(v) for k, v in e.sweep.items()} for e in plan.scenarios},
-        "status": "running",
-        "sessions": [],
-    }
-
-
-def _finish(store: Any, outcome: BatchOutcome) -> None:
-    """Record the outcome in the manifest, as ``crmsim batch`` does."""
-    manifest = store.manifest
-    status = "complete" if outcome.complete else "interrupted"
-    manifest.update(
-        status=status,
-        runs_ok=outcome.ok,
-        runs_failed=outcome.failed,
-        finished_utc=_dt.datetime.now(_dt.UTC).isoformat(timespec="seconds"),
-    )
-    store.write_manifest(manifest)

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import difflib
 import math
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -720,3 +720,20 @@ def parse_assignment(text: str) -> tuple[str, Any]:
     name, value = text.split("=", 1)
     name = name.strip()
     return name, lookup(name).coerce(value)
+
+
+def unique_assignments(pairs: Iterable[tuple[str, Any]]) -> dict[str, Any]:
+    """``(name, value)`` pairs as a dict in the order given; a name given twice is refused.
+
+    The one rule for a repeated ``--set`` (every command, and
+    :func:`crmsim.batch.cli_settings`).
+
+    Raises:
+        CrmsimError: when a name comes twice.
+    """
+    out: dict[str, Any] = {}
+    for name, value in pairs:
+        if name in out:
+            raise CrmsimError(f"--set {name} given twice; give it once")
+        out[name] = value
+    return out

@@ -357,3 +357,54 @@ def test_output_dir_under_a_file_gives_one_line(cli, tmp_path: Path) -> None:
     blocker.write_text("x")
     line = _one_line_error(cli("run", "baseline", *SMALL, "--out", blocker / "sub"))
     assert "cannot create output directory" in line
+
+
+# ---------------------------------------------------------------- --set, the same in every command
+
+SET_COMMANDS = ("run", "batch", "sensitivity", "levers", "workshop", "play")
+"""Every command that takes ``--set`` (one option type, crmsim.commands.options.set_option)."""
+
+
+@pytest.mark.parametrize("command", SET_COMMANDS)
+def test_a_name_set_twice_is_refused_by_every_command(cli, command: str) -> None:
+    # the scenario does not exist: had --set let the pair through, the error would name it
+    args = (command, "no_such_scenario", "--set", "levers.training=0.5",
+            "--set", "levers.training=0.6")  # fmt: skip
+    line = _one_line_error(cli(*args))
+    assert line == "crmsim: error: --set levers.training given twice; give it once"
+
+
+@pytest.mark.parametrize("command", SET_COMMANDS)
+def test_a_bad_set_value_is_one_line_in_every_command(cli, command: str) -> None:
+    line = _one_line_error(cli(command, "no_such_scenario", "--set", "levers.training=2"))
+    assert "out of range; use a value in [0, 1]" in line
+
+
+def test_the_replay_command_keeps_each_set_as_typed(cli, tmp_path: Path) -> None:
+    out = tmp_path / "r"
+    assert (
+        cli("run", "baseline", *SMALL, "--set", "levers.training=.8", "--out", out).exit_code == 0
+    )
+    command = json.loads((out / "manifest.json").read_text())["command"]
+    assert "--set levers.training=.8" in command
+
+
+# ---------------------------------------------------------------- start-up
+
+HEAVY = ("numpy", "pandas", "mesa", "numba", "matplotlib", "scipy", "crmsim.model")
+"""Libraries no command may import just to show its help (start-up time)."""
+
+
+@pytest.mark.parametrize("args", [("--help",), ("run", "--help"), ("batch", "--help")])
+def test_help_imports_no_engine_and_no_data_library(args: tuple[str, ...]) -> None:
+    import subprocess
+    import sys
+
+    root = Path(__file__).resolve().parents[1]  # this checkout's crmsim, not an installed one
+    done = subprocess.run(
+        [sys.executable, "-X", "importtime", "-m", "crmsim", *args],
+        cwd=root, capture_output=True, text=True, check=True,
+    )  # fmt: skip
+    imported = {line.rsplit("|", 1)[-1].strip() for line in done.stderr.splitlines()}
+    assert "crmsim.cli" in imported
+    assert [name for name in HEAVY if name in imported] == []

@@ -25,7 +25,8 @@ Where things live (everything is importable from ``crmsim.batch``):
 - :mod:`crmsim.batch.values`: sweep syntax and value parsing/formatting
   (:func:`parse_sweep`, :func:`sweep_values`, :func:`format_value`).
 - :mod:`crmsim.batch.settings`: ``[batch]`` sections and command-line
-  settings (:class:`Settings`, :func:`file_settings`, :func:`cli_settings`).
+  settings (:class:`Settings`, :func:`file_settings`, :func:`cli_settings`,
+  :func:`check_one_executor`).
 - :mod:`crmsim.batch.seeds`: run seeds (:func:`run_seeds`, :func:`cell_seeds`).
 - :mod:`crmsim.batch.plan`: the plan (:class:`Cell`, :class:`RunSpec`,
   :class:`ScenarioEntry`, :class:`Plan` with its fingerprint and manifest,
@@ -33,6 +34,9 @@ Where things live (everything is importable from ``crmsim.batch``):
 - :mod:`crmsim.batch.plan_store`: the plan on disk (:func:`plan_frame`,
   :func:`plan_from_store`).
 - :mod:`crmsim.batch.running`: :func:`run_batch` and :class:`BatchOutcome`.
+- :mod:`crmsim.batch.session`: :class:`BatchSession`, a run directory's life
+  cycle (create or resume, fingerprint check, manifest status, SIGTERM) for
+  every command that runs a plan (batch, sensitivity, levers, ...).
 """
 
 from crmsim.batch.plan import (
@@ -47,10 +51,12 @@ from crmsim.batch.plan import (
 from crmsim.batch.plan_store import plan_frame, plan_from_store
 from crmsim.batch.running import BatchOutcome, run_batch
 from crmsim.batch.seeds import SEED_BITS, cell_seeds, run_seeds
+from crmsim.batch.session import BatchSession
 from crmsim.batch.settings import (
     BATCH_KEYS,
     DEFAULT_REPLICATES,
     Settings,
+    check_one_executor,
     cli_settings,
     file_settings,
 )
@@ -61,12 +67,14 @@ __all__ = [
     "DEFAULT_REPLICATES",
     "SEED_BITS",
     "BatchOutcome",
+    "BatchSession",
     "Cell",
     "Plan",
     "RunSpec",
     "ScenarioEntry",
     "Settings",
     "cell_seeds",
+    "check_one_executor",
     "cli_settings",
     "file_settings",
     "format_value",

@@ -14,7 +14,7 @@ from typing import Any
 
 from crmsim.batch.values import _lookup, parse_sweep, sweep_values
 from crmsim.errors import CrmsimError
-from crmsim.params import PARAMS, parse_assignment, suggest
+from crmsim.params import PARAMS, parse_assignment, suggest, unique_assignments
 from crmsim.scenario import Scenario
 
 DEFAULT_REPLICATES = 10
@@ -123,9 +123,21 @@ def file_settings(scenario: Scenario) -> Settings:
     )
 
 
+def check_one_executor(workers: int | None, scheduler: str | None) -> None:
+    """Refuse local ``workers`` together with a Dask ``scheduler`` (the cluster sets the workers).
+
+    Raises:
+        CrmsimError: when both are given.
+    """
+    if workers is not None and scheduler is not None:
+        raise CrmsimError(
+            "--workers and --scheduler exclude each other; the cluster sets the workers"
+        )
+
+
 def cli_settings(
     sweeps: Sequence[str] = (),
-    sets: Sequence[str] = (),
+    sets: Sequence[str] | Mapping[str, Any] = (),
     replicates: int | None = None,
     seed: int | None = None,
     workers: int | None = None,
@@ -133,6 +145,9 @@ def cli_settings(
     common_seeds: bool | None = None,
 ) -> Settings:
     """Validate the command line's settings (``--sweep``, ``--set`` and friends).
+
+    ``sets`` are ``NAME=VALUE`` texts, or a mapping already parsed (by the
+    CLI's ``--set`` option, :mod:`crmsim.commands.options`).
 
     Raises:
         CrmsimError: for a bad sweep or assignment, a name given twice, or a
@@ -144,19 +159,14 @@ def cli_settings(
         if name in sweep_map:
             raise CrmsimError(f"--sweep {name} is given twice; combine the values in one --sweep")
         sweep_map[name] = values
-    set_map: dict[str, Any] = {}
-    for text in sets:
-        name, value = parse_assignment(text)
-        if name in set_map:
-            raise CrmsimError(f"--set {name} is given twice; keep one")
-        set_map[name] = value
+    if isinstance(sets, Mapping):  # already parsed (the CLI's --set option)
+        set_map = dict(sets)
+    else:
+        set_map = unique_assignments(parse_assignment(text) for text in sets)
     both = sorted(set(sweep_map) & set(set_map))
     if both:
         raise CrmsimError(f"{both[0]} is both swept (--sweep) and fixed (--set); keep one")
-    if workers is not None and scheduler is not None:
-        raise CrmsimError(
-            "--workers and --scheduler exclude each other; the cluster sets the workers"
-        )
+    check_one_executor(workers, scheduler)
     return Settings(replicates, seed, workers, scheduler, sweep_map, set_map, common_seeds)
 
 

@@ -2,27 +2,28 @@
 
 from __future__ import annotations
 
-import datetime as _dt
-import signal
 import sys
 from pathlib import Path
 from typing import Any
 
 import click
 
-from crmsim.commands.options import scheduler_option, workers_option
+from crmsim.commands.options import (
+    RunDirFlags,
+    count_option,
+    flag_option,
+    run_dir_options,
+    set_option,
+)
 from crmsim.errors import CrmsimError
 
 
-def _interrupt(signum: int, frame: Any) -> None:  # SIGTERM behaves like Ctrl-C
-    raise KeyboardInterrupt
-
-
 def _default_out(plan: Any) -> Path:
+    from crmsim.batch.session import stamp
+
     names = [e.name for e in plan.scenarios]
     label = names[0] + (f"+{len(names) - 1}" if len(names) > 1 else "")
-    stamp = _dt.datetime.now().strftime("%Y%m%d-%H%M%S")
-    return Path("runs") / f"{label}-{stamp}"
+    return Path("runs") / f"{label}-{stamp()}"
 
 
 def _command_line(
@@ -48,29 +49,11 @@ def _command_line(
     return argv + ["--out", str(out), *extra]
 
 
-def _session(argv: list[str], workers: int | None, scheduler: str | None, resumed: bool) -> dict:
-    from crmsim.provenance import environment
-
-    env = environment()
-    return {
-        "command": argv,
-        "argv": env["command"],
-        "started_utc": env["created_utc"],
-        "resumed": resumed,
-        "workers": None if scheduler else workers,
-        "scheduler": scheduler,
-        "versions": env["versions"],
-        "platform": env["platform"],
-    }
-
-
 @click.command(name="batch")
 @click.argument("scenarios", nargs=-1, metavar="SCENARIO...")
-@click.option(
+@count_option(
     "--replicates",
     "-n",
-    type=click.IntRange(min=1),
-    default=None,
     help="Runs per scenario and grid point (default: the file's [batch], else 10).",
 )
 @click.option(
@@ -80,63 +63,34 @@ def _session(argv: list[str], workers: int | None, scheduler: str | None, resume
     metavar="NAME=V1,V2|NAME=LO:HI:STEPS",
     help="Sweep a parameter over listed values or an even grid; repeat for a grid.",
 )
-@click.option(
-    "--set",
-    "sets",
-    multiple=True,
-    metavar="NAME=VALUE",
-    help="Fix a parameter for every run (repeatable).",
-)
-@click.option(
+@set_option("Fix a parameter for every run (repeatable).")
+@count_option(
     "--seed",
-    type=click.IntRange(min=0),
-    default=None,
+    minimum=0,
     help="Root seed; every run's seed is spawned from it (default: a fresh one, "
     "recorded in the manifest).",
 )
-@click.option(
+@flag_option(
     "--common-seeds",
-    is_flag=True,
-    help="Common random numbers: replicate r has the same seed in every scenario and grid "
+    "Common random numbers: replicate r has the same seed in every scenario and grid "
     "cell, so differences between cells are paired (batch.common_seeds in a file).",
 )
-@workers_option
-@scheduler_option
-@click.option(
-    "--out",
-    "-o",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=None,
-    help="Run directory (default: runs/SCENARIO-DATE-TIME).",
+@run_dir_options(
+    "runs/SCENARIO-DATE-TIME",
+    "Finish the interrupted batch in --out without recomputing stored runs.",
 )
-@click.option(
-    "--resume",
-    is_flag=True,
-    help="Finish the interrupted batch in --out without recomputing stored runs.",
-)
-@click.option(
-    "--retry-failed", is_flag=True, help="With --resume: run again the runs stored with an error."
-)
-@click.option(
-    "--chunk-runs",
-    type=click.IntRange(min=1),
-    default=200,
-    show_default=True,
-    help="Runs per Parquet chunk.",
-)
+@flag_option("--retry-failed", "With --resume: run again the runs stored with an error.")
+@count_option("--chunk-runs", default=200, help="Runs per Parquet chunk.")
 def command(
     scenarios: tuple[str, ...],
     replicates: int | None,
     sweeps: tuple[str, ...],
-    sets: tuple[str, ...],
+    sets: dict[str, Any],
     seed: int | None,
     common_seeds: bool,
-    workers: int | None,
-    scheduler: str | None,
-    out: Path | None,
-    resume: bool,
     retry_failed: bool,
     chunk_runs: int,
+    where: RunDirFlags,
 ) -> int:
     """Run SCENARIO... × sweep grid × replicates and store every run under --out.
 
@@ -153,11 +107,11 @@ def command(
       crmsim batch baseline -n 500 --scheduler tcp://10.0.0.5:8786 --out runs/big
       crmsim batch --resume --out runs/big
     """
-    from crmsim.batch import cli_settings, make_plan, plan_frame, plan_from_store, run_batch
-    from crmsim.executors import default_workers
+    from crmsim.batch import cli_settings, make_plan
+    from crmsim.batch.session import BatchSession
     from crmsim.progress import Progress
-    from crmsim.storage import RunStore
 
+    workers, scheduler, out, resume = where.workers, where.scheduler, where.out, where.resume
     cli = cli_settings(
         sweeps, sets, replicates, seed, workers, scheduler, True if common_seeds else None
     )
@@ -166,25 +120,18 @@ def command(
     if resume:
         if out is None:
             raise CrmsimError("--resume needs --out DIR, the run directory of the batch to finish")
-        store = RunStore.open(out, writable=True)
-        plan = plan_from_store(store.manifest, store.plan())
+        session = BatchSession.resume(out)
+        plan = session.plan
         if scenarios:
             again = make_plan(scenarios, cli, default_seed=plan.root_seed)
-            if again.fingerprint() != plan.fingerprint():
-                store.close()
-                raise CrmsimError(
-                    f"these scenarios and flags plan a different batch than the one in {out}; "
-                    f"resume with the same ones, or with just --resume --out {out}"
-                )
+            session.check_same(again, given="these scenarios and flags")
             workers, scheduler = again.workers, again.scheduler
         elif sweeps or sets or replicates or seed is not None or common_seeds:
-            store.close()
-            raise CrmsimError(
+            raise session.refuse(
                 "--resume without scenarios finishes the stored plan; drop --sweep, --set, "
                 "--replicates, --seed and --common-seeds (or give the original scenarios "
                 "and flags)"
             )
-        manifest = store.manifest
     else:
         if not scenarios:
             raise CrmsimError("give at least one scenario, e.g. crmsim batch baseline")
@@ -192,75 +139,29 @@ def command(
         extra = [] if chunk_runs == 200 else ["--chunk-runs", str(chunk_runs)]
         workers, scheduler = plan.workers, plan.scheduler
         out = out or _default_out(plan)
-        from crmsim.provenance import environment
-
-        env = environment()
-        manifest = {
-            "kind": "crmsim batch",
-            "command": _command_line(scenarios, cli, plan.root_seed, out, extra),
-            "argv": env["command"],
-            "created_utc": env["created_utc"],
-            "versions": env["versions"],
-            "platform": env["platform"],
-            **plan.manifest(),
-            "grid": {e.name: {k: list(v) for k, v in e.sweep.items()} for e in plan.scenarios},
-            "status": "running",
-            "sessions": [],
-        }
-        store = RunStore.create(out, manifest, plan_frame(plan), chunk_runs=chunk_runs)
-
-    store.chunk_runs = chunk_runs
-    if not scheduler:
-        workers = workers or default_workers()
-    manifest = store.manifest
-    manifest["status"] = "running"
-    argv = _command_line(scenarios, cli, plan.root_seed, out, ["--resume"] if resume else [])
-    manifest.setdefault("sessions", []).append(_session(argv, workers, scheduler, resume))
-    store.write_manifest(manifest)
-
-    where = f"Dask cluster {scheduler}" if scheduler else f"{workers} worker(s)"
-    click.echo(
-        f"crmsim batch: {len(plan.runs)} runs ({len(plan.cells)} scenario/grid cells) on {where}, "
-        f"root seed {plan.root_seed}, results in {out}",
-        err=True,
-    )
-    previous = signal.signal(signal.SIGTERM, _interrupt)
-    try:
-        result = run_batch(
-            plan, store, workers=workers or 1, scheduler=scheduler,
-            progress=Progress(sys.stderr), retry_failed=retry_failed,
+        grid = {e.name: {k: list(v) for k, v in e.sweep.items()} for e in plan.scenarios}
+        session = BatchSession.create(
+            out, plan, kind="crmsim batch", extra={"grid": grid}, chunk_runs=chunk_runs,
+            command=_command_line(scenarios, cli, plan.root_seed, out, extra),
         )  # fmt: skip
-    finally:
-        signal.signal(signal.SIGTERM, previous)
-        store.close()
 
-    manifest = store.manifest
-    status = (
-        "complete" if result.complete else ("interrupted" if result.interrupted else "incomplete")
-    )
-    manifest.update(
-        status=status,
-        runs_ok=result.ok,
-        runs_failed=result.failed,
-        finished_utc=_dt.datetime.now(_dt.UTC).isoformat(timespec="seconds"),
-    )
-    manifest["sessions"][-1].update(computed=result.computed, seconds=round(result.seconds, 3))
-    store.write_manifest(manifest)
-
+    argv = _command_line(scenarios, cli, plan.root_seed, out, ["--resume"] if resume else [])
+    result = session.run(
+        argv, workers=workers, scheduler=scheduler, label="batch", cells="scenario/grid cells",
+        retry_failed=retry_failed, chunk_runs=chunk_runs, log=_say, progress=Progress(sys.stderr),
+    )  # fmt: skip
     if result.interrupted or not result.complete:
-        kept = result.ok + result.failed
-        click.echo(
-            f"crmsim batch: interrupted; {kept} of {result.total} runs kept in {out}. "
-            f"Finish with: crmsim batch --resume --out {out}",
-            err=True,
-        )
+        _say(session.interrupted_text(result, "batch"))
         return 130
     if result.failed:
-        click.echo(
+        _say(
             f"crmsim batch: {result.failed} of {result.total} runs failed (errors in the "
-            f"summary's error column; `crmsim export {out} --csv DIR`); {result.ok} ok in {out}",
-            err=True,
+            f"summary's error column; `crmsim export {out} --csv DIR`); {result.ok} ok in {out}"
         )
         return 1
-    click.echo(f"crmsim batch: {result.ok} runs stored in {out}", err=True)
+    _say(f"crmsim batch: {result.ok} runs stored in {out}")
     return 0
+
+
+def _say(text: str) -> None:
+    click.echo(text, err=True)

@@ -6,6 +6,8 @@ from pathlib import Path
 
 import click
 
+from crmsim.commands.options import path_option
+
 
 @click.command(name="compare")
 @click.argument("run_dir", type=click.Path(exists=True, file_okay=False, path_type=Path))
@@ -15,13 +17,7 @@ import click
     metavar="scenario|PARAM",
     help="Group by these dimensions (repeatable; default: every one that varies).",
 )
-@click.option(
-    "--csv",
-    "csv_path",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=None,
-    help="Also write the table (full precision) to this CSV file.",
-)
+@path_option("--csv", "csv_path", help="Also write the table (full precision) to this CSV file.")
 def command(run_dir: Path, by: tuple[str, ...], csv_path: Path | None) -> None:
     """Compare the groups of the batch in RUN_DIR.
 

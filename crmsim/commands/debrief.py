@@ -6,22 +6,13 @@ from pathlib import Path
 
 import click
 
+from crmsim.commands.options import count_option, path_option
+
 
 @click.command(name="debrief")
 @click.argument("game_dir", type=click.Path(file_okay=False, path_type=Path))
-@click.option(
-    "--replays",
-    type=click.IntRange(min=1),
-    default=200,
-    show_default=True,
-    help="Seeds each team's decisions are replayed over.",
-)
-@click.option(
-    "--seed",
-    type=click.IntRange(min=0),
-    default=None,
-    help="Root of the replay seeds [default: the game's seed].",
-)
+@count_option("--replays", default=200, help="Seeds each team's decisions are replayed over.")
+@count_option("--seed", minimum=0, help="Root of the replay seeds [default: the game's seed].")
 @click.option(
     "--format",
     "fmt",
@@ -30,25 +21,17 @@ import click
     show_default=True,
     help="One page per team as PDF or as self-contained HTML.",
 )
-@click.option(
-    "--out",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=None,
+@path_option(
+    "--out", folder=True,
     help="Folder for the pages and debrief.json [default: GAME_DIR/debrief].",
-)
+)  # fmt: skip
 @click.option(
     "--game",
     "game_ref",
     default=None,
     help="The game file, if it has moved since the game was played.",
 )
-@click.option(
-    "-j",
-    "--workers",
-    type=click.IntRange(min=1),
-    default=None,
-    help="Processes for the replays [default: all cores].",
-)
+@count_option("-j", "--workers", help="Processes for the replays [default: all cores].")
 def command(
     game_dir: Path,
     replays: int,

@@ -6,16 +6,15 @@ from pathlib import Path
 
 import click
 
+from crmsim.commands.options import path_option
+
 
 @click.command(name="export")
 @click.argument("run_dir", type=click.Path(exists=True, file_okay=False, path_type=Path))
-@click.option(
-    "--csv",
-    "csv_dir",
-    type=click.Path(file_okay=False, path_type=Path),
-    required=True,
+@path_option(
+    "--csv", "csv_dir", folder=True, required=True,
     help="Directory for summary.csv, weekly.csv and cells.csv.",
-)
+)  # fmt: skip
 def command(run_dir: Path, csv_dir: Path) -> None:
     """Write the batch in RUN_DIR as CSV: one row per run, per run-week, and per cell.
 

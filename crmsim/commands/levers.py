@@ -2,51 +2,24 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 from typing import Any
 
 import click
 
-from crmsim.commands.options import scheduler_option, workers_option
-from crmsim.commands.sensitivity import (
-    FORMATS,
-    execute,
-    interrupted_message,
-    new_manifest,
-    parse_sets,
-    stamp,
+from crmsim.commands.options import (
+    RunDirFlags,
+    count_option,
+    flag_option,
+    format_option,
+    run_dir_options,
+    set_option,
 )
 from crmsim.errors import CrmsimError
 
-DEFAULT_REPLICATES = 20
-"""Runs per lever value when neither ``-n`` nor the file's ``[batch]`` says."""
-
-
-def _plan(
-    ref: str,
-    steps: int,
-    replicates: int | None,
-    cli_sets: dict[str, Any],
-    seed: int | None,
-    common_seeds: bool = False,
-):
-    """The one-at-a-time plan: levers fixed by ``[batch] set`` or ``--set`` are not moved."""
-    from crmsim import sensitivity as sa
-    from crmsim.batch import file_settings, make_points_plan
-    from crmsim.scenario import load
-
-    scenario = load(ref)
-    file = file_settings(scenario)
-    fixed = {**file.set, **cli_sets}
-    points = [p for p in sa.lever_points(steps) if not set(p) & set(fixed)]
-    if not points:
-        raise CrmsimError("every lever is fixed by --set or [batch] set; nothing to move")
-    root = seed if seed is not None else (file.seed if file.seed is not None else sa.fresh_seed())
-    reps = replicates or file.replicates or DEFAULT_REPLICATES
-    common = common_seeds or bool(file.common_seeds)
-    plan = make_points_plan(ref, points, reps, root, sets=fixed, common_seeds=common)
-    record = {"scenario": ref, "steps": steps, "replicates": reps, "set": fixed}
-    return plan, file, {**record, "common_seeds": common}
+KIND = "crmsim levers"
+"""The manifest's ``kind`` of a levers run directory."""
 
 
 def _command_line(ref: str, record: dict[str, Any], cli_sets: dict[str, Any], root: int,
@@ -65,62 +38,33 @@ def _command_line(ref: str, record: dict[str, Any], cli_sets: dict[str, Any], ro
 
 @click.command(name="levers")
 @click.argument("scenario", required=False, metavar="SCENARIO")
-@click.option(
-    "--steps",
-    type=click.IntRange(min=2),
-    default=5,
-    show_default=True,
-    help="Values of each lever, evenly from 0 to 1.",
-)
-@click.option(
+@count_option("--steps", minimum=2, default=5, help="Values of each lever, evenly from 0 to 1.")
+@count_option(
     "--replicates",
     "-n",
-    type=click.IntRange(min=1),
-    default=None,
     help="Runs per lever value (default: the file's [batch] replicates, else 20).",
 )
-@click.option(
-    "--set", "sets", multiple=True, metavar="NAME=VALUE", help="Fix a parameter (repeatable)."
-)
-@click.option(
-    "--seed", type=click.IntRange(min=0), default=None, help="Root seed (default: fresh)."
-)
-@click.option(
+@set_option("Fix a parameter (repeatable).")
+@count_option("--seed", minimum=0, help="Root seed (default: fresh).")
+@flag_option(
     "--common-seeds",
-    is_flag=True,
-    help="Common random numbers: replicate r has the same seed at every lever value, so "
+    "Common random numbers: replicate r has the same seed at every lever value, so "
     "the curves differ only by the levers (batch.common_seeds in a file).",
 )
-@workers_option
-@scheduler_option
-@click.option(
-    "--out",
-    "-o",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=None,
-    help="Run directory (default: runs/levers-SCENARIO-DATE-TIME).",
+@run_dir_options(
+    "runs/levers-SCENARIO-DATE-TIME",
+    "Finish the interrupted run in --out.",
 )
-@click.option("--resume", is_flag=True, help="Finish the interrupted run in --out.")
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(FORMATS),
-    default="png",
-    show_default=True,
-    help="Chart file type.",
-)
+@format_option
 def command(
     scenario: str | None,
     steps: int,
     replicates: int | None,
-    sets: tuple[str, ...],
+    sets: dict[str, Any],
     seed: int | None,
     common_seeds: bool,
-    workers: int | None,
-    scheduler: str | None,
-    out: Path | None,
-    resume: bool,
     fmt: str,
+    where: RunDirFlags,
 ) -> int:
     """Move each of the nine survey levers of SCENARIO from 0 to 1, one at a time.
 
@@ -139,40 +83,38 @@ def command(
     """
     from crmsim import sensitivity as sa
     from crmsim import sensitivity_plots as plots
-    from crmsim.batch import plan_frame, plan_from_store
+    from crmsim.batch.session import BatchSession, stamp
     from crmsim.batch_plots import save_figure
+    from crmsim.progress import Progress
     from crmsim.storage import RunStore, write_csv
 
-    cli_sets = parse_sets(sets)
-    if workers is not None and scheduler is not None:
-        raise CrmsimError("--workers and --scheduler exclude each other; the cluster sets workers")
-    if resume:
+    where.check_one_executor()
+    workers, scheduler, out = where.workers, where.scheduler, where.out
+    if where.resume:
         if out is None:
             raise CrmsimError("--resume needs --out DIR, the run directory to finish")
         if scenario or replicates or sets or seed is not None or common_seeds:
             raise CrmsimError("--resume finishes the stored run; give only --resume --out DIR")
-        store = RunStore.open(out, writable=True)
-        manifest = store.manifest
-        if manifest.get("kind") != "crmsim levers":
-            store.close()
-            raise CrmsimError(f"{out} holds no crmsim levers run; give its run directory")
-        plan = plan_from_store(manifest, store.plan())
-        argv = list(manifest["command"]) + ["--resume"]
+        session = BatchSession.resume(out, kind=KIND, noun="crmsim levers run")
+        argv = list(session.manifest["command"]) + ["--resume"]
     else:
         if not scenario:
             raise CrmsimError("give a scenario, e.g. crmsim levers baseline")
-        plan, file, record = _plan(scenario, steps, replicates, cli_sets, seed, common_seeds)
+        plan, file, record = sa.lever_plan(scenario, steps, replicates, sets, seed, common_seeds)
         if workers is None and scheduler is None:
             workers, scheduler = file.workers, file.scheduler
         out = out or Path("runs") / f"levers-{Path(scenario).stem}-{stamp()}"
-        argv = _command_line(scenario, record, cli_sets, plan.root_seed, out)
-        manifest = new_manifest("crmsim levers", argv, plan, {"levers": record})
-        store = RunStore.create(out, manifest, plan_frame(plan))
+        argv = _command_line(scenario, record, sets, plan.root_seed, out)
+        session = BatchSession.create(
+            out, plan, kind=KIND, command=argv, extra={"levers": record}, packages=("SALib",)
+        )
 
-    result = execute(plan, store, argv, workers, scheduler, resume, "levers")
+    result = session.run(argv, workers=workers, scheduler=scheduler, label="levers",
+                         log=_say, progress=Progress(sys.stderr))  # fmt: skip
     if result.interrupted or not result.complete:
-        interrupted_message("levers", result, out)
+        _say(session.interrupted_text(result, "levers"))
         return 130
+    plan = session.plan
     with RunStore.open(out) as store:
         summary = store.summary()
     table = sa.lever_table(summary, plan)
@@ -184,12 +126,15 @@ def command(
         write_csv(swings, out / "swings.csv"),
         save_figure(fig, out / f"levers.{fmt}"),
     ]
-    click.echo(f"crmsim levers: wrote {', '.join(p.name for p in files)} in {out}", err=True)
+    _say(f"crmsim levers: wrote {', '.join(p.name for p in files)} in {out}")
     if result.failed:
-        click.echo(
+        _say(
             f"crmsim levers: {result.failed} runs failed and were left out (errors: "
-            f"crmsim export {out} --csv DIR)",
-            err=True,
+            f"crmsim export {out} --csv DIR)"
         )
         return 1
     return 0
+
+
+def _say(text: str) -> None:
+    click.echo(text, err=True)

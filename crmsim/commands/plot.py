@@ -6,6 +6,8 @@ from pathlib import Path
 
 import click
 
+from crmsim.commands.options import path_option
+
 
 @click.command(name="plot")
 @click.argument("run_dir", type=click.Path(exists=True, file_okay=False, path_type=Path))
@@ -24,13 +26,7 @@ import click
     help="Colour by scenario or a swept parameter (default: the first that varies); "
     "other varying dimensions get one panel each.",
 )
-@click.option(
-    "--out",
-    "-o",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=None,
-    help="Figure file, .png, .svg or .pdf (default: RUN_DIR/METRIC.png).",
-)
+@path_option("--out", "-o", help="Figure file, .png, .svg or .pdf (default: RUN_DIR/METRIC.png).")
 def command(run_dir: Path, metric: str, by: str | None, out: Path | None) -> None:
     """Plot a weekly METRIC of the batch in RUN_DIR: median and 50 %/90 % bands per group."""
     from crmsim.analysis import band_table, check_dimensions, resolve_metric, varying_dimensions

@@ -2,26 +2,29 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 import click
 
-from crmsim.params import PARAMS, parse_assignment
+from crmsim.commands.options import Assignments, count_option, path_option, set_option
+from crmsim.params import PARAMS
 from crmsim.scenario import Scenario, load
 
 _WEEKS = PARAMS["run.weeks"]
 
 
 def scenario_with_overrides(
-    ref: str, assignments: tuple[str, ...] = (), weeks: int | None = None
+    ref: str, assignments: Mapping[str, Any] | None = None, weeks: int | None = None
 ) -> Scenario:
-    """Load a scenario and apply ``--set name=value`` pairs and ``--weeks``.
+    """Load a scenario and apply the ``--set`` values (validated) and ``--weeks``.
 
     Raises:
-        CrmsimError: for an unknown scenario or parameter, or a bad value.
+        CrmsimError: for an unknown scenario or a value out of range.
     """
     scenario = load(ref)
-    updates = dict(parse_assignment(text) for text in assignments)
+    updates = dict(assignments or {})
     if weeks is not None:
         updates["run.weeks"] = weeks
     return scenario.with_updates(updates)
@@ -50,34 +53,23 @@ def replay_command(
 
 @click.command(name="run")
 @click.argument("scenario")
-@click.option(
-    "--seed",
-    type=click.IntRange(min=0),
-    default=1,
-    show_default=True,
+@count_option(
+    "--seed", minimum=0, default=1,
     help="Seed of the model's random generator; the same seed gives the same run.",
-)
+)  # fmt: skip
 @click.option(
     "--weeks",
     type=click.IntRange(int(_WEEKS.lo), int(_WEEKS.hi)),
     default=None,
     help="Weeks to simulate [default: the scenario's run.weeks].",
 )
-@click.option(
-    "--set",
-    "assignments",
-    multiple=True,
-    metavar="NAME=VALUE",
-    help="Override one parameter, e.g. --set levers.training=0.8 (repeatable).",
-)
-@click.option(
-    "--out",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=None,
+@set_option("Override one parameter, e.g. --set levers.training=0.8 (repeatable).", "assignments")
+@path_option(
+    "--out", folder=True,
     help="Output directory [default: runs/<scenario>-seed<N>-<UTC time>].",
-)
+)  # fmt: skip
 def command(
-    scenario: str, seed: int, weeks: int | None, assignments: tuple[str, ...], out: Path | None
+    scenario: str, seed: int, weeks: int | None, assignments: Assignments, out: Path | None
 ) -> None:
     """Run SCENARIO (a bundled name or a .toml file) once and write its results.
 
@@ -94,6 +86,6 @@ def command(
     sc = scenario_with_overrides(scenario, assignments, weeks)
     result = simulate(sc, seed)
     target = out if out is not None else default_out_dir(sc.name, seed)
-    replay = replay_command(scenario, seed, weeks, assignments, out)
+    replay = replay_command(scenario, seed, weeks, assignments.texts, out)
     out_dir = write_run(target, sc, result, replay, fresh=out is None)
     click.echo(format_summary(sc, result, out_dir))

@@ -8,9 +8,11 @@ import json
 import os
 import socket
 import warnings
+from typing import Any
 
 import click
 
+from crmsim.commands.options import count_option, set_option
 from crmsim.errors import CrmsimError
 
 DEFAULT_PORT = 8765
@@ -65,21 +67,16 @@ def check_port(host: str, port: int) -> None:
     help="Address to serve on; 127.0.0.1 keeps the dashboard to this computer, "
     "0.0.0.0 lets other computers in the room open it.",
 )
-@click.option(
-    "--seed",
-    type=click.IntRange(min=0),
-    default=None,
+@count_option(
+    "--seed", minimum=0,
     help="Seed to start from (it can be changed on the page) [default: 1, as crmsim run].",
-)
-@click.option(
-    "--set",
+)  # fmt: skip
+@set_option(
+    "Start with one parameter changed, e.g. --set levers.training=0.8 (repeatable).",
     "assignments",
-    multiple=True,
-    metavar="NAME=VALUE",
-    help="Start with one parameter changed, e.g. --set levers.training=0.8 (repeatable).",
 )
 def command(
-    scenario: str | None, port: int, host: str, seed: int | None, assignments: tuple[str, ...]
+    scenario: str | None, port: int, host: str, seed: int | None, assignments: dict[str, Any]
 ) -> None:
     """Start the workshop dashboard for SCENARIO [default: baseline] and print its address.
 
@@ -95,13 +92,12 @@ def command(
         ENV_SEED,
         ENV_SET,
     )
-    from crmsim.params import parse_assignment
     from crmsim.scenario import load
 
     check_installed()
     ref = scenario or DEFAULT_SCENARIO
     loaded = load(ref)  # validate now: a bad name fails here, not in the browser
-    overrides = dict(parse_assignment(text) for text in assignments)
+    overrides = dict(assignments)
     loaded.with_updates(overrides)
     port = free_port(host) if port == 0 else port
     check_port(host, port)

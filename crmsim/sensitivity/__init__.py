@@ -29,7 +29,7 @@ public name is re-exported here (``from crmsim import sensitivity as sa``):
    (:func:`noise_report`); :func:`format_indices` prints them.
 
 ``crmsim levers`` moves one lever at a time instead
-(:mod:`~crmsim.sensitivity.levers`: :func:`lever_points`,
+(:mod:`~crmsim.sensitivity.levers`: :func:`lever_plan`, :func:`lever_points`,
 :func:`lever_table`, :func:`lever_swings`, :func:`format_swings`).
 
 **Missing outputs** (a week that never came counts as ``run.weeks + 1``)
@@ -56,11 +56,19 @@ from crmsim.sensitivity.design import (
     METHODS,
     MORRIS_LEVELS,
     Design,
+    design_from_flags,
     fresh_seed,
 )
 from crmsim.sensitivity.evaluation import StandIn, evaluate
 from crmsim.sensitivity.factors import Factor, choose_factors, parse_params
-from crmsim.sensitivity.levers import format_swings, lever_points, lever_swings, lever_table
+from crmsim.sensitivity.levers import (
+    DEFAULT_LEVER_REPLICATES,
+    format_swings,
+    lever_plan,
+    lever_points,
+    lever_swings,
+    lever_table,
+)
 from crmsim.sensitivity.outputs import (
     OUTPUTS,
     WEEK_OUTPUTS,
@@ -68,16 +76,25 @@ from crmsim.sensitivity.outputs import (
     point_outputs,
     resolve_output,
 )
-from crmsim.sensitivity.sampling import plan_points, points, sample
+from crmsim.sensitivity.sampling import (
+    SAMPLE_FILE,
+    plan_points,
+    points,
+    read_sample,
+    sample,
+    write_sample,
+)
 
 __all__ = [
     "CONF_LEVEL",
+    "DEFAULT_LEVER_REPLICATES",
     "DEFAULT_REPLICATES",
     "DEFAULT_SAMPLES",
     "METHODS",
     "MORRIS_LEVELS",
     "OUTPUTS",
     "RESAMPLES",
+    "SAMPLE_FILE",
     "WEEK_OUTPUTS",
     "Analysis",
     "ConstantOutput",
@@ -86,10 +103,12 @@ __all__ = [
     "StandIn",
     "analyse",
     "choose_factors",
+    "design_from_flags",
     "evaluate",
     "format_indices",
     "format_swings",
     "fresh_seed",
+    "lever_plan",
     "lever_points",
     "lever_swings",
     "lever_table",
@@ -101,6 +120,8 @@ __all__ = [
     "point_outputs",
     "points",
     "ranking",
+    "read_sample",
     "resolve_output",
     "sample",
+    "write_sample",
 ]

@@ -153,3 +153,49 @@ class Design:
 def fresh_seed() -> int:
     """A new root seed from the operating system (recorded, so the analysis repeats)."""
     return secrets.randbelow(2**31 - 1) + 1
+
+
+def design_from_flags(
+    ref: str,
+    method: str | None = None,
+    samples: int | None = None,
+    params: str | None = None,
+    replicates: int | None = None,
+    sets: Mapping[str, Any] | None = None,
+    seed: int | None = None,
+) -> tuple[Design, Any]:
+    """The design of ``crmsim sensitivity REF`` from its flags and the scenario's ``[batch]``.
+
+    Args:
+        ref: A bundled scenario name or a ``.toml`` path.
+        method, samples, params, replicates, seed: The flags (None: not given;
+            the defaults of :data:`DEFAULT_SAMPLES`, :data:`DEFAULT_REPLICATES`,
+            the file's seed, else a fresh one).
+        sets: ``--set`` values (validated).
+
+    Returns:
+        The :class:`Design` and the file's :class:`crmsim.batch.Settings`
+        (its ``workers`` and ``scheduler`` apply when the flags give none).
+
+    Raises:
+        CrmsimError: for an unknown scenario, a bad ``--params`` or ``[batch]``.
+    """
+    from crmsim.batch import file_settings
+    from crmsim.scenario import load
+    from crmsim.sensitivity.factors import choose_factors
+
+    scenario = load(ref)
+    factors, fixed = choose_factors(scenario, params, dict(sets or {}))
+    file = file_settings(scenario)
+    method = method or "morris"
+    root = seed if seed is not None else (file.seed if file.seed is not None else fresh_seed())
+    design = Design(
+        scenario=ref,
+        method=method,
+        samples=samples or DEFAULT_SAMPLES[method],
+        replicates=replicates or DEFAULT_REPLICATES,
+        root_seed=root,
+        factors=factors,
+        sets=fixed,
+    )
+    return design, file

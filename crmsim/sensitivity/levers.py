@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import math
-from typing import TYPE_CHECKING
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -13,6 +14,46 @@ from crmsim.params import LEVERS, PARAMS
 
 if TYPE_CHECKING:
     from crmsim.batch import Plan
+
+
+DEFAULT_LEVER_REPLICATES = 20
+"""Runs per lever value when neither ``-n`` nor the file's ``[batch]`` says."""
+
+
+def lever_plan(
+    ref: str,
+    steps: int,
+    replicates: int | None,
+    sets: Mapping[str, Any],
+    seed: int | None,
+    common_seeds: bool = False,
+) -> tuple[Plan, Any, dict[str, Any]]:
+    """The one-at-a-time plan of ``crmsim levers REF``; levers fixed by ``[batch] set`` or
+    ``--set`` are not moved.
+
+    Returns:
+        The plan, the file's :class:`crmsim.batch.Settings`, and the record
+        for the manifest (scenario, steps, replicates, set, common_seeds).
+
+    Raises:
+        CrmsimError: when every lever is fixed, or for a bad scenario.
+    """
+    from crmsim.batch import file_settings, make_points_plan
+    from crmsim.scenario import load
+    from crmsim.sensitivity.design import fresh_seed
+
+    scenario = load(ref)
+    file = file_settings(scenario)
+    fixed = {**file.set, **sets}
+    points = [p for p in lever_points(steps) if not set(p) & set(fixed)]
+    if not points:
+        raise CrmsimError("every lever is fixed by --set or [batch] set; nothing to move")
+    root = seed if seed is not None else (file.seed if file.seed is not None else fresh_seed())
+    reps = replicates or file.replicates or DEFAULT_LEVER_REPLICATES
+    common = common_seeds or bool(file.common_seeds)
+    plan = make_points_plan(ref, points, reps, root, sets=fixed, common_seeds=common)
+    record = {"scenario": ref, "steps": steps, "replicates": reps, "set": fixed}
+    return plan, file, {**record, "common_seeds": common}
 
 
 def lever_points(steps: int) -> list[dict[str, float]]:

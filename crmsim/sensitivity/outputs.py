@@ -19,7 +19,7 @@ import pandas as pd
 
 from crmsim.errors import CrmsimError
 from crmsim.params import suggest
-from crmsim.runner import SUMMARY_FIELDS
+from crmsim.results import SUMMARY_FIELDS
 
 if TYPE_CHECKING:
     from crmsim.batch import Plan

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -63,3 +64,36 @@ def plan_points(
         sets=design.sets, workers=workers, scheduler=scheduler,
         load_scenario=load_scenario or load,
     )  # fmt: skip
+
+
+SAMPLE_FILE = "sample.parquet"
+"""The sample's file in a sensitivity run directory (one column per factor)."""
+
+
+def write_sample(out: Path, design: Design, x: np.ndarray) -> Path:
+    """Keep the sample beside the runs (``--resume`` analyses the same points)."""
+    import pandas as pd
+
+    from crmsim.files import atomic_write
+
+    path = Path(out) / SAMPLE_FILE
+    frame = pd.DataFrame(x, columns=design.names)
+    atomic_write(path, lambda fh: frame.to_parquet(fh, index=False))
+    return path
+
+
+def read_sample(out: Path, design: Design) -> np.ndarray:
+    """The sample :func:`write_sample` kept in ``out``.
+
+    Raises:
+        CrmsimError: when ``out`` has none, or it is damaged.
+    """
+    from crmsim.errors import CrmsimError
+    from crmsim.files import read_parquet_frame
+
+    path = Path(out) / SAMPLE_FILE
+    fix = "start a new analysis into another --out"
+    if not path.is_file():
+        raise CrmsimError(f"{path.parent} has no {SAMPLE_FILE}; {fix}")
+    frame = read_parquet_frame(path, "sensitivity sample", columns=design.names, fix=fix)
+    return frame[design.names].to_numpy(dtype=float)

@@ -35,7 +35,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from crmsim.runner import SUMMARY_FIELDS
+from crmsim.results import SUMMARY_FIELDS
 
 DERIVED_FIELDS: dict[str, str] = {
     "first_go_live_week": "first week with a unit live (units_live > 0)",
