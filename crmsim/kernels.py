@@ -28,6 +28,8 @@ import numpy as np
 import scipy.sparse as sp
 from numba import njit
 
+from crmsim.codes import NOT_USING, REJECTING, TRYING, USING, Z_LIMIT
+
 
 def compiled(function: Callable) -> Callable:
     """``numba.njit`` with the compiled code cached on disk when a place is writable.
@@ -43,9 +45,6 @@ def compiled(function: Callable) -> Callable:
         return njit(function)
 
 
-# Adoption states, as in crmsim.model (restated: numba reads module globals as constants).
-NOT_USING, TRYING, USING, REJECTING = 0, 1, 2, 3
-Z_LIMIT = 10.0
 PEER_CAP = 1.0 + 1e-9  # above any peer term (at most 1, up to rounding)
 
 

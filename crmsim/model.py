@@ -45,27 +45,31 @@ import numpy as np
 
 from crmsim import kernels
 from crmsim.agents import Executive, FrontlineStaff, MiddleManager
-from crmsim.effects import NEVER, WEEKS_PER_YEAR, Derived, derive
+from crmsim.codes import (  # noqa: F401 (re-exported: the model's codes)
+    ACTIVE,
+    CANCELLED,
+    CUT,
+    HOURS_PER_FTE_WEEK,
+    NEVER,
+    NOT_USING,
+    REJECTING,
+    STATE_NAMES,
+    STATUS_NAMES,
+    TRYING,
+    USING,
+    WEEKS_PER_YEAR,
+    Z_LIMIT,
+)
+from crmsim.effects import Derived, derive
 from crmsim.errors import CrmsimError
 from crmsim.organisation import EXECUTIVE, FRONTLINE, MANAGER, Organisation, build
 from crmsim.params import ParamSet
-
-# Adoption states of a CRM user (S6).
-NOT_USING, TRYING, USING, REJECTING = 0, 1, 2, 3
-STATE_NAMES = ("not_using", "trying", "using", "rejecting")
-
-# Project status (S4).
-ACTIVE, CUT, CANCELLED = 0, 1, 2
-STATUS_NAMES = ("active", "cut", "cancelled")
 
 # Rogers' adopter categories: shares and the innovation multiplier of each
 # (innovators, early adopters, early majority, late majority, laggards).
 ROGERS_SHARES = np.array([0.025, 0.135, 0.34, 0.34, 0.16])
 _ROGERS_RAW = np.array([6.0, 2.5, 1.0, 0.5, 0.15])
 ROGERS_MULTIPLIER = _ROGERS_RAW / float(ROGERS_SHARES @ _ROGERS_RAW)  # mean 1
-
-HOURS_PER_FTE_WEEK = 40.0  # a full-time week
-Z_LIMIT = 10.0  # log-odds clip: confidence stays within [4.5e-5, 1 - 4.5e-5]
 
 
 def sigmoid(z: np.ndarray) -> np.ndarray:
@@ -563,7 +567,7 @@ class CrmModel(mesa.Model):
         # Budget overrun worries the sponsor (S1 scarce money; CAL-1.3 37.5 % over budget);
         # the plan grows after the first year and the worry saturates.
         growth = p["sponsor.budget_growth"]
-        planned = d.budget * (1.0 + growth * max(0.0, week - 52.0) / WEEKS_PER_YEAR)
+        planned = d.budget * (1.0 + growth * max(0.0, week - WEEKS_PER_YEAR) / WEEKS_PER_YEAR)
         cap = p["sponsor.overrun_cap"]
         overrun = min(cap, max(0.0, self.spend / planned - 1.0)) if planned >= 1.0 else 0.0
         dip_feel = p["confidence.dip_weight"] * p["sponsor.dip_sensitivity"] * (self.dip + overrun)

@@ -37,14 +37,21 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from crmsim.codes import (
+    ACTIVE,
+    CANCELLED,
+    CUT,
+    HOURS_PER_FTE_WEEK,
+    NOT_USING,
+    REJECTING,
+    TRYING,
+    USING,
+    WEEKS_PER_YEAR,
+    Z_LIMIT,
+)
+
 if TYPE_CHECKING:
     from crmsim.model import CrmModel
-
-# The same codes as crmsim.model, restated so the reference stands alone.
-NOT_USING, TRYING, USING, REJECTING = 0, 1, 2, 3
-ACTIVE, CUT, CANCELLED = 0, 1, 2
-WEEKS_PER_YEAR = 52.0
-Z_LIMIT = 10.0
 
 
 def _sigmoid(z: float) -> float:
@@ -197,7 +204,7 @@ class ReferenceModel:
                 costs += p["levers.expert_help"] * p["economics.consultant_per_user_week"] * n_users
             if self.status == ACTIVE and week < d.first_live + p["economics.team_weeks"]:
                 fte = n_users / 100.0 * p["economics.team_per_100_users"]
-                costs += p["levers.staffing"] * fte * 40.0 * hourly  # 40 hours a full-time week
+                costs += p["levers.staffing"] * fte * HOURS_PER_FTE_WEEK * hourly
             # customers brought in: staff time per live user and week
             costs += (
                 p["levers.customer_participation"] * p["economics.customer_hours"] * hourly * n_live
@@ -313,7 +320,7 @@ class ReferenceModel:
             exec_mean += 2.0 * self.confidence[i] - 1.0
         exec_mean /= ne
         planned = d.budget * (
-            1.0 + p["sponsor.budget_growth"] * max(0.0, week - 52.0) / WEEKS_PER_YEAR
+            1.0 + p["sponsor.budget_growth"] * max(0.0, week - WEEKS_PER_YEAR) / WEEKS_PER_YEAR
         )
         overrun = 0.0
         if planned >= 1.0:

@@ -49,7 +49,8 @@ from typing import Any
 
 import numpy as np
 
-from crmsim.model import CANCELLED, CrmModel, sigmoid
+from crmsim.codes import CANCELLED, Z_LIMIT
+from crmsim.model import CrmModel, sigmoid
 from crmsim.organisation import FRONTLINE, FUNCTIONS, MANAGER
 from crmsim.params import PARAMS
 
@@ -260,7 +261,7 @@ class GameModel(CrmModel):
             shift *= 2.0 * self.confidence[0] - 1.0
             staff = self.org.role[idx] == FRONTLINE
             shift[staff] *= self.gate[self.org.unit[idx[staff]]]
-        z = np.clip(self.z[idx] + shift, -10.0, 10.0)
+        z = np.clip(self.z[idx] + shift, -Z_LIMIT, Z_LIMIT)
         self.z[idx] = z
         self.confidence[idx] = sigmoid(z)
         if (self.org.role[idx] == MANAGER).any():
