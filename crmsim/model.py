@@ -63,7 +63,7 @@ from crmsim.codes import (  # noqa: F401 (re-exported: the model's codes)
 from crmsim.effects import Derived, derive
 from crmsim.errors import CrmsimError
 from crmsim.organisation import EXECUTIVE, FRONTLINE, MANAGER, Organisation, build
-from crmsim.params import ParamSet
+from crmsim.params import ParamSet, lookup
 
 # Rogers' adopter categories: shares and the innovation multiplier of each
 # (innovators, early adopters, early majority, late majority, laggards).
@@ -796,17 +796,6 @@ class CrmModel(mesa.Model):
         kernels.learn(self._users, self.state, self.live, self.skill, rate)
 
     # --------------------------------------------------------- interventions
-    INITIAL_ONLY = (
-        "run.", "org.", "network.", "start.", "rollout.implementation_weeks",
-        "frontline.confidence", "frontline.confidence_spread",
-        "frontline.innovativeness_spread", "frontline.threshold_mean", "frontline.threshold_sd",
-        "frontline.reject_confidence", "frontline.reject_confidence_sd", "sponsor.commitment",
-        "sponsor.commitment_spread", "executives.confidence", "managers.confidence",
-        "managers.resistance_sensitivity", "managers.sensitivity_spread",
-        "economics.revenue_per_employee", "economics.margin", "economics.services_multiple",
-    )  # fmt: skip
-    """Parameters that only shape the starting state; they cannot change mid-run."""
-
     def intervene(self, updates: Mapping[str, Any], label: str = "intervention") -> None:
         """Change parameters mid-run: a decision taken in a game, a lever moved live.
 
@@ -824,13 +813,9 @@ class CrmModel(mesa.Model):
 
         Raises:
             CrmsimError: for an unknown name, a bad value, or a parameter
-                that only shapes the starting state (see ``INITIAL_ONLY``).
+                that only shapes the starting state (``Param.mid_run`` false).
         """
-        frozen = [
-            n
-            for n in updates
-            if any(n == s or (s.endswith(".") and n.startswith(s)) for s in self.INITIAL_ONLY)
-        ]
+        frozen = [n for n in updates if not lookup(n).mid_run]
         if frozen:
             raise CrmsimError(
                 f"{frozen[0]} shapes the starting state and cannot change mid-run; "

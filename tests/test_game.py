@@ -585,3 +585,16 @@ def test_words_in_the_game_file_can_change_without_stopping_a_resume(tmp_path) -
     dearer = load_game(game_file(tmp_path, GOOD.replace("cost = 1", "cost = 2")))
     assert worded.fingerprint() == first.fingerprint()
     assert dearer.fingerprint() != first.fingerprint()
+
+
+def test_a_game_may_change_every_parameter_the_model_may_change_mid_run(tmp_path) -> None:
+    # frontline.confidence_weight starts like frontline.confidence (a starting
+    # condition) but is a behavioural weight: Param.mid_run decides, not the prefix
+    from crmsim.params import PARAMS
+
+    assert PARAMS["frontline.confidence_weight"].mid_run
+    assert not PARAMS["frontline.confidence"].mid_run
+    actions = GOOD.replace("communication.cadence", "frontline.confidence_weight")
+    game = load_game(game_file(tmp_path, actions, "adoption = 1"))
+    (effect,) = game.actions["talk"].effects
+    assert effect.param == "frontline.confidence_weight"
