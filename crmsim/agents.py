@@ -87,7 +87,7 @@ class MiddleManager(Person):
     @resistance.setter
     def resistance(self, value: float) -> None:
         self.model.resistance[self.unit] = min(max(float(value), 0.0), 1.0)
-        self.model._update_stance()
+        self.model.update_stance()
 
     @property
     def stance(self) -> float:

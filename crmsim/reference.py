@@ -41,6 +41,8 @@ from crmsim.codes import (
     ACTIVE,
     CANCELLED,
     CUT,
+    FIT_MAX,
+    FIT_MIN,
     HOURS_PER_FTE_WEEK,
     NOT_USING,
     REJECTING,
@@ -49,6 +51,7 @@ from crmsim.codes import (
     WEEKS_PER_YEAR,
     Z_LIMIT,
 )
+from crmsim.rules.learning import skill_after
 
 if TYPE_CHECKING:
     from crmsim.model import CrmModel
@@ -116,6 +119,7 @@ class ReferenceModel:
         self.stance: list[float] = model.stance.tolist()
         self.gate: list[float] = model.gate.tolist()
         self.unit_fit: list[float] = model.unit_fit.tolist()
+        self.fit_adjustment: list[float] = model.fit_adjustment.tolist()
         self.unit_live: list[bool] = [bool(x) for x in model.unit_live]
         self.firm_fit = float(model.firm_fit)
 
@@ -132,8 +136,8 @@ class ReferenceModel:
         self.milestone = int(model.milestone)
         self.milestone_signal = float(model.milestone_signal)
         self.dip = float(model.dip)
-        self.training_queue: dict[int, float] = dict(model._training_queue)
-        self.cum_profit_delta = float(model._cum_delta)
+        self.training_queue: dict[int, float] = dict(model.training_queue)
+        self.cum_profit_delta = float(model.cum_delta)
         self.benefit = self.costs = self.learning_loss = self.disruption = 0.0
         self.benefit_ratio = 0.0
         self.events: list[dict[str, Any]] = []
@@ -174,7 +178,7 @@ class ReferenceModel:
         for i in self.users:
             if self.unit[i] in going:
                 self.live[i] = True
-                self.skill[i] = self.skill[i] + bonus * (1.0 - self.skill[i])
+                self.skill[i] = skill_after(self.skill[i], bonus)
                 trained += 1
         # Training is delivered in equal parts over the training weeks (CAL-1.4).
         weeks = self.p["economics.training_weeks"]
@@ -222,6 +226,12 @@ class ReferenceModel:
         n_rejecting = 0
         realised = 0.0  # sum of skill x unit fit over live routine users
         n_using = 0
+        fit = list(self.unit_fit)
+        if any(self.fit_adjustment):  # a department restructured in a game
+            fit = [
+                _clip(f + a, FIT_MIN, FIT_MAX)
+                for f, a in zip(fit, self.fit_adjustment, strict=True)
+            ]
         for i in live_users:
             s = self.state[i]
             if s in (TRYING, USING):
@@ -229,7 +239,7 @@ class ReferenceModel:
             if s == REJECTING:
                 n_rejecting += 1
             if s == USING:
-                realised += self.skill[i] * self.unit_fit[self.unit[i]]
+                realised += self.skill[i] * fit[self.unit[i]]
                 n_using += 1
         loss = unlearned * p["frontline.learning_loss"] * rev_cm
         loss += n_rejecting * p["frontline.workaround_loss"] * p["frontline.learning_loss"] * rev_cm

@@ -514,7 +514,7 @@ def test_restructuring_a_department_touches_only_its_units_and_survives_interven
     tg.play_round(["restructure_department:sales"])
     assert np.allclose(model.restructuring[sales], depth[sales] + 0.3)
     assert np.allclose(model.restructuring[others], depth[others])
-    assert np.allclose(model.fit_offset[sales], 0.2) and not model.fit_offset[others].any()
+    assert np.allclose(model.fit_adjustment[sales], 0.2) and not model.fit_adjustment[others].any()
     tg.play_round(["process_analysis"])  # a later parameter change keeps the department's depth
     assert np.allclose(model.restructuring[sales], depth[sales] + 0.3)
     assert model.resistance[sales].mean() > model.resistance[others].mean()
@@ -539,14 +539,14 @@ def test_decisions_are_written_name_colon_department() -> None:
 
 
 def test_a_restructured_departments_fit_bonus_raises_its_benefits(game) -> None:
-    """The bonus acts where fit is read: the week's benefits (guards GameModel._accounts)."""
+    """The bonus acts where fit is read: the week's benefits (the accounts' effective fit)."""
     plain = TeamGame(game, "plain")
     bonus = TeamGame(game, "bonus")
     for tg in (plain, bonus):
         for _ in range(8):
             tg.play_round([])
     assert plain.snapshot()["adoption"] > 0.1  # people use CRM, so fit matters
-    bonus.model.fit_offset[bonus.model.units_of("sales")] += 0.2
+    bonus.model.fit_adjustment[bonus.model.units_of("sales")] += 0.2
     fit_before = bonus.model.unit_fit.copy()
     plain.model.step()
     bonus.model.step()

@@ -184,7 +184,7 @@ def test_resistant_manager_stalls_own_team() -> None:
     for _ in range(80):
         m.resistance[bad] = 1.0
         m.resistance[good] = 0.0
-        m._update_stance()
+        m.update_stance()
         m.step()
     users = m.org.is_user
     share = lambda u: np.mean(m.state[users & (m.org.unit == u)] == USING)  # noqa: E731
