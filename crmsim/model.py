@@ -228,9 +228,14 @@ class CrmModel(mesa.Model):
 
     # ------------------------------------------------------------------ step
     def step(self) -> None:
-        """Advance one week (see the module docstring for the order)."""
+        """Advance one week (see the module docstring for the order).
+
+        ``running`` turns false after ``run.weeks`` weeks (so Mesa's
+        ``run_model`` and ``batch_run`` stop there); stepping on still works.
+        """
         self.advance(self.draw_uniforms())
         self.datacollector.collect(self)
+        self.running = self.week < self._pv["run.weeks"]
 
     def draw_uniforms(self) -> np.ndarray:
         """This week's random numbers: one uniform per user and adoption sub-step.

@@ -27,6 +27,7 @@ from crmsim.game import (
     resume,
     save,
 )
+from crmsim.model import CrmModel
 
 SMALL = {"org.employees": 150}
 SET_SMALL = ("--set", "org.employees=150")
@@ -598,3 +599,25 @@ def test_a_game_may_change_every_parameter_the_model_may_change_mid_run(tmp_path
     game = load_game(game_file(tmp_path, actions, "adoption = 1"))
     (effect,) = game.actions["talk"].effects
     assert effect.param == "frontline.confidence_weight"
+
+
+def test_the_game_acts_through_the_models_public_interface_only() -> None:
+    private = [
+        name
+        for name in vars(GameModel)
+        if name.startswith("_") and not name.startswith("__") and hasattr(CrmModel, name)
+    ]
+    assert private == []  # no private method of the model is overridden
+
+
+def test_restructuring_two_departments_adds_each_depth_once() -> None:
+    model = GameModel({"org.employees": 400}, rng=3)
+    sales, service = model.units_of("sales"), model.units_of("marketing")
+    depth = model.restructuring.copy()
+    model.restructure("sales", 0.2, 0.1)
+    model.restructure("marketing", 0.1, 0.0)
+    assert np.allclose(model.restructuring[sales], depth[sales] + 0.2)
+    assert np.allclose(model.restructuring[service], depth[service] + 0.1)
+    model.intervene({"communication.cadence": 0.5})  # kept through a parameter change
+    assert np.allclose(model.restructuring[sales], depth[sales] + 0.2)
+    assert np.allclose(model.fit_adjustment[sales], 0.1)
