@@ -57,8 +57,6 @@ from crmsim.codes import (  # noqa: F401 (re-exported: the model's codes)
     ACTIVE,
     CANCELLED,
     CUT,
-    FIT_MAX,
-    FIT_MIN,
     HOURS_PER_FTE_WEEK,
     NEVER,
     NOT_USING,
@@ -77,6 +75,7 @@ from crmsim.params import ParamSet, lookup
 from crmsim.rules.accounts import accounts
 from crmsim.rules.adoption import adopt
 from crmsim.rules.frontline import frontline
+from crmsim.rules.intervention import change_parameters
 from crmsim.rules.learning import learn
 from crmsim.rules.logodds import logit, sigmoid, sigmoid_into  # noqa: F401 (re-exported)
 from crmsim.rules.managers import managers, update_stance
@@ -295,12 +294,8 @@ class CrmModel(mesa.Model):
         """Change parameters mid-run: a decision taken in a game, a lever moved live.
 
         From the next week on, the new values act as if they had been set from
-        the start, except for what the past has fixed: the organisation, the
-        people's traits and starting state, the implementation period and its
-        up-front cost, the pre-project profit and the budget, and the go-live
-        week of units already live (units not yet live follow the new pilot and
-        phasing plan, never earlier than next week). A change of process fit
-        keeps the firm's own deviation from the expected fit.
+        the start, except for what the past has fixed
+        (:func:`crmsim.rules.intervention.change_parameters` says what).
 
         Args:
             updates: Parameter values by dotted name (validated).
@@ -316,54 +311,9 @@ class CrmModel(mesa.Model):
                 f"{frozen[0]} shapes the starting state and cannot change mid-run; "
                 "set it in the scenario instead"
             )
-        s = self.world
-        old = s.d
         before = self._pv
         self.params = self.params.with_updates(dict(updates))
-        after = self._pv
-        # Raising a one-off lever mid-run costs its difference, paid next week.
-        more_analysis = max(
-            0.0, after["levers.process_analysis"] - before["levers.process_analysis"]
-        )
-        more_vendor = max(
-            0.0, after["levers.vendor_evaluation"] - before["levers.vendor_evaluation"]
-        )
-        if self.status != CANCELLED:
-            s.project.one_off_due += (
-                more_analysis * after["economics.analysis_per_employee"] * self.org.n
-                + more_vendor * after["effects.vendor_evaluation_cost"] * old.services_total
-            )
-        d = derive(self._pv, self.org)
-        d.implementation_weeks, d.first_live = old.implementation_weeks, old.first_live
-        d.up_front_weekly, d.services_total = old.up_front_weekly, old.services_total
-        d.profit0, d.budget = old.profit0, old.budget
-        planned = d.go_live != NEVER
-        d.go_live = np.where(
-            self.unit_live,
-            old.go_live,
-            np.where(planned, np.maximum(d.go_live, self.week + 1), NEVER),
-        )
-        if self.week >= old.first_live:  # the pilot, if any, has already been decided
-            d.pilot_scheduled = old.pilot_scheduled
-        s.d = d
-        self.firm_fit = float(np.clip(self.firm_fit + d.fit - old.fit, FIT_MIN, FIT_MAX))
-        waiting = ~self.unit_live
-        # the pilot's lessons reach a waiting unit when it goes live (rules.rollout)
-        self.unit_fit[waiting] = self.firm_fit
-        self.unit_fit[~waiting] = np.clip(
-            self.unit_fit[~waiting] + d.fit - old.fit, FIT_MIN, FIT_MAX
-        )
-        if self.status != CANCELLED:
-            depth = self.params["restructuring.depth"]
-            restructuring = np.where(
-                self.org.unit_front, depth, depth * self.params["restructuring.backoffice_share"]
-            )
-            adjustment = s.units.restructuring_adjustment
-            if adjustment.any():
-                np.clip(restructuring + adjustment, 0.0, 1.0, out=restructuring)
-            self.restructuring = restructuring
-        update_resources(s, self._pv)
-        update_stance(s, self._pv)
+        change_parameters(self.world, before, self._pv)
         self.events.append({"week": self.week, "event": label, "changes": dict(updates)})
 
     # ------------------------------------------------------------------ run
