@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import mesa
 import numpy as np
 import pytest
 
@@ -104,20 +103,6 @@ def test_overrides_as_keyword_arguments() -> None:
     m = CrmModel(rng=1, org__employees=150, levers__training=0.9)
     assert m.params["org.employees"] == 150
     assert m.params["levers.training"] == 0.9
-
-
-def test_mesa_batch_run_works_on_the_model() -> None:
-    results = mesa.batch_run(
-        CrmModel,
-        parameters={"org__employees": [120], "levers__training": [0.2, 0.8]},
-        rng=[1, 2],
-        max_steps=20,
-        number_processes=1,
-        data_collection_period=-1,
-        display_progress=False,
-    )
-    assert len(results) == 4
-    assert {r["levers__training"] for r in results} == {0.2, 0.8}
 
 
 def test_timeseries_has_one_row_per_week_and_starts_before_the_project() -> None:
