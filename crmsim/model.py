@@ -79,7 +79,6 @@ from crmsim.rules.intervention import change_parameters
 from crmsim.rules.learning import learn
 from crmsim.rules.logodds import logit, sigmoid, sigmoid_into  # noqa: F401 (re-exported)
 from crmsim.rules.managers import managers, update_stance
-from crmsim.rules.parameters import RunParams
 from crmsim.rules.perception import perceive
 from crmsim.rules.recording import week_values
 from crmsim.rules.rollout import rollout
@@ -156,7 +155,7 @@ class CrmModel(mesa.Model):
             params = ParamSet(params or {})
         if overrides:
             params = params.with_updates({k.replace("__", "."): v for k, v in overrides.items()})
-        self.params = params
+        self._set_params(params)
         org = build(params, self.rng)
         self.world: State = initial_state(self._pv, org, derive(self._pv, org), self.rng)
         update_resources(self.world, self._pv)
@@ -180,10 +179,9 @@ class CrmModel(mesa.Model):
         """Every parameter's current value (changed mid-run only by :meth:`intervene`)."""
         return self._params
 
-    @params.setter
-    def params(self, value: ParamSet) -> None:
+    def _set_params(self, value: ParamSet) -> None:
         self._params = value
-        self._pv = RunParams(value.to_dict())  # a plain dict and the kernels' record
+        self._pv = value.to_dict()  # a plain dict: the weekly rules read it fast
 
     @property
     def org(self) -> Organisation:
@@ -234,7 +232,7 @@ class CrmModel(mesa.Model):
         """
         self.advance(self.draw_uniforms())
         self.datacollector.collect(self)
-        self.running = self.week < self._pv["run.weeks"]
+        self.running = self.world.project.week < self._pv["run.weeks"]
 
     def draw_uniforms(self) -> np.ndarray:
         """This week's random numbers: one uniform per user and adoption sub-step.
@@ -312,7 +310,7 @@ class CrmModel(mesa.Model):
                 "set it in the scenario instead"
             )
         before = self._pv
-        self.params = self.params.with_updates(dict(updates))
+        self._set_params(self.params.with_updates(dict(updates)))
         change_parameters(self.world, before, self._pv)
         self.events.append({"week": self.week, "event": label, "changes": dict(updates)})
 

@@ -104,7 +104,7 @@ class Layout:
 
 @dataclass(eq=False)
 class State:
-    """Everything a week's rules read and write."""
+    """Everything a week's rules read and write, and the fixed structure they walk."""
 
     org: Organisation
     d: Derived
@@ -112,7 +112,8 @@ class State:
     units: Units
     project: Project
     layout: Layout
-    signals: np.ndarray = field(default_factory=kernels.signals_record)
+    prm: np.ndarray  # the parameters as the kernels read them (kernels.param_record)
+    signals: np.ndarray = field(default_factory=kernels.signals_record)  # the week's, by name
 
 
 def initial_state(
@@ -199,4 +200,12 @@ def initial_state(
         n_users=int(users.size),
     )
     project = Project(firm_fit=firm_fit, profit=d.profit0)
-    return State(org=org, d=d, people=people, units=units, project=project, layout=layout)
+    return State(
+        org=org,
+        d=d,
+        people=people,
+        units=units,
+        project=project,
+        layout=layout,
+        prm=kernels.param_record(p),
+    )

@@ -13,8 +13,15 @@ gives every equation):
 * :mod:`~crmsim.rules.learning` -- skill growth (S3).
 
 :mod:`~crmsim.rules.support` holds the support capacity several phases read;
-:mod:`~crmsim.rules.recording` the weekly record; :mod:`~crmsim.rules.parameters`
-the parameter values as the rules and kernels read them. Every rule reads and
+:mod:`~crmsim.rules.recording` the weekly record; :mod:`~crmsim.rules.intervention`
+a mid-run change of parameters. Every rule reads and
 writes a :class:`crmsim.state.State`; the compiled inner loops are in
 :mod:`crmsim.kernels`.
 """
+
+from typing import Any
+
+Params = dict[str, Any]
+"""Every parameter's value by dotted name, as the rules read them: a plain dict
+(fast to read each week; :meth:`crmsim.params.ParamSet.to_dict`). The kernels read
+the same values as one typed record, :attr:`crmsim.state.State.prm`."""

@@ -6,7 +6,7 @@ import numpy as np
 
 from crmsim import kernels
 from crmsim.codes import CANCELLED, FIT_MAX, FIT_MIN, HOURS_PER_FTE_WEEK
-from crmsim.rules.parameters import RunParams
+from crmsim.rules import Params
 from crmsim.rules.support import consultants_on, team_on
 from crmsim.state import State
 
@@ -20,7 +20,7 @@ def effective_fit(s: State) -> np.ndarray:
     return np.clip(units.unit_fit + units.fit_adjustment, FIT_MIN, FIT_MAX)
 
 
-def accounts(s: State, p: RunParams) -> None:
+def accounts(s: State, p: Params) -> None:
     """This week's costs, learning loss, disruption and benefit; profit against the pre-project level."""
     d, pr, org = s.d, s.project, s.org
     week = pr.week

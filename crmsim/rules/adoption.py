@@ -7,11 +7,11 @@ import numpy as np
 from crmsim import kernels
 from crmsim.codes import CANCELLED, CUT
 from crmsim.kernels.records import CUT_FACTOR
-from crmsim.rules.parameters import RunParams
+from crmsim.rules import Params
 from crmsim.state import State
 
 
-def adopt(s: State, p: RunParams, draws: np.ndarray) -> None:
+def adopt(s: State, p: Params, draws: np.ndarray) -> None:
     """Adoption transitions, decided ``run.substeps`` times a week from ``draws``.
 
     Each sub-step applies the weekly hazards divided by the number of
@@ -27,5 +27,5 @@ def adopt(s: State, p: RunParams, draws: np.ndarray) -> None:
     kernels.adopt(
         draws, s.layout.users, people.state, people.confidence, s.units.gate, org.unit,
         people.live, people.innovativeness, people.reject_threshold, people.threshold,
-        people.skill, org.user_peer_count, s.layout.user_table, p.record, s.signals,
+        people.skill, org.user_peer_count, s.layout.user_table, s.prm, s.signals,
     )  # fmt: skip

@@ -4,15 +4,15 @@ from __future__ import annotations
 
 from crmsim import kernels
 from crmsim.kernels.records import COMMON, STRAIN
+from crmsim.rules import Params
 from crmsim.rules.logodds import sigmoid_into
-from crmsim.rules.parameters import RunParams
 from crmsim.rules.perception import common_signal
 from crmsim.rules.sponsor import sponsor_message
 from crmsim.rules.support import overload
 from crmsim.state import State
 
 
-def frontline(s: State, p: RunParams) -> None:
+def frontline(s: State, p: Params) -> None:
     """The staff's log-odds move with what they see, hear and feel; confidence follows."""
     org, people, units = s.org, s.people, s.units
     lo = org.n_exec + org.n_units
@@ -26,6 +26,6 @@ def frontline(s: State, p: RunParams) -> None:
     sig[COMMON] = common_signal(s, p)
     kernels.frontline(
         people.z, people.disposition, people.confidence, s.layout.staff_peers, org.peer_count,
-        lo, org.unit, heard_in_unit, org.is_user, people.state, people.skill, p.record, s.signals,
+        lo, org.unit, heard_in_unit, org.is_user, people.state, people.skill, s.prm, s.signals,
     )  # fmt: skip
     sigmoid_into(people.z[lo:], people.confidence[lo:])

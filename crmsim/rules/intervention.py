@@ -6,13 +6,14 @@ import numpy as np
 
 from crmsim.codes import CANCELLED, FIT_MAX, FIT_MIN, NEVER
 from crmsim.effects import derive
+from crmsim.kernels import param_record
+from crmsim.rules import Params
 from crmsim.rules.managers import update_stance
-from crmsim.rules.parameters import RunParams
 from crmsim.rules.sponsor import update_resources
 from crmsim.state import State
 
 
-def change_parameters(s: State, before: RunParams, after: RunParams) -> None:
+def change_parameters(s: State, before: Params, after: Params) -> None:
     """Bring the state in line with parameters changed from ``before`` to ``after``.
 
     From the next week on, the new values act as if they had been set from
@@ -46,6 +47,7 @@ def change_parameters(s: State, before: RunParams, after: RunParams) -> None:
     if pr.week >= old.first_live:  # the pilot, if any, has already been decided
         d.pilot_scheduled = old.pilot_scheduled
     s.d = d
+    s.prm = param_record(after)
     pr.firm_fit = float(np.clip(pr.firm_fit + d.fit - old.fit, FIT_MIN, FIT_MAX))
     waiting = ~units.unit_live
     # the pilot's lessons reach a waiting unit when it goes live (rules.rollout)

@@ -6,7 +6,7 @@ import numpy as np
 
 from crmsim import kernels
 from crmsim.codes import CANCELLED
-from crmsim.rules.parameters import RunParams
+from crmsim.rules import Params
 from crmsim.rules.support import overload
 from crmsim.state import State
 
@@ -21,7 +21,7 @@ def skill_after(skill: float | np.ndarray, share: float) -> float | np.ndarray:
     return skill + share * (1.0 - skill)
 
 
-def learn(s: State, p: RunParams) -> None:
+def learn(s: State, p: Params) -> None:
     """Live users trying or using gain skill at a rate set by training and support."""
     if s.layout.n_users == 0 or s.project.status == CANCELLED:
         return

@@ -6,14 +6,14 @@ import numpy as np
 
 from crmsim import kernels
 from crmsim.kernels.records import CLARITY_FACTOR, MANAGER_SIGNAL, XDEPT
-from crmsim.rules.parameters import RunParams
+from crmsim.rules import Params
 from crmsim.rules.perception import common_signal
 from crmsim.rules.sponsor import sponsor_message
 from crmsim.rules.support import team_on
 from crmsim.state import State
 
 
-def managers(s: State, p: RunParams) -> None:
+def managers(s: State, p: Params) -> None:
     """Resistance moves toward what restructuring implies; confidence, stance and gate follow."""
     org = s.org
     # Cross-department communication, helped by the sponsor's coordination (S4, S5)
@@ -31,11 +31,11 @@ def managers(s: State, p: RunParams) -> None:
     kernels.managers(
         people.z, people.disposition, people.confidence, s.layout.manager_peers, org.peer_count,
         org.n_exec, units.resistance, units.sensitivity, units.restructuring, units.stance,
-        units.gate, p.record, s.signals,
+        units.gate, s.prm, s.signals,
     )  # fmt: skip
 
 
-def update_stance(s: State, p: RunParams) -> None:
+def update_stance(s: State, p: Params) -> None:
     """A manager's stance: conviction minus resistance, in [-1, 1] (S5); and the gate."""
     org, units = s.org, s.units
     c_m = s.people.confidence[org.n_exec : org.n_exec + org.n_units]

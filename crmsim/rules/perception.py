@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from crmsim import kernels
 from crmsim.codes import CANCELLED, USING
-from crmsim.rules.parameters import RunParams
+from crmsim.rules import Params
 from crmsim.state import State
 
 
-def perceive(s: State, p: RunParams) -> None:
+def perceive(s: State, p: Params) -> None:
     """Smooth and scale the realised results; feel the dip; hold a milestone review when due."""
     d, pr = s.d, s.project
     week = pr.week
@@ -45,7 +45,7 @@ def perceive(s: State, p: RunParams) -> None:
         )
 
 
-def common_signal(s: State, p: RunParams) -> float:
+def common_signal(s: State, p: Params) -> float:
     """Signals everybody receives alike: visible results, the dip, milestones."""
     pr = s.project
     return (

@@ -6,11 +6,11 @@ import numpy as np
 
 from crmsim import kernels
 from crmsim.codes import NOT_USING, REJECTING, TRYING, USING
-from crmsim.rules.parameters import RunParams
+from crmsim.rules import Params
 from crmsim.state import State
 
 
-def week_values(s: State, p: RunParams, counts: np.ndarray) -> dict[str, float]:
+def week_values(s: State, p: Params, counts: np.ndarray) -> dict[str, float]:
     """Every column of this week's row by name (``counts`` is scratch space of 4 ints)."""
     org, pr, d = s.org, s.project, s.d
     users = s.layout.n_users

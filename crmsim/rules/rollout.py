@@ -5,12 +5,12 @@ from __future__ import annotations
 import numpy as np
 
 from crmsim.codes import CANCELLED, FIT_MAX
+from crmsim.rules import Params
 from crmsim.rules.learning import skill_after
-from crmsim.rules.parameters import RunParams
 from crmsim.state import State
 
 
-def rollout(s: State, p: RunParams) -> None:
+def rollout(s: State, p: Params) -> None:
     """Put the units due this week live; train their users; queue the training's cost."""
     pr, units, people, d = s.project, s.units, s.people, s.d
     if pr.status == CANCELLED:

@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 
 from crmsim.codes import ACTIVE, CANCELLED, CUT, NOT_USING, TRYING, USING, WEEKS_PER_YEAR, Z_LIMIT
+from crmsim.rules import Params
 from crmsim.rules.logodds import sigmoid
-from crmsim.rules.parameters import RunParams
 from crmsim.state import State
 
 
@@ -15,7 +15,7 @@ def sponsor_message(s: State) -> float:
     return s.d.comm_quality * s.project.resources * (2.0 * s.people.confidence[0] - 1.0)
 
 
-def sponsor(s: State, p: RunParams) -> None:
+def sponsor(s: State, p: Params) -> None:
     """The executives' confidence; retreat after sustained low confidence; resources."""
     d, pr, people = s.d, s.project, s.people
     week = pr.week
@@ -85,7 +85,7 @@ def cancel(s: State) -> None:
     pr.events.append({"week": pr.week, "event": "cancelled"})
 
 
-def update_resources(s: State, p: RunParams) -> None:
+def update_resources(s: State, p: Params) -> None:
     """Time, money and people the sponsor provides (S4)."""
     pr = s.project
     status_factor = (1.0, p["effects.cut_share"], 0.0)[pr.status]
