@@ -169,3 +169,19 @@ def test_kernels_still_compile_where_no_cache_can_be_written(monkeypatch) -> Non
     spec.loader.exec_module(uncached)  # numba refuses cache=True here: no exception
     state = np.array([USING, TRYING, USING, NOT_USING], dtype=np.int8)
     assert uncached.count_state(np.arange(4), state, USING) == 2
+
+
+def test_the_one_skill_gain_rule_gives_numpys_numbers_on_numbers_and_arrays() -> None:
+    rng = np.random.default_rng(5)
+    skill = rng.random(50)
+    share = 0.37
+    expected = skill + share * (1.0 - skill)
+    assert np.array_equal(kernels.skill_after(skill, share), expected)
+    assert [kernels.skill_after(float(s), share) for s in skill] == expected.tolist()
+    # the weekly learning kernel applies it to live users trying or using, capped at 1
+    state = rng.choice(np.array([NOT_USING, TRYING, USING, REJECTING], dtype=np.int8), 50)
+    live = rng.random(50) < 0.7
+    learned = skill.copy()
+    kernels.learn(np.arange(50), state, live, learned, share)
+    moves = live & ((state == TRYING) | (state == USING))
+    assert np.array_equal(learned, np.where(moves, np.minimum(expected, 1.0), skill))

@@ -24,7 +24,7 @@ from crmsim.kernels.compiling import compiled
 from crmsim.kernels.confidence import _peer_means, frontline, managers
 from crmsim.kernels.layouts import jagged_diagonals, neighbour_table
 from crmsim.kernels.records import PARAM_DTYPE, SIGNALS, field_name, param_record, signals_record
-from crmsim.kernels.tallies import count_state, learn, user_summary, user_tallies
+from crmsim.kernels.tallies import count_state, learn, skill_after, user_summary, user_tallies
 
 __all__ = [
     "PARAM_DTYPE",
@@ -41,6 +41,7 @@ __all__ = [
     "neighbour_table",
     "param_record",
     "signals_record",
+    "skill_after",
     "user_summary",
     "user_tallies",
 ]

@@ -2,23 +2,12 @@
 
 from __future__ import annotations
 
-import numpy as np
-
 from crmsim import kernels
 from crmsim.codes import CANCELLED
+from crmsim.kernels.tallies import skill_after  # noqa: F401 (the one skill-gain rule)
 from crmsim.rules import Params
 from crmsim.rules.support import overload
 from crmsim.state import State
-
-
-def skill_after(skill: float | np.ndarray, share: float) -> float | np.ndarray:
-    """Skill after closing a ``share`` of the gap to full skill: ``skill + share * (1 - skill)``.
-
-    The one skill-gain rule (S3, CAL-1.4): training at go-live, a game's
-    training wave and the reference engine use it; the learning kernel applies
-    the same step each week (capped at 1).
-    """
-    return skill + share * (1.0 - skill)
 
 
 def learn(s: State, p: Params) -> None:
