@@ -185,3 +185,16 @@ def test_the_one_skill_gain_rule_gives_numpys_numbers_on_numbers_and_arrays() ->
     kernels.learn(np.arange(50), state, live, learned, share)
     moves = live & ((state == TRYING) | (state == USING))
     assert np.array_equal(learned, np.where(moves, np.minimum(expected, 1.0), skill))
+
+
+def test_the_kernels_parameter_record_holds_every_declared_parameter_typed_as_declared() -> None:
+    from crmsim.params import PARAMS
+
+    values = ParamSet({"diffusion.p": 0.031, "run.substeps": 3}).to_dict()
+    record = kernels.param_record(values)
+    assert record.shape == (1,)
+    for name, declared in PARAMS.items():
+        field = kernels.field_name(name)
+        kind = {float: np.floating, int: np.integer, bool: np.bool_}[declared.kind]
+        assert np.issubdtype(record.dtype[field], kind), name
+        assert record[0][field] == values[name], name

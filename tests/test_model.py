@@ -245,3 +245,15 @@ def test_intervene_allows_behavioural_weights_and_charges_one_off_levers() -> No
     extra = b.timeseries()["costs"].iloc[-1] - a.timeseries()["costs"].iloc[-1]
     expected = p["economics.analysis_per_employee"] * b.org.n
     assert extra == pytest.approx(expected)
+
+
+def test_the_weekly_record_has_the_declared_columns_and_types() -> None:
+    from crmsim import record
+
+    m = CrmModel(small(), rng=4, create_agents=False)
+    m.run(5)
+    ts = m.timeseries()
+    assert tuple(ts.columns) == record.NAMES == CrmModel.COLUMNS
+    assert {c.name: c.dtype for c in record.COLUMNS} == {c: str(t) for c, t in ts.dtypes.items()}
+    assert set(record.INTEGER_COLUMNS) == {"week", "units_live", "status", "milestone"}
+    assert all(c.meaning.endswith(".") for c in record.COLUMNS)
