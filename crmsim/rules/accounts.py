@@ -15,7 +15,7 @@ def effective_fit(s: State) -> np.ndarray:
     """Each unit's process fit as the accounts read it: its own fit plus any
     adjustment (a department restructured in a game), within the fit's range."""
     units = s.units
-    if not units.fit_adjustment.any():
+    if not np.count_nonzero(units.fit_adjustment):  # (cheaper than .any() on a few units)
         return units.unit_fit
     return np.clip(units.unit_fit + units.fit_adjustment, FIT_MIN, FIT_MAX)
 
