@@ -18,6 +18,8 @@ from typing import TYPE_CHECKING
 
 import mesa
 
+from crmsim.codes import STATE_NAMES
+
 if TYPE_CHECKING:
     from crmsim.model import CrmModel
 
@@ -85,7 +87,7 @@ class MiddleManager(Person):
     @resistance.setter
     def resistance(self, value: float) -> None:
         self.model.resistance[self.unit] = min(max(float(value), 0.0), 1.0)
-        self.model._update_stance()
+        self.model.update_stance()
 
     @property
     def stance(self) -> float:
@@ -114,14 +116,10 @@ class FrontlineStaff(Person):
     @property
     def adoption_state(self) -> str:
         """``not_using``, ``trying``, ``using`` or ``rejecting``."""
-        from crmsim.model import STATE_NAMES
-
         return STATE_NAMES[self.model.state[self.index]]
 
     @adoption_state.setter
     def adoption_state(self, value: str) -> None:
-        from crmsim.model import STATE_NAMES
-
         self.model.state[self.index] = STATE_NAMES.index(value)
 
     @property

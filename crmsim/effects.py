@@ -18,10 +18,8 @@ from typing import Any
 
 import numpy as np
 
+from crmsim.codes import NEVER, WEEKS_PER_YEAR
 from crmsim.organisation import Organisation
-
-NEVER = np.iinfo(np.int32).max  # the go-live week of a unit that never goes live
-WEEKS_PER_YEAR = 52.0
 
 
 @dataclass

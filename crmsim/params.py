@@ -38,6 +38,9 @@ class Param:
         source: Where the default comes from: claim, calibration row or
             "judgement call".
         label: Short plain-words label for dashboards and charts.
+        mid_run: Whether the value may change mid-run (``CrmModel.intervene``,
+            a game's actions); False for what only shapes the starting state
+            (derived from :data:`INITIAL_ONLY`).
     """
 
     name: str
@@ -49,6 +52,7 @@ class Param:
     meaning: str
     source: str
     label: str = ""
+    mid_run: bool = True
 
     @property
     def group(self) -> str:
@@ -595,6 +599,23 @@ _TABLE: list[tuple] = [
 ]
 # fmt: on
 
+INITIAL_ONLY = (
+    "run.", "org.", "network.", "start.", "rollout.implementation_weeks",
+    "frontline.confidence", "frontline.confidence_spread",
+    "frontline.innovativeness_spread", "frontline.threshold_mean", "frontline.threshold_sd",
+    "frontline.reject_confidence", "frontline.reject_confidence_sd", "sponsor.commitment",
+    "sponsor.commitment_spread", "executives.confidence", "managers.confidence",
+    "managers.resistance_sensitivity", "managers.sensitivity_spread",
+    "economics.revenue_per_employee", "economics.margin", "economics.services_multiple",
+)  # fmt: skip
+"""What only shapes the starting state: whole groups (ending in ``.``) and single
+names. Read it through :attr:`Param.mid_run`."""
+
+
+def _mid_run(name: str) -> bool:
+    return not any(name == s or (s.endswith(".") and name.startswith(s)) for s in INITIAL_ONLY)
+
+
 PARAMS: dict[str, Param] = {
     row[0]: Param(
         name=row[0],
@@ -606,6 +627,7 @@ PARAMS: dict[str, Param] = {
         label=row[6],
         meaning=row[7],
         source=row[8],
+        mid_run=_mid_run(row[0]),
     )
     for row in _TABLE
 }

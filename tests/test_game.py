@@ -27,6 +27,7 @@ from crmsim.game import (
     resume,
     save,
 )
+from crmsim.model import CrmModel
 
 SMALL = {"org.employees": 150}
 SET_SMALL = ("--set", "org.employees=150")
@@ -514,7 +515,7 @@ def test_restructuring_a_department_touches_only_its_units_and_survives_interven
     tg.play_round(["restructure_department:sales"])
     assert np.allclose(model.restructuring[sales], depth[sales] + 0.3)
     assert np.allclose(model.restructuring[others], depth[others])
-    assert np.allclose(model.fit_offset[sales], 0.2) and not model.fit_offset[others].any()
+    assert np.allclose(model.fit_adjustment[sales], 0.2) and not model.fit_adjustment[others].any()
     tg.play_round(["process_analysis"])  # a later parameter change keeps the department's depth
     assert np.allclose(model.restructuring[sales], depth[sales] + 0.3)
     assert model.resistance[sales].mean() > model.resistance[others].mean()
@@ -539,14 +540,14 @@ def test_decisions_are_written_name_colon_department() -> None:
 
 
 def test_a_restructured_departments_fit_bonus_raises_its_benefits(game) -> None:
-    """The bonus acts where fit is read: the week's benefits (guards GameModel._accounts)."""
+    """The bonus acts where fit is read: the week's benefits (the accounts' effective fit)."""
     plain = TeamGame(game, "plain")
     bonus = TeamGame(game, "bonus")
     for tg in (plain, bonus):
         for _ in range(8):
             tg.play_round([])
     assert plain.snapshot()["adoption"] > 0.1  # people use CRM, so fit matters
-    bonus.model.fit_offset[bonus.model.units_of("sales")] += 0.2
+    bonus.model.fit_adjustment[bonus.model.units_of("sales")] += 0.2
     fit_before = bonus.model.unit_fit.copy()
     plain.model.step()
     bonus.model.step()
@@ -585,3 +586,38 @@ def test_words_in_the_game_file_can_change_without_stopping_a_resume(tmp_path) -
     dearer = load_game(game_file(tmp_path, GOOD.replace("cost = 1", "cost = 2")))
     assert worded.fingerprint() == first.fingerprint()
     assert dearer.fingerprint() != first.fingerprint()
+
+
+def test_a_game_may_change_every_parameter_the_model_may_change_mid_run(tmp_path) -> None:
+    # frontline.confidence_weight starts like frontline.confidence (a starting
+    # condition) but is a behavioural weight: Param.mid_run decides, not the prefix
+    from crmsim.params import PARAMS
+
+    assert PARAMS["frontline.confidence_weight"].mid_run
+    assert not PARAMS["frontline.confidence"].mid_run
+    actions = GOOD.replace("communication.cadence", "frontline.confidence_weight")
+    game = load_game(game_file(tmp_path, actions, "adoption = 1"))
+    (effect,) = game.actions["talk"].effects
+    assert effect.param == "frontline.confidence_weight"
+
+
+def test_the_game_acts_through_the_models_public_interface_only() -> None:
+    private = [
+        name
+        for name in vars(GameModel)
+        if name.startswith("_") and not name.startswith("__") and hasattr(CrmModel, name)
+    ]
+    assert private == []  # no private method of the model is overridden
+
+
+def test_restructuring_two_departments_adds_each_depth_once() -> None:
+    model = GameModel({"org.employees": 400}, rng=3)
+    sales, service = model.units_of("sales"), model.units_of("marketing")
+    depth = model.restructuring.copy()
+    model.restructure("sales", 0.2, 0.1)
+    model.restructure("marketing", 0.1, 0.0)
+    assert np.allclose(model.restructuring[sales], depth[sales] + 0.2)
+    assert np.allclose(model.restructuring[service], depth[service] + 0.1)
+    model.intervene({"communication.cadence": 0.5})  # kept through a parameter change
+    assert np.allclose(model.restructuring[sales], depth[sales] + 0.2)
+    assert np.allclose(model.fit_adjustment[sales], 0.1)

@@ -10,6 +10,8 @@ parameter values where the bounds are tight.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pytest
 import scipy.sparse as sp
@@ -17,7 +19,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from crmsim import kernels
-from crmsim.model import NOT_USING, REJECTING, TRYING, USING
+from crmsim.codes import NOT_USING, REJECTING, TRYING, USING
+from crmsim.params import ParamSet
 
 
 def random_network(rng: np.random.Generator, n: int, ties: int) -> sp.csr_matrix:
@@ -136,10 +139,20 @@ def test_adopt_kernel_equals_whole_array_adoption_exactly(
     got = state.copy()
     users = np.arange(n, dtype=np.int64)
     unit = np.arange(n, dtype=np.int32)  # every user its own unit: gate per user
+    record = kernels.param_record(ParamSet().to_dict())  # every parameter, by name
+    for field, value in (
+        ("frontline_confidence_weight", cw), ("diffusion_p", prm["p"]), ("diffusion_q", prm["q"]),
+        ("network_mixing", mix), ("frontline_threshold_weight", omega),
+        ("frontline_reject_rate", prm["reject_rate"]),
+        ("frontline_reconsider_rate", prm["reconsider_rate"]),
+        ("frontline_return_margin", prm["margin"]), ("frontline_skill_to_use", prm["skill_to_use"]),
+    ):  # fmt: skip
+        record[0][field] = value
+    signals = kernels.signals_record()
+    signals[kernels.records.CUT_FACTOR] = cut
     kernels.adopt(
         draws, users, got, c, gate, unit, live, innov, rho, theta, skill, upc,
-        kernels.neighbour_table(adj), cw, prm["p"], cut, prm["q"], mix, omega,
-        prm["reject_rate"], prm["reconsider_rate"], prm["margin"], prm["skill_to_use"],
+        kernels.neighbour_table(adj), record, signals,
     )  # fmt: skip
     assert np.array_equal(got, expected)
 
@@ -150,8 +163,38 @@ def test_kernels_still_compile_where_no_cache_can_be_written(monkeypatch) -> Non
     import numba.core.caching
 
     monkeypatch.setattr(numba.core.caching.CacheImpl, "_locator_classes", [])
-    spec = importlib.util.spec_from_file_location("kernels_uncached", kernels.__file__)
+    tallies = Path(kernels.__file__).with_name("tallies.py")
+    spec = importlib.util.spec_from_file_location("kernels_uncached", tallies)
     uncached = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(uncached)  # numba refuses cache=True here: no exception
     state = np.array([USING, TRYING, USING, NOT_USING], dtype=np.int8)
     assert uncached.count_state(np.arange(4), state, USING) == 2
+
+
+def test_the_one_skill_gain_rule_gives_numpys_numbers_on_numbers_and_arrays() -> None:
+    rng = np.random.default_rng(5)
+    skill = rng.random(50)
+    share = 0.37
+    expected = skill + share * (1.0 - skill)
+    assert np.array_equal(kernels.skill_after(skill, share), expected)
+    assert [kernels.skill_after(float(s), share) for s in skill] == expected.tolist()
+    # the weekly learning kernel applies it to live users trying or using, capped at 1
+    state = rng.choice(np.array([NOT_USING, TRYING, USING, REJECTING], dtype=np.int8), 50)
+    live = rng.random(50) < 0.7
+    learned = skill.copy()
+    kernels.learn(np.arange(50), state, live, learned, share)
+    moves = live & ((state == TRYING) | (state == USING))
+    assert np.array_equal(learned, np.where(moves, np.minimum(expected, 1.0), skill))
+
+
+def test_the_kernels_parameter_record_holds_every_declared_parameter_typed_as_declared() -> None:
+    from crmsim.params import PARAMS
+
+    values = ParamSet({"diffusion.p": 0.031, "run.substeps": 3}).to_dict()
+    record = kernels.param_record(values)
+    assert record.shape == (1,)
+    for name, declared in PARAMS.items():
+        field = kernels.field_name(name)
+        kind = {float: np.floating, int: np.integer, bool: np.bool_}[declared.kind]
+        assert np.issubdtype(record.dtype[field], kind), name
+        assert record[0][field] == values[name], name

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import mesa
 import numpy as np
 import pytest
 
@@ -106,20 +105,6 @@ def test_overrides_as_keyword_arguments() -> None:
     assert m.params["levers.training"] == 0.9
 
 
-def test_mesa_batch_run_works_on_the_model() -> None:
-    results = mesa.batch_run(
-        CrmModel,
-        parameters={"org__employees": [120], "levers__training": [0.2, 0.8]},
-        rng=[1, 2],
-        max_steps=20,
-        number_processes=1,
-        data_collection_period=-1,
-        display_progress=False,
-    )
-    assert len(results) == 4
-    assert {r["levers__training"] for r in results} == {0.2, 0.8}
-
-
 def test_timeseries_has_one_row_per_week_and_starts_before_the_project() -> None:
     r = simulate(load("baseline").with_updates({"org.employees": 200}), 1, weeks=52)
     ts = r.timeseries
@@ -184,7 +169,7 @@ def test_resistant_manager_stalls_own_team() -> None:
     for _ in range(80):
         m.resistance[bad] = 1.0
         m.resistance[good] = 0.0
-        m._update_stance()
+        m.update_stance()
         m.step()
     users = m.org.is_user
     share = lambda u: np.mean(m.state[users & (m.org.unit == u)] == USING)  # noqa: E731
@@ -260,3 +245,15 @@ def test_intervene_allows_behavioural_weights_and_charges_one_off_levers() -> No
     extra = b.timeseries()["costs"].iloc[-1] - a.timeseries()["costs"].iloc[-1]
     expected = p["economics.analysis_per_employee"] * b.org.n
     assert extra == pytest.approx(expected)
+
+
+def test_the_weekly_record_has_the_declared_columns_and_types() -> None:
+    from crmsim import record
+
+    m = CrmModel(small(), rng=4, create_agents=False)
+    m.run(5)
+    ts = m.timeseries()
+    assert tuple(ts.columns) == record.NAMES == CrmModel.COLUMNS
+    assert {c.name: c.dtype for c in record.COLUMNS} == {c: str(t) for c, t in ts.dtypes.items()}
+    assert set(record.INTEGER_COLUMNS) == {"week", "units_live", "status", "milestone"}
+    assert all(c.meaning.endswith(".") for c in record.COLUMNS)

@@ -211,3 +211,14 @@ def test_paramset_and_scenario_survive_pickling() -> None:
     assert pickle.loads(pickle.dumps(p)) == p
     s = load("visible_wins")
     assert pickle.loads(pickle.dumps(s)).params == s.params
+
+
+def test_every_starting_condition_names_declared_parameters_and_none_moves_mid_run() -> None:
+    from crmsim.params import INITIAL_ONLY
+
+    for entry in INITIAL_ONLY:
+        matched = [n for n in PARAMS if n == entry or (entry.endswith(".") and n.startswith(entry))]
+        assert matched, f"{entry} names no declared parameter"
+        assert not any(PARAMS[n].mid_run for n in matched)
+    assert PARAMS["levers.training"].mid_run
+    assert PARAMS["frontline.confidence_weight"].mid_run

@@ -323,7 +323,7 @@ def test_reference_copies_a_model_mid_run() -> None:
 
 
 def test_reference_never_calls_the_array_rules(monkeypatch: pytest.MonkeyPatch) -> None:
-    """The reference runs on its own: the model's phase methods are switched off."""
+    """The reference runs on its own: the array rules are switched off while it steps."""
     params = {**parameter_set("baseline"), "org.employees": 40}
     model = CrmModel(params, rng=SEED, create_agents=False)
     twin = CrmModel(params, rng=SEED, create_agents=False)  # same seed, same week 0
@@ -332,25 +332,29 @@ def test_reference_never_calls_the_array_rules(monkeypatch: pytest.MonkeyPatch) 
     def forbidden(*args: Any, **kwargs: Any) -> None:
         raise AssertionError("the reference called the array engine")
 
-    for phase in (
-        "advance",
-        "step",
-        "_rollout",
-        "_accounts",
-        "_perceive",
-        "_sponsor",
-        "_managers",
-        "_frontline",
-        "_adopt",
-        "_learn",
-        "_record",
-        "_update_resources",
-        "_update_stance",
-        "_cancel",
-    ):
-        monkeypatch.setattr(model, phase, forbidden)
+    import crmsim.kernels
+    import crmsim.model
+    import crmsim.rules.sponsor
+
+    rules = ("rollout", "accounts", "perceive", "sponsor", "managers", "frontline", "adopt",
+             "learn", "update_resources", "update_stance", "week_values")  # fmt: skip
     for _ in range(30):
         draws = twin.draw_uniforms()
-        ref.advance(draws)
+        with monkeypatch.context() as switched_off:
+            for method in ("advance", "step", "_record", "update_stance", "adjust_units"):
+                switched_off.setattr(model, method, forbidden)
+            for rule in rules:
+                switched_off.setattr(crmsim.model, rule, forbidden)
+            switched_off.setattr(crmsim.rules.sponsor, "cancel", forbidden)
+            for kernel in (
+                "managers",
+                "frontline",
+                "adopt",
+                "learn",
+                "user_tallies",
+                "count_state",
+            ):
+                switched_off.setattr(crmsim.kernels, kernel, forbidden)
+            ref.advance(draws)
         twin.advance(draws)
         assert_same_week(twin, ref)

@@ -43,15 +43,16 @@ arrays.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
-from crmsim.model import CANCELLED, CrmModel, sigmoid
+from crmsim.codes import Z_LIMIT
+from crmsim.model import CrmModel, sigmoid
 from crmsim.organisation import FRONTLINE, FUNCTIONS, MANAGER
 from crmsim.params import PARAMS
+from crmsim.rules.learning import skill_after
 
 TARGET_KINDS = ("department",)
 PEOPLE = ("sponsor", "executives", "managers", "frontline", "users")
@@ -181,42 +182,26 @@ class GameModel(CrmModel):
     Parameter changes go through :meth:`CrmModel.intervene`. Everything a
     parameter cannot express — a shift of one group's confidence, a
     department's restructuring, resistance eased at once, a training wave for
-    people already live — is done here, on the model's arrays, by rules that
-    mirror the model's own (docs/model.md).
+    people already live — is done here through the model's public interface
+    (:meth:`CrmModel.adjust_units`, :meth:`CrmModel.update_stance`, the
+    state's arrays), by rules that mirror the model's own (docs/model.md).
 
-    Restructuring a department is kept as per-unit offsets because
-    :meth:`CrmModel.intervene` recomputes restructuring depth from the
-    parameters: the offsets are re-applied after every intervention, and the
-    fit bonus of a restructured department is added to its units' process
-    fit while the week's accounts are computed (the only place fit is read).
+    Args:
+        params: As for :class:`CrmModel` (a ParamSet or a mapping of overrides).
+        rng: Seed or numpy Generator (Mesa's convention; ``mesa.batch_run`` passes it).
+        create_agents: Build the Mesa agent objects (off by default: a game
+            reads the arrays).
+        **overrides: More parameter overrides, ``group__name=value``.
     """
 
-    def __init__(self, params: Any, rng: Any = None) -> None:
-        super().__init__(params, rng=rng, create_agents=False)
-        self.restructuring_offset = np.zeros(self.org.n_units)
-        self.fit_offset = np.zeros(self.org.n_units)
-
-    def intervene(self, updates: Mapping[str, Any], label: str = "intervention") -> None:
-        """:meth:`CrmModel.intervene`, keeping the game's departmental restructuring."""
-        super().intervene(updates, label)
-        self._apply_restructuring()
-
-    def _apply_restructuring(self) -> None:
-        if self.status != CANCELLED:  # a cancelled project restructures nothing (S5)
-            np.clip(
-                self.restructuring + self.restructuring_offset, 0.0, 1.0, out=self.restructuring
-            )
-
-    def _accounts(self, week: int) -> None:
-        if not self.fit_offset.any():
-            super()._accounts(week)
-            return
-        own = self.unit_fit.copy()
-        self.unit_fit[:] = np.clip(own + self.fit_offset, 0.05, 1.0)
-        try:
-            super()._accounts(week)
-        finally:
-            self.unit_fit[:] = own
+    def __init__(
+        self,
+        params: Any = None,
+        rng: Any = None,
+        create_agents: bool = False,
+        **overrides: Any,
+    ) -> None:
+        super().__init__(params, rng=rng, create_agents=create_agents, **overrides)
 
     # -- targeted effects -------------------------------------------------
     def units_of(self, function: str | None) -> np.ndarray:
@@ -260,27 +245,24 @@ class GameModel(CrmModel):
             shift *= 2.0 * self.confidence[0] - 1.0
             staff = self.org.role[idx] == FRONTLINE
             shift[staff] *= self.gate[self.org.unit[idx[staff]]]
-        z = np.clip(self.z[idx] + shift, -10.0, 10.0)
+        z = np.clip(self.z[idx] + shift, -Z_LIMIT, Z_LIMIT)
         self.z[idx] = z
         self.confidence[idx] = sigmoid(z)
         if (self.org.role[idx] == MANAGER).any():
-            self._update_stance()
+            self.update_stance()
 
     def scale_resistance(self, factor: float, function: str | None = None) -> None:
         """Multiply managers' resistance by ``factor`` at once (S5)."""
         units = self.units_of(function)
         self.resistance[units] = np.clip(self.resistance[units] * factor, 0.0, 1.0)
-        self._update_stance()
+        self.update_stance()
 
     def restructure(self, function: str, depth: float, fit: float) -> None:
         """Restructure one department: deeper restructuring (S5), better process fit (S2)."""
-        units = self.units_of(function)
-        self.restructuring_offset[units] += depth
-        self.fit_offset[units] += fit
-        self._apply_restructuring()
+        self.adjust_units(self.units_of(function), restructuring=depth, fit=fit)
 
     def train_live_users(self, gain: float, function: str | None = None) -> None:
         """Close a share ``gain`` of the skill gap of users already live (S3 training)."""
         users = self.people_of("users", function)
         users = users[self.live[users]]
-        self.skill[users] += gain * (1.0 - self.skill[users])
+        self.skill[users] = skill_after(self.skill[users], gain)

@@ -21,7 +21,6 @@ from crmsim.files import Shape, check_shape, read_toml
 from crmsim.game.actions import PEOPLE, TARGET_KINDS, Action, Effect
 from crmsim.game.definition import Game
 from crmsim.game.scoring import MEASURES, Scoring
-from crmsim.model import CrmModel
 from crmsim.params import PARAMS, suggest
 from crmsim.scenario import SCENARIO_DIR, Scenario, find_toml, load
 
@@ -142,7 +141,7 @@ def _effect(where: str, raw: Any, target: str | None) -> Effect:
         name = raw["param"]
         if name not in PARAMS:
             raise CrmsimError(f"{where}: unknown parameter {name!r}{suggest(str(name))}")
-        if str(name).startswith(CrmModel.INITIAL_ONLY):
+        if not PARAMS[name].mid_run:
             raise CrmsimError(
                 f"{where}: {name} shapes the starting state and cannot change mid-game; "
                 "set it in [start] instead"

@@ -1,0 +1,139 @@
+"""The confidence kernels: middle managers (S5) and frontline staff (S6, S8, S9)."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from crmsim.codes import TRYING, USING, Z_LIMIT
+from crmsim.kernels.compiling import compiled
+from crmsim.kernels.records import CLARITY_FACTOR, COMMON, MANAGER_SIGNAL, STRAIN, XDEPT
+
+
+@compiled
+def _peer_means(
+    neighbours, starts, order, confidence, peer_count, lo, acc, out
+):  # pragma: no cover
+    """Mean conviction ``2c - 1`` over the peers of persons ``lo + r`` (0 without peers).
+
+    ``neighbours, starts, order`` are the rows ``lo..`` as jagged diagonals
+    (:func:`jagged_diagonals`); ``acc`` is scratch space of the same length as ``out``.
+    """
+    rows = order.shape[0]
+    for r in range(rows):
+        acc[r] = 0.0
+    for k in range(starts.shape[0] - 1):
+        s = starts[k]
+        for r in range(starts[k + 1] - s):
+            acc[r] += 2.0 * confidence[neighbours[s + r]] - 1.0
+    for r in range(rows):
+        i = order[r]
+        cnt = peer_count[lo + i]
+        out[i] = acc[r] / cnt if cnt > 0 else 0.0
+
+
+@compiled
+def managers(
+    z: np.ndarray,
+    disposition: np.ndarray,
+    confidence: np.ndarray,
+    peers: tuple,
+    peer_count: np.ndarray,
+    lo: int,
+    resistance: np.ndarray,
+    sensitivity: np.ndarray,
+    restructuring: np.ndarray,
+    stance: np.ndarray,
+    gate: np.ndarray,
+    prm: np.ndarray,
+    signals: np.ndarray,
+) -> None:  # pragma: no cover
+    """The middle managers' week (S5): resistance, confidence, stance and gate.
+
+    Manager ``r`` is person ``lo + r`` and leads unit ``r``. Resistance moves
+    toward ``sensitivity * restructuring * clarity_factor * (1 - xdept_relief * xdept)``
+    (clipped to [0, 1]) at ``managers.resistance_rate``; the confidence signal is
+    the week's ``manager_signal`` plus the peers' conviction; the stance is
+    conviction minus resistance and the gate ``max(0, 1 + filter_strength * stance)``.
+    Peers (the managers' rows as :func:`~crmsim.kernels.jagged_diagonals`) are
+    read before any manager is updated (all move at once).
+
+    ``prm`` is the run's :func:`~crmsim.kernels.param_record`, ``signals``
+    the week's :data:`~crmsim.kernels.SIGNALS`.
+    """
+    p = prm[0]
+    clarity_factor = signals[CLARITY_FACTOR]
+    xdept = signals[XDEPT]
+    base_signal = signals[MANAGER_SIGNAL]
+    xdept_relief = p.managers_xdept_relief
+    resistance_rate = p.managers_resistance_rate
+    peer_weight = p.confidence_peer_weight
+    memory = p.confidence_memory
+    filter_strength = p.managers_filter_strength
+    m = resistance.shape[0]
+    peer = np.empty(m)
+    _peer_means(peers[0], peers[1], peers[2], confidence, peer_count, lo, np.empty(m), peer)
+    for r in range(m):
+        i = lo + r
+        target = sensitivity[r] * restructuring[r] * clarity_factor * (1.0 - xdept_relief * xdept)
+        target = min(max(target, 0.0), 1.0)
+        resistance[r] += resistance_rate * (target - resistance[r])
+        zi = z[i] + (memory * (disposition[i] - z[i]) + (base_signal + peer_weight * peer[r]))
+        zi = min(max(zi, -Z_LIMIT), Z_LIMIT)
+        z[i] = zi
+        c = 1.0 / (1.0 + math.exp(-zi))
+        confidence[i] = c
+        st = min(max(2.0 * c - 1.0 - resistance[r], -1.0), 1.0)
+        stance[r] = st
+        gate[r] = max(0.0, 1.0 + filter_strength * st)
+
+
+@compiled
+def frontline(
+    z: np.ndarray,
+    disposition: np.ndarray,
+    confidence: np.ndarray,
+    peers: tuple,
+    peer_count: np.ndarray,
+    lo: int,
+    unit: np.ndarray,
+    heard_in_unit: np.ndarray,
+    is_user: np.ndarray,
+    state: np.ndarray,
+    skill: np.ndarray,
+    prm: np.ndarray,
+    signals: np.ndarray,
+) -> None:  # pragma: no cover
+    """The frontline's log-odds for the week (S6, S8, S9), persons ``lo..``.
+
+    Each person's signal is the common signal, what the unit hears through
+    its manager (``heard_in_unit``), and the peers' conviction; users also
+    feel their own benefit (using) or frustration (trying). ``peers`` are
+    the rows ``lo..`` of the peer network as :func:`jagged_diagonals`. Only ``z`` is
+    written, so every peer is read at last week's confidence; the caller
+    then sets confidence from ``z``. The weights come from ``prm`` (the
+    run's :func:`~crmsim.kernels.param_record`), the common signal and the
+    strain from ``signals`` (the week's :data:`~crmsim.kernels.SIGNALS`).
+    """
+    p = prm[0]
+    common = signals[COMMON]
+    strain = signals[STRAIN]
+    comm_weight = p.confidence_communication_weight
+    peer_weight = p.confidence_peer_weight
+    own_weight = p.confidence_own_benefit_weight
+    frustration_weight = p.confidence_frustration_weight
+    memory = p.confidence_memory
+    n = z.shape[0]
+    peer = np.empty(n - lo)
+    _peer_means(peers[0], peers[1], peers[2], confidence, peer_count, lo, np.empty(n - lo), peer)
+    for i in range(lo, n):
+        s = common + comm_weight * heard_in_unit[unit[i]] + peer_weight * peer[i - lo]
+        if is_user[i]:
+            st = state[i]
+            if st == USING:
+                s += own_weight * skill[i]
+            elif st == TRYING:
+                s -= frustration_weight * ((1.0 - skill[i]) * strain)
+        zi = z[i] + (memory * (disposition[i] - z[i]) + s)
+        z[i] = min(max(zi, -Z_LIMIT), Z_LIMIT)

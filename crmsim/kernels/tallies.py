@@ -1,0 +1,99 @@
+"""Sums and counts over the users, and the learning kernel (S3, S7)."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from crmsim.codes import REJECTING, TRYING, USING
+from crmsim.kernels.compiling import compiled
+
+
+@compiled
+def user_tallies(
+    users: np.ndarray,
+    state: np.ndarray,
+    live: np.ndarray,
+    skill: np.ndarray,
+    unit_fit: np.ndarray,
+    unit: np.ndarray,
+    active: bool,
+) -> tuple[int, float, int, int, float]:  # pragma: no cover
+    """Sums over users the weekly accounts need (S7).
+
+    Returns:
+        (live users, learning loss units ``sum(1 - skill)`` over live learners,
+        live users rejecting, live users using, realised benefit units
+        ``sum(skill * unit fit)`` over live users using)
+    """
+    n_live = 0
+    loss_units = 0.0
+    n_rejecting = 0
+    n_using = 0
+    realised = 0.0
+    for a in range(users.shape[0]):
+        i = users[a]
+        s = state[i]
+        lv = live[i] and active
+        if lv:
+            n_live += 1
+            if s == TRYING or s == USING:
+                loss_units += 1.0 - skill[i]
+            if s == REJECTING:
+                n_rejecting += 1
+            if s == USING:
+                n_using += 1
+                realised += skill[i] * unit_fit[unit[i]]
+    return n_live, loss_units, n_rejecting, n_using, realised
+
+
+@compiled
+def skill_after(skill, share):  # pragma: no cover
+    """Skill after closing a ``share`` of the gap to full skill: ``skill + share * (1 - skill)``.
+
+    The one skill-gain rule (S3, CAL-1.4): training at go-live, a game's
+    training wave, the weekly learning kernel and the reference engine all
+    use it. Works on a number or an array (compiled for each).
+    """
+    return skill + share * (1.0 - skill)
+
+
+@compiled
+def learn(
+    users: np.ndarray, state: np.ndarray, live: np.ndarray, skill: np.ndarray, rate: float
+) -> None:  # pragma: no cover
+    """Skill grows by ``rate * (1 - skill)`` (:func:`skill_after`) for live users trying or
+    using (S3), capped at 1."""
+    for a in range(users.shape[0]):
+        i = users[a]
+        s = state[i]
+        if live[i] and (s == TRYING or s == USING):
+            skill[i] = min(skill_after(skill[i], rate), 1.0)
+
+
+@compiled
+def count_state(users: np.ndarray, state: np.ndarray, code: int) -> int:  # pragma: no cover
+    """Number of users in adoption state ``code``."""
+    n = 0
+    for a in range(users.shape[0]):
+        n += state[users[a]] == code
+    return n
+
+
+@compiled
+def user_summary(
+    users: np.ndarray,
+    state: np.ndarray,
+    confidence: np.ndarray,
+    skill: np.ndarray,
+    counts: np.ndarray,
+) -> tuple[float, float]:  # pragma: no cover
+    """Users per adoption state (written to ``counts``); sums of their confidence and skill."""
+    counts[:] = 0
+    conf = 0.0
+    sk = 0.0
+    for a in range(users.shape[0]):
+        i = users[a]
+        counts[state[i]] += 1
+        conf += confidence[i]
+        sk += skill[i]
+    return conf, sk

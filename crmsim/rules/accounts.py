@@ -1,0 +1,92 @@
+"""Phase 3, accounts (S7): costs, productivity lost while learning, disruption, benefits."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from crmsim import kernels
+from crmsim.codes import CANCELLED, FIT_MAX, FIT_MIN, HOURS_PER_FTE_WEEK
+from crmsim.rules import Params
+from crmsim.rules.support import consultants_on, team_on
+from crmsim.state import State
+
+
+def effective_fit(s: State) -> np.ndarray:
+    """Each unit's process fit as the accounts read it: its own fit plus any
+    adjustment (a department restructured in a game), within the fit's range."""
+    units = s.units
+    if not np.count_nonzero(units.fit_adjustment):  # (cheaper than .any() on a few units)
+        return units.unit_fit
+    return np.clip(units.unit_fit + units.fit_adjustment, FIT_MIN, FIT_MAX)
+
+
+def accounts(s: State, p: Params) -> None:
+    """This week's costs, learning loss, disruption and benefit; profit against the pre-project level."""
+    d, pr, org = s.d, s.project, s.org
+    week = pr.week
+    n_users = s.layout.n_users
+    active = pr.status != CANCELLED
+    n_live, loss_units, n_rejecting, n_using, realised = kernels.user_tallies(
+        s.layout.users, s.people.state, s.people.live, s.people.skill, effective_fit(s), org.unit,
+        active,
+    )  # fmt: skip
+    rev_cm = d.revenue * d.cm
+    costs = 0.0
+    if active:
+        if week <= max(d.implementation_weeks, 1):
+            costs += d.up_front_weekly
+        # one-off costs of levers raised mid-run (see CrmModel.intervene)
+        costs += pr.one_off_due
+        lic = d.licence_week_per_user * n_live
+        costs += lic * (1.0 + p["economics.maintenance_share"])
+        # training is delivered over the weeks after a unit's go-live (CAL-1.4)
+        trained = pr.training_queue.pop(week, 0)
+        costs += (
+            trained
+            * p["levers.training"]
+            * p["economics.training_hours"]
+            * p["economics.hourly_cost"]
+        )
+        # consultants and the project team are paid exactly while they help
+        if consultants_on(s, p):
+            costs += p["levers.expert_help"] * p["economics.consultant_per_user_week"] * n_users
+        if team_on(s, p):
+            # a dedicated project team: full-time people per 100 users
+            team = n_users / 100.0 * p["economics.team_per_100_users"]
+            costs += p["levers.staffing"] * team * HOURS_PER_FTE_WEEK * p["economics.hourly_cost"]
+        # customers brought in: staff time per live user and week
+        costs += (
+            p["levers.customer_participation"]
+            * p["economics.customer_hours"]
+            * p["economics.hourly_cost"]
+            * n_live
+        )
+        # executives' time, at a multiple of the staff rate
+        costs += (
+            p["levers.top_management_support"]
+            * org.n_exec
+            * p["economics.executive_hours"]
+            * p["economics.executive_rate"]
+            * p["economics.hourly_cost"]
+        ) * pr.resources
+    pr.one_off_due = 0.0
+    # learners lose productivity in proportion to what they have still to learn
+    loss = loss_units * p["frontline.learning_loss"] * rev_cm
+    # work-arounds cost a tenth of the learning loss rate (double entry)
+    loss += (
+        float(n_rejecting) * p["frontline.workaround_loss"] * p["frontline.learning_loss"] * rev_cm
+    )
+    disruption = float(s.units.resistance @ org.unit_size) * p["economics.disruption"] * rev_cm
+    share_using = float(n_using) / max(n_users, 1)
+    # CRM data is worth more when most use it: part of the value scales with adoption.
+    nv = p["economics.network_value"]
+    network_factor = (1.0 - nv) + nv * share_using
+    benefit = realised * network_factor * p["economics.benefit_uplift"] * rev_cm
+    pr.benefit_ratio = realised * network_factor / max(n_users, 1)
+    pr.benefit = benefit
+    pr.costs = costs
+    pr.loss = loss
+    pr.disruption = disruption
+    pr.spend += costs
+    pr.profit = d.profit0 + benefit - costs - loss - disruption
+    pr.cum_delta += pr.profit - d.profit0

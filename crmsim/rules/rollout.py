@@ -1,0 +1,38 @@
+"""Phase 2, roll-out (S3, S4): units go live on their planned week; their users get training."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from crmsim.codes import CANCELLED, FIT_MAX
+from crmsim.rules import Params
+from crmsim.rules.learning import skill_after
+from crmsim.state import State
+
+
+def rollout(s: State, p: Params) -> None:
+    """Put the units due this week live; train their users; queue the training's cost."""
+    pr, units, people, d = s.project, s.units, s.people, s.d
+    if pr.status == CANCELLED:
+        return
+    week = pr.week
+    going = (d.go_live <= week) & ~units.unit_live
+    if not going.any():
+        return
+    live_units = np.flatnonzero(going)
+    units.unit_live[live_units] = True
+    # Units after the pilot learn from it (S3 "a local pilot first").
+    after_pilot = d.pilot_scheduled and week > d.first_live
+    if after_pilot:
+        units.unit_fit[live_units] = min(FIT_MAX, pr.firm_fit + d.pilot_fit_bonus)
+    mask = np.isin(s.layout.user_unit, live_units)
+    idx = s.layout.users[mask]
+    people.live[idx] = True
+    bonus = d.training_skill + (d.pilot_skill_bonus if after_pilot else 0.0)
+    people.skill[idx] = skill_after(people.skill[idx], bonus)
+    weeks = p["economics.training_weeks"]
+    for w in range(week, week + weeks):
+        pr.training_queue[w] = pr.training_queue.get(w, 0.0) + idx.size / weeks
+    pr.events.append(
+        {"week": week, "event": "go_live", "units": int(live_units.size), "users": int(idx.size)}
+    )
