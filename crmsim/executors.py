@@ -228,7 +228,15 @@ def check_cluster_versions(client: Any) -> None:
 
 
 def connect(address: str, timeout: float = 10.0) -> Any:
-    """A Dask ``Client`` for ``address``, with a clear error when it cannot be reached."""
+    """A Dask ``Client`` for ``address``, with a clear error when it cannot be reached.
+
+    The address's form is checked first (a malformed one would leave a
+    half-made client that hangs for 20 s on exit); an unreachable one fails
+    after ``timeout`` seconds.
+    """
+    from crmsim.batch.settings import scheduler_address
+
+    address = scheduler_address(address)
     try:
         from distributed import Client
     except ImportError:

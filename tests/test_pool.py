@@ -114,3 +114,39 @@ def test_sigkill_of_a_batch_leaves_no_process_behind(tmp_path):
     finally:
         for pid in _group(proc.pid):
             os.kill(pid, signal.SIGKILL)
+
+
+# --------------------------------------------------------------------------- scheduler addresses
+@pytest.mark.parametrize(
+    "address", ["not a url", "tcp://host", "http://h:8786", "tcp://h:0", "tcp://h:99999", ""]
+)
+def test_a_malformed_scheduler_address_is_refused_at_once_and_nothing_is_created(tmp_path, address):
+    out = tmp_path / "b"
+    result = CliRunner().invoke(
+        main, ["batch", "baseline", "-n", "2", "--scheduler", address, "--out", str(out)]
+    )
+    assert result.exit_code == 2
+    lines = result.output.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("crmsim: error: --scheduler must be an address")
+    assert "tcp://HOST:PORT" in lines[0]
+    assert not out.exists()
+
+
+def test_a_malformed_scheduler_in_a_batch_section_names_the_file(tmp_path, write_toml):
+    path = write_toml("s", '[scenario]\ninherits = "baseline"\n[batch]\nscheduler = "tcp//x:1"\n')
+    result = CliRunner().invoke(main, ["batch", str(path), "--out", str(tmp_path / "b")])
+    assert result.exit_code == 2
+    assert result.output.strip() == (
+        "crmsim: error: s.toml: batch.scheduler must be an address like tcp://HOST:PORT of a "
+        "Dask scheduler (e.g. tcp://10.0.0.5:8786, as `dask scheduler` prints it), got 'tcp//x:1'"
+    )
+
+
+def test_an_unreachable_scheduler_is_one_error_after_the_connect_timeout():
+    from crmsim.errors import CrmsimError
+    from crmsim.executors import connect
+
+    with pytest.raises(
+        CrmsimError, match=r"cannot reach the Dask scheduler at tcp://127\.0\.0\.1:1"
+    ):
+        connect("tcp://127.0.0.1:1", timeout=0.5)
