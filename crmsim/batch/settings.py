@@ -81,6 +81,16 @@ def _whole(value: Any, key: str, where: str, minimum: int) -> int:
     return value
 
 
+def _once(table: dict[str, Any], name: str, value: Any, key: str, where: str) -> None:
+    """Add ``name`` to ``table``, refusing a name the section gives twice."""
+    if name in table:
+        raise CrmsimError(
+            f"{where}: batch.{key} gives {name} twice; give it once "
+            f"(put all its values in one entry)"
+        )
+    table[name] = value
+
+
 def _flat_table(table: Any, key: str, where: str) -> dict[str, Any]:
     """``[batch.sweep]`` with ``levers.training = [...]`` arrives nested; flatten it."""
     if isinstance(table, list) and key == "sweep":
@@ -92,7 +102,7 @@ def _flat_table(table: Any, key: str, where: str) -> dict[str, Any]:
                     f"got {item!r}"
                 )
             name, spec = item.split("=", 1)
-            out[name.strip()] = spec.strip()
+            _once(out, name.strip(), spec.strip(), key, where)
         return out
     if not isinstance(table, Mapping):
         raise CrmsimError(f"{where}: batch.{key} must be a table of parameter names")
@@ -104,7 +114,7 @@ def _flat_table(table: Any, key: str, where: str) -> dict[str, Any]:
             if isinstance(v, Mapping) and name not in PARAMS:
                 walk(v, name)
             else:
-                flat[name] = v
+                _once(flat, name, v, key, where)
 
     walk(table, "")
     return flat

@@ -93,6 +93,7 @@ def check_plan(
     cells: int,
     what: str = "this batch",
     fix: str = "use fewer replicates or sweep points, or split it into several batches",
+    bytes_per_run: int = PLAN_BYTES_PER_RUN,
 ) -> None:
     """Refuse a plan of ``runs`` runs in ``cells`` cells before it is built.
 
@@ -101,13 +102,14 @@ def check_plan(
         cells: Cells (parameter sets) it would hold.
         what: The plan, for the message (e.g. ``"this sensitivity analysis"``).
         fix: What to change, for the message.
+        bytes_per_run: Memory per run while the plan is built.
 
     Raises:
         CrmsimError: for more than :data:`MAX_PLAN_RUNS` runs, or a plan
             whose estimated memory exceeds what is available; one line with
             the count, the estimate and ``fix``.
     """
-    needed = runs * PLAN_BYTES_PER_RUN + cells * PLAN_BYTES_PER_CELL
+    needed = runs * bytes_per_run + cells * PLAN_BYTES_PER_CELL
     if runs > MAX_PLAN_RUNS:
         raise CrmsimError(
             f"{what} would be {runs:,} runs, more than the {MAX_PLAN_RUNS:,} one plan may hold "

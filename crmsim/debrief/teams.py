@@ -237,7 +237,7 @@ def debrief(
     from crmsim.batch import run_seeds
     from crmsim.batch.sizing import check_plan
 
-    check_plan(replays, 1, f"--replays {replays:,}", "replay each team over fewer seeds")
+    check_plan(replays, 1, "these replays", "use fewer --replays", bytes_per_run=64)
     states, skipped = finished_teams(game_dir)
     if not states:
         raise CrmsimError(
