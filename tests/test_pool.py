@@ -150,3 +150,22 @@ def test_an_unreachable_scheduler_is_one_error_after_the_connect_timeout():
         CrmsimError, match=r"cannot reach the Dask scheduler at tcp://127\.0\.0\.1:1"
     ):
         connect("tcp://127.0.0.1:1", timeout=0.5)
+
+
+@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM])
+def test_a_real_ctrl_c_or_sigterm_in_process_still_stops_the_batch(monkeypatch, signum):
+    from crmsim import runner
+    from crmsim.executors import Task, outcomes
+
+    def stopped(scenario, seed):
+        os.kill(os.getpid(), signum)  # the user stops the batch while a run computes
+        time.sleep(30)  # interrupted by the signal's handler at once
+        raise AssertionError("the signal should have stopped the run")  # pragma: no cover
+
+    monkeypatch.setattr(runner, "simulate", stopped)
+    before = signal.getsignal(signal.SIGINT), signal.getsignal(signal.SIGTERM)
+    stream = outcomes([Task(0, "baseline", (), 1), Task(1, "baseline", (), 2)], workers=1)
+    with pytest.raises(KeyboardInterrupt):
+        next(stream)
+    stream.close()
+    assert (signal.getsignal(signal.SIGINT), signal.getsignal(signal.SIGTERM)) == before
