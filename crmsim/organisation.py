@@ -127,7 +127,7 @@ def check_size(params: ParamSet) -> None:
     """Refuse an organisation that will not fit in memory, before anything is built.
 
     Estimates ``org.employees × (BYTES_PER_PERSON + BYTES_PER_TIE × network.degree)``
-    and compares it with :func:`crmsim.batch.sizing.available_memory`
+    and compares it with :func:`crmsim.memory.available_memory`
     (small organisations, under 64 MB, are not checked).
 
     Raises:
@@ -137,7 +137,7 @@ def check_size(params: ParamSet) -> None:
     needed = int(n * (BYTES_PER_PERSON + BYTES_PER_TIE * degree))
     if needed < 64 * 2**20:
         return
-    from crmsim.batch.sizing import check_fits
+    from crmsim.memory import check_fits
 
     check_fits(
         needed,

@@ -9,6 +9,7 @@ from __future__ import annotations
 import pytest
 from click.testing import CliRunner
 
+from crmsim import memory
 from crmsim.batch import sizing
 from crmsim.cli import main
 
@@ -58,14 +59,14 @@ def test_debrief_replays_past_the_limit_are_refused_before_the_games_are_read(tm
 
 
 def test_a_plan_under_the_limit_but_over_the_free_memory_is_refused(tmp_path, monkeypatch):
-    monkeypatch.setattr(sizing, "available_memory", lambda: 10 * 2**20)
+    monkeypatch.setattr(memory, "available_memory", lambda: 10 * 2**20)
     line = refused(tmp_path, "batch", "baseline", "-n", "5000")
     assert line.startswith("crmsim: error: this batch (5,000 runs in 1 cells) needs about")
     assert "10.0 MB available" in line
 
 
 def test_an_organisation_too_big_for_memory_is_refused_before_it_is_built(tmp_path, monkeypatch):
-    monkeypatch.setattr(sizing, "available_memory", lambda: 100 * 2**20)
+    monkeypatch.setattr(memory, "available_memory", lambda: 100 * 2**20)
     line = refused(tmp_path, "run", "baseline", "--set", "org.employees=1000000")
     assert "an organisation of 1,000,000 people (network.degree 10) needs about" in line
     assert "100.0 MB available" in line and "set a smaller org.employees" in line
@@ -74,7 +75,7 @@ def test_an_organisation_too_big_for_memory_is_refused_before_it_is_built(tmp_pa
 def test_a_batch_with_an_organisation_too_big_is_refused_before_its_folder_is_made(
     tmp_path, monkeypatch
 ):
-    monkeypatch.setattr(sizing, "available_memory", lambda: 100 * 2**20)
+    monkeypatch.setattr(memory, "available_memory", lambda: 100 * 2**20)
     sweep = "org.employees=1000,2000000"
     line = refused(tmp_path, "batch", "baseline", "-n", "2", "--sweep", sweep)
     assert line.startswith("crmsim: error: baseline, cell 1: an organisation of 2,000,000 people")
@@ -84,17 +85,17 @@ def test_small_organisations_and_plans_pass(monkeypatch):
     from crmsim.organisation import check_size
     from crmsim.scenario import load
 
-    monkeypatch.setattr(sizing, "available_memory", lambda: 100 * 2**20)
+    monkeypatch.setattr(memory, "available_memory", lambda: 100 * 2**20)
     check_size(load("baseline").params)  # 1000 people: not even measured
     sizing.check_plan(1000, 10)
 
 
 def test_available_memory_respects_an_address_space_limit(monkeypatch):
-    free = sizing.available_memory()
+    free = memory.available_memory()
     assert free is not None and free > 0
-    limit = sizing._mapped_bytes() + 5 * 2**20
-    monkeypatch.setattr(sizing.resource, "getrlimit", lambda what: (limit, limit))
-    assert sizing.available_memory() <= 5 * 2**20
+    limit = memory._mapped_bytes() + 5 * 2**20
+    monkeypatch.setattr(memory.resource, "getrlimit", lambda what: (limit, limit))
+    assert memory.available_memory() <= 5 * 2**20
 
 
 @pytest.mark.parametrize(
