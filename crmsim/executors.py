@@ -9,19 +9,27 @@ The local pool uses the ``forkserver`` start method where the platform has
 it (``spawn`` elsewhere), chosen here, inside the function, not at import
 time. Worker processes ignore SIGINT so that Ctrl-C reaches only the parent,
 which stops handing out work, keeps what has finished and exits cleanly.
+
+A run is the only thing a run can spoil: its exception, ``SystemExit`` or
+``KeyboardInterrupt`` (raised by the code, not by Ctrl-C) is recorded as that
+run's error. A worker that dies (killed, out of memory, crashed) breaks the
+pool; the runs that were in flight are then run again one at a time, so only
+the run that kills its worker is recorded as failed (after
+:data:`MAX_ATTEMPTS` deaths). Every worker watches the process that started
+the pool and exits when it is gone, so a batch killed with SIGKILL leaves no
+process behind (the forkserver and the resource tracker then exit too).
 """
 
 from __future__ import annotations
 
 import functools
 import itertools
-import multiprocessing
 import os
 import signal
+import threading
+import time
 import traceback
 from collections.abc import Iterable, Iterator
-from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
-from concurrent.futures.process import BrokenProcessPool
 from typing import Any, NamedTuple
 
 import numpy as np
@@ -29,7 +37,18 @@ import numpy as np
 from crmsim.errors import CrmsimError
 
 MAX_ATTEMPTS = 3
-"""Times a run is handed out again after its worker process died."""
+"""Times a run may kill its worker process (running alone) before it is recorded as failed."""
+
+FAULTS_ENV = "CRMSIM_TEST_FAULTS"
+"""Testing hook, read only when set: ``"RUN_ID:KIND,..."`` makes those runs misbehave.
+
+KIND is ``exit`` (raise SystemExit), ``interrupt`` (raise KeyboardInterrupt),
+``die`` (the process kills itself with SIGKILL) or ``hang`` (sleep for ever).
+The test suite uses it to simulate runs that break their worker; it is never
+set in normal use.
+"""
+
+_stopping = threading.Event()  # set by a real Ctrl-C / SIGTERM while runs go in this process
 
 WORKER_WAIT = 60.0
 """Seconds to wait for a Dask cluster's first worker before giving up."""
@@ -70,6 +89,8 @@ def run_one(task: Task) -> dict[str, Any]:
     from crmsim import runner
 
     try:
+        if FAULTS_ENV in os.environ:
+            _test_fault(task.run_id)
         result = runner.simulate(_scenario(task.scenario, task.params), task.seed)
         ts = result.timeseries
         # one block copy, then one contiguous row per column (cheap to pickle and store)
@@ -87,8 +108,27 @@ def run_one(task: Task) -> dict[str, Any]:
             "summary": dict(result.summary),
             "weekly": weekly,
         }
-    except Exception as exc:  # recorded with the run; the batch carries on
+    except (Exception, SystemExit, KeyboardInterrupt) as exc:  # the run's error; batch goes on
+        if isinstance(exc, KeyboardInterrupt) and _stopping.is_set():
+            raise  # a real Ctrl-C or SIGTERM in this process: stop the batch
         return failed(task, f"{type(exc).__name__}: {exc}", traceback.format_exc())
+
+
+def _test_fault(run_id: int) -> None:
+    """Misbehave as :data:`FAULTS_ENV` asks for this run (testing only)."""
+    for item in os.environ.get(FAULTS_ENV, "").split(","):
+        rid, _, kind = item.strip().partition(":")
+        if rid != str(run_id):
+            continue
+        if kind == "exit":
+            raise SystemExit(f"run {run_id} called sys.exit")
+        if kind == "interrupt":
+            raise KeyboardInterrupt(f"run {run_id} raised KeyboardInterrupt")
+        if kind == "die":
+            os.kill(os.getpid(), signal.SIGKILL)
+        if kind == "hang":
+            while True:
+                time.sleep(60)
 
 
 def failed(task: Task, error: str, trace: str | None = None) -> dict[str, Any]:
@@ -120,8 +160,29 @@ def outcomes(
     if scheduler:
         return _dask(tasks, scheduler)
     if workers <= 1:
-        return (run_one(t) for t in tasks)
-    return _pool(tasks, workers)
+        return _serial(tasks)
+    from crmsim.local_pool import pool_outcomes
+
+    return pool_outcomes(tasks, workers)
+
+
+def _stop(signum: int, frame: Any) -> None:
+    _stopping.set()
+    raise KeyboardInterrupt
+
+
+def _serial(tasks: Iterable[Task]) -> Iterator[dict[str, Any]]:
+    """Runs in this process; Ctrl-C and SIGTERM stop the batch, a run's own exit does not."""
+    in_main = threading.current_thread() is threading.main_thread()
+    saved = {s: signal.signal(s, _stop) for s in (signal.SIGINT, signal.SIGTERM)} if in_main else {}
+    _stopping.clear()
+    try:
+        for task in tasks:
+            yield run_one(task)
+    finally:
+        for signum, handler in saved.items():
+            signal.signal(signum, handler)
+        _stopping.clear()
 
 
 def default_workers() -> int:
@@ -130,74 +191,6 @@ def default_workers() -> int:
         return len(os.sched_getaffinity(0))
     except AttributeError:  # pragma: no cover - not Linux
         return os.cpu_count() or 1
-
-
-# --------------------------------------------------------------------------- local pool
-def _ignore_sigint() -> None:
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-
-
-def _new_pool(workers: int) -> ProcessPoolExecutor:
-    methods = multiprocessing.get_all_start_methods()
-    if "forkserver" in methods:
-        ctx = multiprocessing.get_context("forkserver")
-        # Workers forked from a server that has already imported the model
-        # start in milliseconds instead of re-importing numpy, pandas and mesa.
-        ctx.set_forkserver_preload(["crmsim.executors", "crmsim.runner"])
-    else:  # pragma: no cover - Windows
-        ctx = multiprocessing.get_context("spawn")
-    return ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=_ignore_sigint)
-
-
-def _pool(tasks: Iterable[Task], workers: int) -> Iterator[dict[str, Any]]:
-    source = iter(tasks)
-    retry: list[Task] = []
-    attempts: dict[int, int] = {}
-    in_flight: dict[Future, Task] = {}
-    limit = 4 * workers
-    pool = _new_pool(workers)
-    try:
-        while True:
-            broken = False
-            while len(in_flight) < limit:
-                task = retry.pop() if retry else next(source, None)
-                if task is None:
-                    break
-                try:
-                    in_flight[pool.submit(run_one, task)] = task
-                except BrokenProcessPool:  # a worker died since the last check
-                    retry.append(task)
-                    broken = True
-                    break
-            if not in_flight and not broken:
-                return
-            if not broken:
-                done, _ = wait(in_flight, return_when=FIRST_COMPLETED)
-                for fut in done:
-                    if fut.exception() is not None:  # BrokenProcessPool: handled below
-                        broken = True
-                        continue
-                    del in_flight[fut]
-                    yield fut.result()
-            if broken:
-                # A worker died (killed, out of memory): the pool is unusable and
-                # its unfinished futures fail. Keep what finished, hand out the rest
-                # again on a fresh pool, and give up on a run after MAX_ATTEMPTS.
-                for fut, task in list(in_flight.items()):
-                    if fut.done() and fut.exception() is None:
-                        yield fut.result()
-                        continue
-                    fut.cancel()
-                    attempts[task.run_id] = attempts.get(task.run_id, 0) + 1
-                    if attempts[task.run_id] >= MAX_ATTEMPTS:
-                        yield failed(task, "worker process died (BrokenProcessPool) repeatedly")
-                    else:
-                        retry.append(task)
-                in_flight.clear()
-                pool.shutdown(wait=False, cancel_futures=True)
-                pool = _new_pool(workers)
-    finally:
-        pool.shutdown(wait=False, cancel_futures=True)
 
 
 # --------------------------------------------------------------------------- Dask
@@ -235,7 +228,15 @@ def check_cluster_versions(client: Any) -> None:
 
 
 def connect(address: str, timeout: float = 10.0) -> Any:
-    """A Dask ``Client`` for ``address``, with a clear error when it cannot be reached."""
+    """A Dask ``Client`` for ``address``, with a clear error when it cannot be reached.
+
+    The address's form is checked first (a malformed one would leave a
+    half-made client that hangs for 20 s on exit); an unreachable one fails
+    after ``timeout`` seconds.
+    """
+    from crmsim.batch.settings import scheduler_address
+
+    address = scheduler_address(address)
     try:
         from distributed import Client
     except ImportError:

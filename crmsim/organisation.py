@@ -115,13 +115,48 @@ def head_counts(employees: int, executives: int, span: int) -> tuple[int, int, i
     return n_exec, n_units, n_front
 
 
+BYTES_PER_PERSON = 256
+"""Peak memory per person of a run, besides the peer ties (arrays and state; measured ~40 + run)."""
+
+BYTES_PER_TIE = 64
+"""Peak memory per unit of ``network.degree`` per person while the peer network is built
+(measured ~58: tie lists, then the sparse matrix)."""
+
+
+def check_size(params: ParamSet) -> None:
+    """Refuse an organisation that will not fit in memory, before anything is built.
+
+    Estimates ``org.employees × (BYTES_PER_PERSON + BYTES_PER_TIE × network.degree)``
+    and compares it with :func:`crmsim.memory.available_memory`
+    (small organisations, under 64 MB, are not checked).
+
+    Raises:
+        CrmsimError: one line with the estimate, the memory available and the fix.
+    """
+    n, degree = params["org.employees"], params["network.degree"]
+    needed = int(n * (BYTES_PER_PERSON + BYTES_PER_TIE * degree))
+    if needed < 64 * 2**20:
+        return
+    from crmsim.memory import check_fits
+
+    check_fits(
+        needed,
+        f"an organisation of {n:,} people (network.degree {degree:g})",
+        "set a smaller org.employees (or network.degree), or use a machine with more memory",
+    )
+
+
 def build(params: ParamSet, rng: np.random.Generator) -> Organisation:
     """Draw an organisation from the parameters, using only ``rng``.
 
     Args:
         params: The run's parameters (``org.*`` and ``network.*`` are read).
         rng: The model's generator; all randomness comes from it.
+
+    Raises:
+        CrmsimError: when the organisation would not fit in memory (:func:`check_size`).
     """
+    check_size(params)
     n_exec, n_units, n_staff = head_counts(
         params["org.employees"], params["org.executives"], params["org.span_of_control"]
     )

@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import itertools
 import json
+import math
 import secrets
 import shlex
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -22,6 +23,7 @@ from typing import Any
 
 from crmsim.batch.seeds import cell_seeds
 from crmsim.batch.settings import DEFAULT_REPLICATES, Settings, _agreed, file_settings
+from crmsim.batch.sizing import check_plan
 from crmsim.batch.values import _lookup, format_value
 from crmsim.errors import CrmsimError
 from crmsim.params import ParamSet
@@ -139,6 +141,17 @@ class Plan:
         }
 
 
+def _check_organisations(cells: Iterable[Cell]) -> None:
+    """Refuse, before anything runs, a cell whose organisation will not fit in memory."""
+    from crmsim.organisation import check_size
+
+    for cell in cells:
+        try:
+            check_size(cell.params)
+        except CrmsimError as exc:
+            raise CrmsimError(f"{cell.scenario}, cell {cell.index}: {exc}") from None
+
+
 def rerun_command(ref: str, seed: int, assignments: Iterable[tuple[str, Any]]) -> str:
     """The ``crmsim run`` command line that repeats one run.
 
@@ -212,6 +225,8 @@ def make_plan(
         replicates = cli.replicates or fs.replicates or DEFAULT_REPLICATES
         entries.append(ScenarioEntry(scenario.name, ref, scenario, replicates, sweep, sets, params))
 
+    grid = [math.prod(len(v) for v in e.sweep.values()) for e in entries]
+    check_plan(sum(n * e.replicates for n, e in zip(grid, entries, strict=True)), sum(grid))
     cells: list[Cell] = []
     pending: list[tuple[Cell, ScenarioEntry]] = []
     for entry in entries:
@@ -222,6 +237,7 @@ def make_plan(
             cell = Cell(len(cells), entry.name, swept, params)
             cells.append(cell)
             pending.append((cell, entry))
+    _check_organisations(cells)
     common = cli.common_seeds
     if common is None:
         common = bool(
@@ -281,6 +297,7 @@ def make_points_plan(
         raise CrmsimError("no sample points to run; ask for at least one")
     if replicates < 1:
         raise CrmsimError(f"replicates must be a whole number >= 1, got {replicates}")
+    check_plan(len(points) * replicates, len(points), "the plan", "use fewer replicates or points")
     scenario = load_scenario(scenario_ref)
     fixed: dict[str, Any] = {}
     for name, value in (sets or {}).items():
@@ -314,6 +331,7 @@ def make_points_plan(
         Cell(i, scenario.name, swept, params.with_updates(dict(swept)) if swept else params)
         for i, swept in enumerate(swept_points)
     )
+    _check_organisations(cells)
     seeds = cell_seeds(root_seed, [replicates] * len(cells), common_seeds)
     assigned = list(fixed.items())
     runs: list[RunSpec] = []

@@ -8,6 +8,7 @@ section (``replicates``, ``seed``, ``sweep``, ``set``, ``workers``,
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -22,6 +23,38 @@ DEFAULT_REPLICATES = 10
 
 BATCH_KEYS = ("replicates", "seed", "sweep", "set", "workers", "scheduler", "common_seeds")
 """Keys a scenario file's ``[batch]`` section may hold (the flags of the same name)."""
+
+
+SCHEDULER_SCHEMES = ("tcp", "tls", "ws", "wss", "ucx")
+"""Dask transports a ``--scheduler`` address may name (``tcp`` when none is given)."""
+
+_ADDRESS = re.compile(
+    rf"^(?:(?:{'|'.join(SCHEDULER_SCHEMES)})://)?"  # transport
+    r"(?:\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?)"  # host or [IPv6]
+    r":(?P<port>[0-9]{1,5})$"
+)
+
+
+def scheduler_address(text: str, where: str = "--scheduler") -> str:
+    """Check the form of a Dask scheduler address before anything connects to it.
+
+    ``tcp://HOST:PORT`` (or ``tls``, ``ws``, ``wss``, ``ucx``; ``HOST:PORT``
+    alone means tcp); HOST a name, an IPv4 address or ``[IPv6]``; PORT 1-65535.
+
+    Returns:
+        The address, stripped of surrounding blanks.
+
+    Raises:
+        CrmsimError: naming the address and the form expected.
+    """
+    address = text.strip() if isinstance(text, str) else ""
+    match = _ADDRESS.match(address)
+    if match is None or not 1 <= int(match["port"]) <= 65535:
+        raise CrmsimError(
+            f"{where} must be an address like tcp://HOST:PORT of a Dask scheduler "
+            f"(e.g. tcp://10.0.0.5:8786, as `dask scheduler` prints it), got {text!r}"
+        )
+    return address
 
 
 @dataclass(frozen=True)
@@ -48,6 +81,16 @@ def _whole(value: Any, key: str, where: str, minimum: int) -> int:
     return value
 
 
+def _once(table: dict[str, Any], name: str, value: Any, key: str, where: str) -> None:
+    """Add ``name`` to ``table``, refusing a name the section gives twice."""
+    if name in table:
+        raise CrmsimError(
+            f"{where}: batch.{key} gives {name} twice; give it once "
+            f"(put all its values in one entry)"
+        )
+    table[name] = value
+
+
 def _flat_table(table: Any, key: str, where: str) -> dict[str, Any]:
     """``[batch.sweep]`` with ``levers.training = [...]`` arrives nested; flatten it."""
     if isinstance(table, list) and key == "sweep":
@@ -59,7 +102,7 @@ def _flat_table(table: Any, key: str, where: str) -> dict[str, Any]:
                     f"got {item!r}"
                 )
             name, spec = item.split("=", 1)
-            out[name.strip()] = spec.strip()
+            _once(out, name.strip(), spec.strip(), key, where)
         return out
     if not isinstance(table, Mapping):
         raise CrmsimError(f"{where}: batch.{key} must be a table of parameter names")
@@ -71,7 +114,7 @@ def _flat_table(table: Any, key: str, where: str) -> dict[str, Any]:
             if isinstance(v, Mapping) and name not in PARAMS:
                 walk(v, name)
             else:
-                flat[name] = v
+                _once(flat, name, v, key, where)
 
     walk(table, "")
     return flat
@@ -91,8 +134,8 @@ def file_settings(scenario: Scenario) -> Settings:
             hint = suggest(key, list(BATCH_KEYS)) or f"; allowed: {', '.join(BATCH_KEYS)}"
             raise CrmsimError(f"{where}: unknown key batch.{key}{hint}")
     scheduler = section.get("scheduler")
-    if scheduler is not None and not isinstance(scheduler, str):
-        raise CrmsimError(f"{where}: batch.scheduler must be an address like tcp://host:8786")
+    if scheduler is not None:
+        scheduler = scheduler_address(scheduler, f"{where}: batch.scheduler")
     sweeps = {}
     for name, spec in _flat_table(section.get("sweep", {}), "sweep", where).items():
         n, values = sweep_values(name, spec, f"{where}: batch.sweep")
@@ -167,6 +210,8 @@ def cli_settings(
     if both:
         raise CrmsimError(f"{both[0]} is both swept (--sweep) and fixed (--set); keep one")
     check_one_executor(workers, scheduler)
+    if scheduler is not None:
+        scheduler = scheduler_address(scheduler)
     return Settings(replicates, seed, workers, scheduler, sweep_map, set_map, common_seeds)
 
 

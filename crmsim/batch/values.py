@@ -110,6 +110,13 @@ def _linspace(param: Param, spec: str, where: str) -> list[Any]:
         )
     if lo == hi:
         raise CrmsimError(f"{where} {param.name}={spec}: lo equals hi; give two different ends")
+    from crmsim.batch.sizing import MAX_PLAN_RUNS
+
+    if steps_f > MAX_PLAN_RUNS:
+        raise CrmsimError(
+            f"{where} {param.name}={spec}: {steps_f:,.0f} steps is more than the "
+            f"{MAX_PLAN_RUNS:,} runs one plan may hold; use fewer steps"
+        )
     values: list[Any] = [_tidy(x) for x in np.linspace(lo, hi, int(steps_f))]
     if param.kind is int:
         if not all(float(v).is_integer() for v in values):

@@ -97,10 +97,21 @@ workers_option = click.option(
     help="Local worker processes (default: all cores; 1 runs in this process).",
 )
 
+
+def _scheduler(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    """Check the address's form at once (:func:`crmsim.batch.settings.scheduler_address`)."""
+    if value is None:
+        return None
+    from crmsim.batch.settings import scheduler_address
+
+    return scheduler_address(value)
+
+
 scheduler_option = click.option(
     "--scheduler",
     metavar="tcp://HOST:PORT",
     default=None,
+    callback=_scheduler,
     help="Run on a Dask distributed cluster instead of local processes.",
 )
 

@@ -235,7 +235,9 @@ def debrief(
             replays to its saved state.
     """
     from crmsim.batch import run_seeds
+    from crmsim.batch.sizing import check_plan
 
+    check_plan(replays, 1, "these replays", "use fewer --replays", bytes_per_run=64)
     states, skipped = finished_teams(game_dir)
     if not states:
         raise CrmsimError(

@@ -73,6 +73,12 @@ class Design:
         names = [f.name for f in self.factors]
         if len(set(names)) != len(names) or not names:
             raise CrmsimError("give each varied parameter once")
+        from crmsim.batch.sizing import check_plan
+
+        check_plan(
+            self.n_runs, self.n_points, f"this {self.method} analysis",
+            "use fewer --samples or --replicates, or fewer --params",
+        )  # fmt: skip
 
     @property
     def names(self) -> list[str]:

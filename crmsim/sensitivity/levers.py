@@ -39,9 +39,12 @@ def lever_plan(
         CrmsimError: when every lever is fixed, or for a bad scenario.
     """
     from crmsim.batch import file_settings, make_points_plan
+    from crmsim.batch.sizing import check_plan
     from crmsim.scenario import load
     from crmsim.sensitivity.design import fresh_seed
 
+    fix = "use fewer replicates (-n) or --steps"
+    check_plan(len(LEVERS) * steps, len(LEVERS) * steps, "these levers", fix)
     scenario = load(ref)
     file = file_settings(scenario)
     fixed = {**file.set, **sets}
@@ -50,6 +53,7 @@ def lever_plan(
         raise CrmsimError("every lever is fixed by --set or [batch] set; nothing to move")
     root = seed if seed is not None else (file.seed if file.seed is not None else fresh_seed())
     reps = replicates or file.replicates or DEFAULT_LEVER_REPLICATES
+    check_plan(len(points) * reps, len(points), "these levers", fix)
     common = common_seeds or bool(file.common_seeds)
     plan = make_points_plan(ref, points, reps, root, sets=fixed, common_seeds=common)
     record = {"scenario": ref, "steps": steps, "replicates": reps, "set": fixed}

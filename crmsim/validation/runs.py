@@ -20,6 +20,7 @@ from typing import Any
 import pandas as pd
 
 from crmsim.batch import Cell, Plan, RunSpec, ScenarioEntry, cell_seeds, rerun_command
+from crmsim.batch.sizing import check_plan
 from crmsim.errors import CrmsimError
 from crmsim.scenario import Scenario, load
 
@@ -77,6 +78,7 @@ def plan_cells(
         )
         for e in entries.values()
     )  # fmt: skip
+    check_plan(sum(s.runs for s in specs), len(specs), "these runs", "use fewer seeds per arm (-n)")
     seeds = cell_seeds(root_seed, [s.runs for s in specs], common=True)
     runs: list[RunSpec] = []
     for cell, spec, cell_seed in zip(cells, specs, seeds, strict=True):
