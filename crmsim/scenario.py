@@ -29,7 +29,6 @@ from typing import Any
 
 from crmsim.data import DATA_DIR
 from crmsim.errors import CrmsimError
-from crmsim.files import check_keys
 from crmsim.params import PARAMS, ParamSet, suggest
 
 SCENARIO_DIR: Path = DATA_DIR
@@ -186,6 +185,8 @@ def load(ref: str | Path, _seen: tuple[str, ...] = ()) -> Scenario:
     meta = data.get("scenario", {})
     if not isinstance(meta, dict):
         raise CrmsimError(f"{path.name}: [scenario] must be a table")
+    from crmsim.files import check_keys  # the file layer loads numpy: not for --help
+
     check_keys(meta, sorted(_META_KEYS), path.name, "scenario.")
     batch = data.get("batch", {})
     if not isinstance(batch, dict):
