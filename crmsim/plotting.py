@@ -80,18 +80,34 @@ def mark_events(ax: Axes, events: Iterable[Mapping[str, Any]] | None) -> Axes:
         if minor and kind in labelled:
             continue
         labelled.add(kind)
-        ax.text(
-            event["week"],
-            0.98,
-            f" {label}",
-            transform=ax.get_xaxis_transform(),
-            rotation=90,
-            va="top",
-            ha="right",
-            fontsize=8,
-            color=colour,
-        )
+        label_week(ax, event["week"], label, colour)
     return ax
+
+
+def label_week(
+    ax: Axes, week: float, label: str, colour: str, top: bool = True, fontsize: float = 8
+) -> None:
+    """Write ``label`` upright just left of the vertical line at ``week``.
+
+    Args:
+        ax: The axes to draw on.
+        week: Where the line stands (data coordinates).
+        label: The text.
+        colour: Its colour (that of the line).
+        top: Hang it from the top of the axes; else stand it on the bottom.
+        fontsize: Its size in points.
+    """
+    ax.text(
+        week,
+        0.98 if top else 0.02,
+        f" {label}",
+        transform=ax.get_xaxis_transform(),
+        rotation=90,
+        va="top" if top else "bottom",
+        ha="right",
+        fontsize=fontsize,
+        color=colour,
+    )
 
 
 def plot_adoption(
@@ -127,14 +143,8 @@ def plot_adoption(
                 linestyle="--",
                 label=f"confidence: {label}",
             )
-    mark_events(ax, events)
     ax.set_ylim(0.0, 1.0)
-    ax.set_xlim(float(week.min()), float(week.max()))
-    ax.set_ylabel("share of users / confidence")
-    ax.set_title("Adoption and confidence", loc="left", fontsize=10)
-    ax.grid(True, alpha=0.3)
-    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8, frameon=False)
-    return ax
+    return _dress(ax, week, events, "share of users / confidence", "Adoption and confidence")
 
 
 def plot_profit(
@@ -161,11 +171,19 @@ def plot_profit(
     ax.fill_between(week, pct, 0.0, where=pct < 0, color="#d73027", alpha=0.25, linewidth=0)
     ax.fill_between(week, pct, 0.0, where=pct > 0, color="#1a9850", alpha=0.25, linewidth=0)
     ax.plot(week, pct, color="#333333", linewidth=1.6, label="profit vs pre-project")
+    ax.set_xlabel("week")
+    title = "Profit relative to the pre-project level"
+    return _dress(ax, week, events, "profit vs pre-project (%)", title)
+
+
+def _dress(
+    ax: Axes, week: pd.Series, events: Iterable[Mapping[str, Any]] | None, ylabel: str, title: str
+) -> Axes:
+    """A panel's finish: events marked, weeks end to end, labels, grid, legend on the right."""
     mark_events(ax, events)
     ax.set_xlim(float(week.min()), float(week.max()))
-    ax.set_ylabel("profit vs pre-project (%)")
-    ax.set_xlabel("week")
-    ax.set_title("Profit relative to the pre-project level", loc="left", fontsize=10)
+    ax.set_ylabel(ylabel)
+    ax.set_title(title, loc="left", fontsize=10)
     ax.grid(True, alpha=0.3)
     ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8, frameon=False)
     return ax

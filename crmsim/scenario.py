@@ -185,10 +185,9 @@ def load(ref: str | Path, _seen: tuple[str, ...] = ()) -> Scenario:
     meta = data.get("scenario", {})
     if not isinstance(meta, dict):
         raise CrmsimError(f"{path.name}: [scenario] must be a table")
-    for k in meta:
-        if k not in _META_KEYS:
-            hint = suggest(k, sorted(_META_KEYS)) or "; allowed: description, inherits"
-            raise CrmsimError(f"{path.name}: unknown key scenario.{k}{hint}")
+    from crmsim.files import check_keys  # the file layer loads numpy: not for --help
+
+    check_keys(meta, sorted(_META_KEYS), path.name, "scenario.")
     batch = data.get("batch", {})
     if not isinstance(batch, dict):
         raise CrmsimError(f"{path.name}: [batch] must be a table")

@@ -1,6 +1,6 @@
 """The layers point one way: an AST check of every import in crmsim/.
 
-- The engine (model, rules, kernels, state, record, codes, effects,
+- The engine (engine, model, rules, kernels, state, record, codes, effects,
   organisation, agents, params, scenario) imports none of the front ends:
   batch, plots, dashboard, game, commands, reports, output, storage, debrief
   (it may use the leaf layers: errors, codes, results, the file layer).
@@ -31,7 +31,7 @@ ROOT = Path(__file__).resolve().parents[1]
 PACKAGE = ROOT / "crmsim"
 
 ENGINE = re.compile(
-    r"^crmsim\.(model|rules(\..+)?|kernels\w*|state|record|codes|effects|organisation|agents"
+    r"^crmsim\.(model|engine|rules(\..+)?|kernels\w*|state|record|codes|effects|organisation|agents"
     r"|params|scenario)$"
 )
 """The engine's modules, by name (existing or to come)."""
@@ -47,7 +47,7 @@ LIGHT = re.compile(
 )
 """Modules that must load without the engine."""
 HEAVY = re.compile(
-    r"^(mesa|numba)(\..+)?$|^crmsim\.(model|rules(\..+)?|kernels\w*|runner|reference|agents"
+    r"^(mesa|numba)(\..+)?$|^crmsim\.(model|engine|rules(\..+)?|kernels\w*|runner|reference|agents"
     r"|organisation|effects|state|record)$"
 )
 """The engine proper and its libraries (codes and params are plain declarations)."""
@@ -175,7 +175,14 @@ def test_the_checker_follows_function_level_and_relative_imports(tmp_path: Path)
     rel = ast.parse("from .read import read_json").body[0]
     assert _targets(rel, "crmsim.files", True) == ["crmsim.files.read"]
     assert "crmsim.files.write" in loaded_by("crmsim.files")
-    assert "crmsim.model" in loaded_by("crmsim.runner")  # the closure does reach the engine
+    assert "crmsim.engine" in loaded_by("crmsim.runner")  # the closure does reach the engine
+
+
+def test_a_run_needs_no_mesa() -> None:
+    """``simulate`` (``crmsim run``, batches, validation) drives the engine without Mesa;
+    only the Mesa shell (:mod:`crmsim.model`, the agents) imports it."""
+    assert not [n for n in loaded_by("crmsim.runner") if re.match(r"^mesa\b|^crmsim\.model$", n)]
+    assert "mesa" in loaded_by("crmsim.model")
 
 
 def test_writing_a_handout_loads_neither_mesa_nor_numba(tmp_path: Path) -> None:

@@ -95,7 +95,7 @@ def test_a_directory_holding_other_runs_is_refused(cli, write_toml, tmp_path) ->
     scenario, targets = write_toml("small", SMALL), write_toml("t", SURE_PASS)
     assert _validate(cli, scenario, targets, tmp_path / "d", seeds=4)[0].exit_code == 0
     line = _one_line_error(_validate(cli, scenario, targets, tmp_path / "d", seeds=5)[0])
-    assert "holds other runs" in line
+    assert "plan a different validation" in line and "choose another --out" in line
 
 
 # ---------------------------------------------------------------- the bundled targets in CI
@@ -215,7 +215,7 @@ band = [0.4, 0.6]
         ),  # fmt: skip
         (TARGET.replace('"success"', '"final_adoption"'), "is a number, not true/false"),
         (TARGET.replace('"share"', '"shares"'), "unknown kind 'shares'; did you mean share?"),
-        (TARGET.replace("band = [0.4, 0.6]", "band = [0.4, 0.6"), "not valid TOML"),
+        (TARGET.replace("band = [0.4, 0.6]", "band = [0.4, 0.6"), "malformed TOML"),
         (
             TARGET.replace('kind = "share"', 'kind = "strongest_lever"\nlever = "levers.x"'),
             "lever must be one of the levers",

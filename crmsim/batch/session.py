@@ -189,7 +189,8 @@ class BatchSession:
         """
         if (Path(out) / "manifest.json").is_file():
             session = cls.resume(out, kind=kind, noun=noun)
-            session.check_same(plan, given="this command's flags", noun=noun)
+            fix = "choose another --out, or repeat the command that made it"
+            session.check_same(plan, given="this command's flags", noun=noun, fix=fix)
             return session
         return cls.create(out, plan, kind=kind, command=command, **create)
 
@@ -208,18 +209,21 @@ class BatchSession:
         self.close()
         return CrmsimError(message)
 
-    def check_same(self, plan: Plan, given: str = "these flags", noun: str = "batch") -> None:
+    def check_same(
+        self, plan: Plan, given: str = "these flags", noun: str = "batch", fix: str | None = None
+    ) -> None:
         """Refuse to resume when ``plan`` (from this command line) differs from the stored one.
+
+        ``fix`` is what the message tells the user to do (default: resume
+        with the same flags, or with just ``--resume --out``).
 
         Raises:
             CrmsimError: naming the directory and how to resume it.
         """
         if plan.fingerprint() != self.plan.fingerprint():
             out = self.out
-            raise self.refuse(
-                f"{given} plan a different {noun} than the one in {out}; resume "
-                f"with the same ones, or with just --resume --out {out}"
-            )
+            fix = fix or f"resume with the same ones, or with just --resume --out {out}"
+            raise self.refuse(f"{given} plan a different {noun} than the one in {out}; {fix}")
 
     def close(self) -> None:
         """Release the directory (idempotent)."""

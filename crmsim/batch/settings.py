@@ -15,7 +15,8 @@ from typing import Any
 
 from crmsim.batch.values import _lookup, parse_sweep, sweep_values
 from crmsim.errors import CrmsimError
-from crmsim.params import PARAMS, parse_assignment, suggest, unique_assignments
+from crmsim.files import check_keys
+from crmsim.params import PARAMS, parse_assignment, unique_assignments
 from crmsim.scenario import Scenario
 
 DEFAULT_REPLICATES = 10
@@ -129,10 +130,7 @@ def file_settings(scenario: Scenario) -> Settings:
     """
     where = scenario.path.name if scenario.path else scenario.name
     section = dict(scenario.batch)
-    for key in section:
-        if key not in BATCH_KEYS:
-            hint = suggest(key, list(BATCH_KEYS)) or f"; allowed: {', '.join(BATCH_KEYS)}"
-            raise CrmsimError(f"{where}: unknown key batch.{key}{hint}")
+    check_keys(section, list(BATCH_KEYS), where, "batch.")
     scheduler = section.get("scheduler")
     if scheduler is not None:
         scheduler = scheduler_address(scheduler, f"{where}: batch.scheduler")

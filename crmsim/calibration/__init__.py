@@ -25,6 +25,7 @@ def write_outputs(
     """Write trials, accepted, Pareto, marginals and calibrated.toml; return the chosen trial."""
     from crmsim.batch_plots import save_figure
     from crmsim.calibration import outputs as o
+    from crmsim.files import write_text
     from crmsim.storage import write_csv
 
     frame = o.trials_frame(study, config)
@@ -35,6 +36,5 @@ def write_outputs(
         write_csv(o.pareto(frame), out / "pareto.csv"),
         save_figure(o.plot_marginals(frame, config, chosen), out / "marginals.png"),
     ]
-    path = out / "calibrated.toml"
-    path.write_text(o.calibrated_toml(config, chosen, provenance), encoding="utf-8")
+    path = write_text(out / "calibrated.toml", o.calibrated_toml(config, chosen, provenance))
     return chosen, [*files, path]

@@ -20,12 +20,13 @@ from __future__ import annotations
 
 import math
 import warnings
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 from crmsim.calibration.config import Config
-from crmsim.validation import Row, Subject, Target, distance, measure_subjects
+from crmsim.files import make_dirs
+from crmsim.validation import Row, RunDirectory, Subject, Target, distance, measure_subjects
 
 STUDY_NAME = "crmsim-calibrate"
 STUDY_FILE = "study.journal"
@@ -57,7 +58,7 @@ def open_study(out: Path) -> Any:
     from optuna.storages import JournalStorage
     from optuna.storages.journal import JournalFileBackend
 
-    out.mkdir(parents=True, exist_ok=True)
+    make_dirs(out)
     storage = JournalStorage(JournalFileBackend(str(out / STUDY_FILE)))
     return optuna.create_study(
         study_name=STUDY_NAME, storage=storage, direction="minimize", load_if_exists=True
@@ -96,13 +97,28 @@ def run_study(
     config: Config,
     targets: Sequence[Target],
     out: Path,
-    manifest: dict[str, Any],
+    command: Sequence[str],
+    extra: Mapping[str, Any] | None = None,
     workers: int | None = None,
     scheduler: str | None = None,
     progress: Any = None,
     report: Callable[[str], None] = lambda text: None,
 ) -> tuple[Any, bool]:
     """Run trials until the study holds ``config.budget`` of them.
+
+    Each batch of trials is one validation run directory under ``out/evals``
+    (kind ``crmsim calibrate evaluation``), resumed when it is already there.
+
+    Args:
+        config: The checked calibration config.
+        targets: The targets every trial is measured against.
+        out: The calibration directory (``study.db``, ``evals/``).
+        command: The calibrate command line (recorded in each evaluation).
+        extra: More manifest fields for each evaluation (e.g. the targets' hash).
+        workers: Local worker processes (default: all cores).
+        scheduler: A Dask scheduler address instead.
+        progress: Optional progress display for the batch engine.
+        report: Where a line after each batch of trials goes.
 
     Returns:
         The study and whether it is complete (False when interrupted).
@@ -127,7 +143,8 @@ def run_study(
         measured = measure_subjects(
             targets, subjects, config.seeds, config.seed,
             out / "evals" / f"trials-{n:04d}-{end - 1:04d}",
-            {**manifest, "kind": "crmsim calibrate evaluation", "trials": [n, end - 1]},
+            RunDirectory("crmsim calibrate evaluation", tuple(command),
+                         {**(extra or {}), "trials": [n, end - 1]}, "calibration evaluation"),
             workers, scheduler, progress,
         )  # fmt: skip
         if measured.rows is None:

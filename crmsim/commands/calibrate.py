@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import datetime as _dt
-import json
 import sys
 from pathlib import Path
 
 import click
 
-from crmsim.commands.options import scheduler_option, workers_option
+from crmsim.commands.options import path_option, scheduler_option, workers_option
 from crmsim.errors import CrmsimError
 
 RECORD = "calibration.json"
@@ -19,14 +18,11 @@ RECORD = "calibration.json"
 @click.argument("config_path", metavar="CONFIG", type=click.Path(path_type=Path))
 @workers_option
 @scheduler_option
-@click.option(
-    "--out",
-    "-o",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=None,
+@path_option(
+    "--out", "-o", folder=True,
     help="Calibration directory (default: runs/calibrate-CONFIG-DATE-TIME); an existing one "
     "is resumed, up to the config's budget.",
-)
+)  # fmt: skip
 def command(config_path: Path, workers: int | None, scheduler: str | None, out: Path | None) -> int:
     """Fit the free parameters named in CONFIG to its targets.
 
@@ -45,9 +41,9 @@ def command(config_path: Path, workers: int | None, scheduler: str | None, out: 
       crmsim calibrate fit.toml --out runs/fit
     """
     from crmsim import calibration as cal
+    from crmsim.files import make_dirs, read_json, write_json
     from crmsim.progress import Progress
     from crmsim.provenance import environment
-    from crmsim.storage import write_json
     from crmsim.validation import file_hash, load_targets
 
     if workers is not None and scheduler is not None:
@@ -59,7 +55,7 @@ def command(config_path: Path, workers: int | None, scheduler: str | None, out: 
     env = environment()
     record_path = out / RECORD
     if record_path.exists():
-        record = json.loads(record_path.read_text())
+        record = read_json(record_path, "calibration record")
         if record.get("config") != config.identity():
             raise CrmsimError(
                 f"{out} holds a calibration with another config (only the budget may change); "
@@ -74,16 +70,16 @@ def command(config_path: Path, workers: int | None, scheduler: str | None, out: 
         }  # fmt: skip
     record["sessions"].append({"argv": env["command"], "started_utc": env["created_utc"],
                                "budget": config.budget})  # fmt: skip
-    out.mkdir(parents=True, exist_ok=True)
+    make_dirs(out)
     write_json(record_path, record)
     click.echo(
         f"crmsim calibrate: {len(config.free)} free parameters, {len(targets)} targets, "
         f"budget {config.budget} trials of {config.seeds} runs per arm, results in {out}",
         err=True,
     )
-    base = {k: record[k] for k in ("command", "versions", "platform", "targets_sha256")}
     study, complete = cal.run_study(
-        config, targets, out, base, workers, scheduler, Progress(sys.stderr),
+        config, targets, out, argv, {"targets_sha256": record["targets_sha256"]},
+        workers, scheduler, Progress(sys.stderr),
         report=lambda text: click.echo(f"crmsim calibrate: {text}", err=True),
     )  # fmt: skip
     if not complete:

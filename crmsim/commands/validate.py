@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from crmsim.commands.options import scheduler_option, workers_option
+from crmsim.commands.options import path_option, scheduler_option, workers_option
 from crmsim.errors import CrmsimError
 
 DEFAULT_SEEDS = 200
@@ -53,27 +53,13 @@ def _command_line(scenarios, targets, seeds, seed, out, markdown, json_path) -> 
 )
 @workers_option
 @scheduler_option
-@click.option(
-    "--out",
-    "-o",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=None,
-    help="Run directory (default: runs/validate-DATE-TIME); an existing one with "
-    "the same plan is resumed.",
-)
-@click.option(
-    "--markdown",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=None,
-    help="Write the report as Markdown (e.g. docs/calibration.md).",
-)
-@click.option(
-    "--json",
-    "json_path",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=None,
-    help="Write the report as JSON with its provenance.",
-)
+@path_option(
+    "--out", "-o", folder=True,
+    help="Run directory (default: runs/validate-DATE-TIME); an existing one with the same plan "
+    "is resumed.",
+)  # fmt: skip
+@path_option("--markdown", help="Write the report as Markdown (e.g. docs/calibration.md).")
+@path_option("--json", "json_path", help="Write the report as JSON with its provenance.")
 def command(
     scenarios: tuple[str, ...],
     targets: Path | None,
@@ -102,9 +88,9 @@ def command(
       crmsim validate my_firm.toml --targets my_sector.toml --json report.json
     """
     from crmsim import validation as v
+    from crmsim.files import make_dirs, write_json, write_text
     from crmsim.progress import Progress
     from crmsim.provenance import environment
-    from crmsim.storage import write_json
     from crmsim.validation import report
 
     if workers is not None and scheduler is not None:
@@ -115,15 +101,10 @@ def command(
     subjects = [v.Subject(Path(r).stem if r.endswith(".toml") else r, r) for r in refs]
     out = out or Path("runs") / f"validate-{_dt.datetime.now():%Y%m%d-%H%M%S}"
     argv = _command_line(refs, targets, seeds, seed, out, markdown, json_path)
-    env = environment()
-    manifest = {
-        "kind": "crmsim validate", "command": argv, "argv": env["command"],
-        "created_utc": env["created_utc"], "versions": env["versions"],
-        "platform": env["platform"], "targets": str(path), "targets_sha256": v.file_hash(path),
-        "seeds": seeds,
-    }  # fmt: skip
+    extra = {"targets": str(path), "targets_sha256": v.file_hash(path), "seeds": seeds}
+    record = v.RunDirectory("crmsim validate", tuple(argv), extra)
     measured = v.measure_subjects(
-        loaded, subjects, seeds, seed, out, manifest, workers, scheduler, Progress(sys.stderr)
+        loaded, subjects, seeds, seed, out, record, workers, scheduler, Progress(sys.stderr)
     )
     if measured.rows is None:
         click.echo(f"crmsim validate: interrupted; runs kept in {out}. Finish with: "
@@ -135,12 +116,17 @@ def command(
         click.echo(f"crmsim validate: {measured.outcome.failed} runs failed and were left out "
                    f"(errors: crmsim export {out} --csv DIR)", err=True)  # fmt: skip
     if markdown is not None:
-        markdown.parent.mkdir(parents=True, exist_ok=True)
-        markdown.write_text(report.markdown(results, argv, seeds, seed), encoding="utf-8")
+        make_dirs(markdown.parent)
+        write_text(markdown, report.markdown(results, argv, seeds, seed))
     if json_path is not None:
-        provenance = {**manifest, "root_seed": seed, "run_directory": str(out),
-                      "plan_fingerprint": measured.plan.fingerprint()}  # fmt: skip
-        json_path.parent.mkdir(parents=True, exist_ok=True)
+        env = environment()
+        provenance = {
+            "kind": "crmsim validate", "command": argv, "argv": env["command"],
+            "created_utc": env["created_utc"], "versions": env["versions"],
+            "platform": env["platform"], **extra, "root_seed": seed, "run_directory": str(out),
+            "plan_fingerprint": measured.plan.fingerprint(),
+        }  # fmt: skip
+        make_dirs(json_path.parent)
         write_json(json_path, report.json_report(results, provenance))
     all_pass = all(r.verdict == "pass" for _, rows in results for r in rows)
     return 0 if all_pass else 1

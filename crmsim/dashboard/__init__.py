@@ -7,7 +7,8 @@
   built from.
 - :mod:`~crmsim.dashboard.orgview`: the organisation as a drawable network:
   a sample of people, a layout computed once from the seed, colours by
-  adoption state and sizes by role.
+  adoption state and sizes by role; the geometry (which teams, where each
+  person sits) in :mod:`~crmsim.dashboard.orglayout`.
 - :mod:`~crmsim.dashboard.session`: the model one browser session runs: one
   or two CRM roll-outs from the same seed, stepped together.
 - :mod:`~crmsim.dashboard.charts`: the time charts and the project timeline.

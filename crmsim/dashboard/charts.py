@@ -32,7 +32,7 @@ from crmsim.dashboard.controls import describe_differences
 from crmsim.dashboard.orgview import OrgRenderer, OrgView
 from crmsim.dashboard.session import WorkshopModel
 from crmsim.model import ACTIVE, CANCELLED, CUT
-from crmsim.plotting import CONFIDENCE_LINES, MARKED_EVENTS, STATE_LINES
+from crmsim.plotting import CONFIDENCE_LINES, MARKED_EVENTS, STATE_LINES, label_week
 
 FONT = {"title": 15, "ticks": 12, "legend": 11}
 """Font sizes (points) readable from the back of a room."""
@@ -151,17 +151,7 @@ def mark_events(ax, events_by_side: dict[str, list[dict]]) -> None:
         if len(sides) < len(events_by_side):
             label = f"{label} ({', '.join(sides)})"
         ax.axvline(week, color=colour, linestyle=":", linewidth=1.6, zorder=1)
-        ax.text(
-            week,
-            0.02,
-            f" {label}",
-            transform=ax.get_xaxis_transform(),
-            rotation=90,
-            va="bottom",
-            ha="right",
-            fontsize=10,
-            color=colour,
-        )
+        label_week(ax, week, label, colour, top=False, fontsize=10)
 
 
 # ---------------------------------------------------------------- components

@@ -5,9 +5,9 @@ drawn as a sample of whole teams (every executive, and complete units with
 their manager, spread over the functions) while the charts always report
 the whole organisation.
 
-The layout is an org chart in the round, computed once when the view is
-built (never a spring layout per redraw, which takes seconds for thousands of
-nodes): the sponsor in the middle with the top team around, units on rings
+The layout (:mod:`crmsim.dashboard.orglayout`) is an org chart in the round,
+computed once when the view is built (never a spring layout per redraw, which
+takes seconds for thousands of nodes): the sponsor in the middle with the top team around, units on rings
 ordered by function so that each function is one sector (front-end functions,
 whose staff use CRM, on one side; back office on the other), each team a
 small sunflower around its manager. Every random choice (which teams, how
@@ -39,8 +39,16 @@ from mesa.visualization import SpaceRenderer
 from mesa.visualization.components import AgentPortrayalStyle
 from mesa.visualization.space_drawers import NetworkSpaceDrawer
 
+from crmsim.dashboard.orglayout import (  # noqa: F401 (re-exported)
+    FUNCTION_NAMES,
+    GOLDEN_ANGLE,
+    SPACING,
+    bosses,
+    ring_layout,
+    sample_units,
+)
 from crmsim.model import NOT_USING, REJECTING, TRYING, USING, CrmModel
-from crmsim.organisation import EXECUTIVE, FRONT_FUNCTIONS, FRONTLINE, FUNCTIONS, MANAGER
+from crmsim.organisation import EXECUTIVE, FRONTLINE, MANAGER
 
 MAX_DRAWN = 420
 """Most people drawn; larger organisations are shown as a sample of whole teams."""
@@ -182,16 +190,16 @@ def build_view(model: CrmModel, max_people: int = MAX_DRAWN) -> OrgView:
     """
     rng = model.rng.spawn(1)[0]  # a child stream: the model's own draws are unchanged
     org = model.org
-    units = _sample_units(org, rng, max_people)
-    people, pos, sectors = _layout(org, units, rng)
+    units = sample_units(org, rng, max_people)
+    people, pos, sectors = ring_layout(org, units, rng)
 
     # Edges among the drawn people: informal peer ties and reporting lines.
     sub = org.peers[people][:, people]
     coo = sp.triu(sub, k=1).tocoo()
     peer_edges = np.column_stack((people[coo.row], people[coo.col]))
-    bosses = _bosses(org, people)
-    drawn = np.isin(bosses, people)
-    report_edges = np.column_stack((people[drawn], bosses[drawn]))
+    boss = bosses(org, people)
+    drawn = np.isin(boss, people)
+    report_edges = np.column_stack((people[drawn], boss[drawn]))
 
     graph = nx.Graph()
     for i, xy in zip(people.tolist(), pos, strict=True):
@@ -205,119 +213,6 @@ def build_view(model: CrmModel, max_people: int = MAX_DRAWN) -> OrgView:
         if agent is not None:
             grid[i].add_agent(agent)
     return OrgView(model, people, pos, grid, units, sectors, peer_edges, report_edges)
-
-
-def _bosses(org, people: np.ndarray) -> np.ndarray:
-    """Each person's boss (unit manager, the sponsor, or -1 for the sponsor)."""
-    role = org.role[people]
-    boss = np.where(role == MANAGER, 0, -1)
-    staff = role == FRONTLINE
-    boss = np.where(staff, org.unit_manager[np.maximum(org.unit[people], 0)], boss)
-    return np.where((role == EXECUTIVE) & (people != 0), 0, boss).astype(np.int64)
-
-
-def _sample_units(org, rng: np.random.Generator, max_people: int) -> np.ndarray:
-    """Units to draw: all when they fit, else whole teams taken in turn from
-    each function (in a random order within it) until ``max_people`` is reached."""
-    all_units = np.arange(org.n_units)
-    if org.n <= max_people:
-        return all_units
-    queues = [
-        list(rng.permutation(all_units[org.unit_function == f]))
-        for f in np.unique(org.unit_function)
-    ]
-    budget = max_people - org.n_exec
-    chosen: list[int] = []
-    while budget > 0 and any(queues):
-        for q in queues:
-            if not q:
-                continue
-            u = int(q[0])
-            cost = int(org.unit_size[u]) + 1
-            if cost > budget and chosen:
-                budget = 0
-                break
-            q.pop(0)
-            chosen.append(u)
-            budget -= cost
-    if not chosen:  # a single team larger than the budget: draw it anyway
-        chosen = [int(queues[0][0])]
-    chosen_arr = np.array(chosen, dtype=np.int64)
-    return chosen_arr[np.lexsort((chosen_arr, org.unit_function[chosen_arr]))]
-
-
-GOLDEN_ANGLE = np.pi * (3.0 - np.sqrt(5.0))
-SPACING = 1.0  # distance between neighbours in a team
-FUNCTION_NAMES = {
-    "customer_service": "customer service",
-    "field_support": "field support",
-    "rnd": "R&D",
-}
-
-
-def _layout(org, units: np.ndarray, rng: np.random.Generator):
-    """Positions: sponsor at the centre, executives around, teams on rings.
-
-    Teams follow each other around the rings in function order, alternating
-    between rings so that neighbours do not overlap.
-
-    Returns:
-        people (indices), positions (n x 2) and sector labels.
-    """
-    staff_of = {
-        u: np.flatnonzero((org.unit == u) & (org.role == FRONTLINE)) for u in units.tolist()
-    }
-    team_r = _team_radius(np.array([staff_of[u].size for u in units.tolist()]))
-    r_max = float(team_r.max()) if team_r.size else SPACING
-    k = max(units.size, 1)
-    n_rings = 1 if k <= 10 else 2 if k <= 60 else int(np.ceil(k / 30))
-    gap = 2.3 * r_max  # centre distance between neighbouring teams on one ring
-    exec_r = _exec_radius(org.n_exec)
-    base = max(gap * k / (2.0 * np.pi * n_rings), exec_r + r_max + 2.0 * SPACING)
-    ring_r = base + 0.9 * gap * np.arange(n_rings)
-
-    people = [np.arange(org.n_exec)]
-    pos = [_exec_positions(org.n_exec, exec_r)]
-    angle = 2.0 * np.pi * (np.arange(units.size) + 0.5) / k + np.pi / 2.0
-    for j, u in enumerate(units.tolist()):
-        centre = ring_r[j % n_rings] * np.array([np.cos(angle[j]), np.sin(angle[j])])
-        staff = staff_of[u]
-        idx = np.arange(1, staff.size + 1)
-        rr = _team_radius(idx - 1)
-        th = rng.uniform(0.0, 2.0 * np.pi) + idx * GOLDEN_ANGLE
-        jitter = rng.normal(0.0, 0.05 * SPACING, size=(staff.size, 2))
-        members = centre + np.column_stack((rr * np.cos(th), rr * np.sin(th))) + jitter
-        people.append(np.concatenate(([org.unit_manager[u]], staff)))
-        pos.append(np.vstack((centre, members)))
-
-    sectors = []
-    outer = float(ring_r[-1] + r_max + 0.8 * SPACING)
-    funcs = org.unit_function[units]
-    for f in np.unique(funcs):
-        a = angle[funcs == f]
-        mean_angle = float(np.arctan2(np.sin(a).mean(), np.cos(a).mean()))
-        key = FUNCTIONS[int(f)]
-        sectors.append((FUNCTION_NAMES.get(key, key), mean_angle, outer, key in FRONT_FUNCTIONS))
-    return np.concatenate(people).astype(np.int64), np.vstack(pos), sectors
-
-
-def _team_radius(n_staff: np.ndarray) -> np.ndarray:
-    """Radius of a sunflower of ``n_staff`` people around their manager."""
-    return SPACING * 0.6 * np.sqrt(np.asarray(n_staff, dtype=float) + 1.5)
-
-
-def _exec_radius(n_exec: int) -> float:
-    """Radius of the top team's circle: room for each star."""
-    return max(2.6 * SPACING, (n_exec - 1) * 1.9 * SPACING / (2.0 * np.pi))
-
-
-def _exec_positions(n_exec: int, radius: float) -> np.ndarray:
-    """The sponsor (index 0) at the centre, the rest of the top team on a circle."""
-    out = np.zeros((n_exec, 2))
-    if n_exec > 1:
-        a = 2.0 * np.pi * np.arange(n_exec - 1) / (n_exec - 1) + np.pi / 2.0
-        out[1:] = radius * np.column_stack((np.cos(a), np.sin(a)))
-    return out
 
 
 # ---------------------------------------------------------------- drawing

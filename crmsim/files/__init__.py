@@ -3,7 +3,8 @@
 - :mod:`crmsim.files.read`: :func:`read_text`, :func:`read_toml`,
   :func:`read_json`, :func:`read_parquet`, :func:`parquet_schema`,
   :func:`read_csv` and :class:`Shape` (a declared shape checked by
-  :func:`check_shape`). Every failure (missing, unreadable, not UTF-8, too
+  :func:`check_shape`; :func:`check_keys` refuses an unknown key with a
+  suggestion). Every failure (missing, unreadable, not UTF-8, too
   big, nested too deeply, malformed, damaged, wrong shape, a newer format)
   is a :class:`~crmsim.errors.CrmsimError` of one line naming the file, the
   problem and the fix.
@@ -21,6 +22,7 @@ from crmsim.files.read import (
     MAX_DEPTH,
     Shape,
     check_format,
+    check_keys,
     check_shape,
     parquet_schema,
     read_bytes,
@@ -52,6 +54,7 @@ __all__ = [
     "Shape",
     "atomic_write",
     "check_format",
+    "check_keys",
     "check_shape",
     "claim_output_dir",
     "folder_kind",

@@ -101,6 +101,25 @@ def check_shape(data: Any, shape: Shape, where: str, fix: str) -> None:
             _check_value(data[key], kind, f"{where}: {key}", fix)
 
 
+def check_keys(
+    table: Mapping[str, Any], allowed: Sequence[str], where: str, prefix: str = ""
+) -> None:
+    """Refuse a key of ``table`` that is not ``allowed``, suggesting the closest one.
+
+    The message is ``{where}: unknown key {prefix}{key}; did you mean X?`` (or
+    ``; allowed: ...`` when nothing is close).
+
+    Raises:
+        CrmsimError: for the first unknown key.
+    """
+    from crmsim.params import suggest
+
+    for key in table:
+        if key not in allowed:
+            hint = suggest(key, list(allowed)) or f"; allowed: {', '.join(allowed)}"
+            raise CrmsimError(f"{where}: unknown key {prefix}{key}{hint}")
+
+
 def _check_value(value: Any, kind: Kind, where: str, fix: str) -> None:
     if not _fits(value, kind):
         raise CrmsimError(f"{where} should be {_kind_name(kind)}, not {_value_name(value)}; {fix}")

@@ -27,6 +27,8 @@ The pieces, one module each:
   :meth:`TeamGame.check` refuses a bad set of decisions with one clear line
   and changes nothing; :meth:`TeamGame.play_round` commits them and runs the
   round's weeks.
+- :mod:`~crmsim.game.schedule`: :class:`Schedule`, the actions due to start
+  and the temporary changes due to be taken back, applied week by week.
 - :mod:`~crmsim.game.saving`: :func:`save` writes the game state as JSON
   atomically after every round; :func:`resume` rebuilds a team's game by
   replaying its saved decisions with the same seed (the model is

@@ -2,28 +2,25 @@
 
 :meth:`TeamGame.check` refuses a bad set of decisions with one clear line
 and changes nothing; :meth:`TeamGame.play_round` commits them and runs the
-round's weeks. An action starts to work after its lead time; its parameter
-changes go through :meth:`CrmModel.intervene` (a temporary ``add`` is taken
-back later), its other effects through :class:`~crmsim.game.actions.GameModel`.
+round's weeks. What the chosen actions do, and when, is kept by a
+:class:`~crmsim.game.schedule.Schedule`.
 """
 
 from __future__ import annotations
 
 import math
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
-
-import numpy as np
 
 from crmsim.errors import CrmsimError
 from crmsim.game.actions import GameModel
 from crmsim.game.decisions import Decision
 from crmsim.game.definition import MONEY, Game
 from crmsim.game.loading import _closest
+from crmsim.game.schedule import Schedule
 from crmsim.organisation import FUNCTIONS
-from crmsim.params import PARAMS
-from crmsim.runner import RunResult, summarise
+from crmsim.results import RunResult, summarise
 
 STATE_FORMAT = 1
 """Version of the state file's layout; bump when keys change meaning."""
@@ -42,12 +39,6 @@ SNAPSHOT = (
     "status",
 )
 """Weekly columns recorded after every round (and checked when a game is resumed)."""
-
-
-def _clip(name: str, value: float) -> float:
-    """``value`` inside the declared range of ``name``, without float dust (1e-9)."""
-    p = PARAMS[name]
-    return round(float(np.clip(value, p.lo, p.hi)), 9)
 
 
 @dataclass
@@ -88,19 +79,6 @@ class RoundRecord:
         }
 
 
-@dataclass(order=True)
-class _Scheduled:
-    """An action due to start, or a temporary change due to be taken back."""
-
-    week: int
-    order: int
-    kind: str = field(compare=False)  # "start" or "end"
-    action: str = field(compare=False)
-    target: str | None = field(compare=False, default=None)
-    round: int = field(compare=False, default=0)
-    deltas: dict[str, float] = field(compare=False, default_factory=dict)  # for "end"
-
-
 class TeamGame:
     """One team's game: its own organisation, budget, decisions and schedule.
 
@@ -124,10 +102,13 @@ class TeamGame:
         self.model = GameModel(game.scenario.params, rng=game.seed)
         self.rounds: list[RoundRecord] = []
         self.spent = 0.0
-        self.applied: list[dict[str, Any]] = []
         self._taken: dict[str, list[int]] = {}
-        self._schedule: list[_Scheduled] = []
-        self._order = 0
+        self._schedule = Schedule(self.model, game.actions)
+
+    @property
+    def applied(self) -> list[dict[str, Any]]:
+        """When each action started (and a temporary one ended) to work (:class:`Schedule`)."""
+        return self._schedule.applied
 
     # -- where the game stands ----------------------------------------------
     @property
@@ -258,11 +239,11 @@ class TeamGame:
             action = self.game.actions[d.action]
             cost += action.cost
             self._taken.setdefault(d.action, []).append(number)
-            self._add(start + action.lead_weeks, "start", d.action, d.target, number)
+            self._schedule.add(start + action.lead_weeks, "start", d.action, d.target, number)
         self.spent += cost
         n_events = len(self.model.events)
         for _ in range(self.game.weeks_per_round):
-            self._apply_due()
+            self._schedule.apply_due()
             self.model.step()
         record = RoundRecord(
             number=number,
@@ -276,78 +257,6 @@ class TeamGame:
         )
         self.rounds.append(record)
         return record
-
-    def _add(self, week: int, kind: str, action: str, target: str | None, number: int, **kw):
-        self._order += 1
-        self._schedule.append(_Scheduled(week, self._order, kind, action, target, number, **kw))
-        self._schedule.sort()
-
-    def _apply_due(self) -> None:
-        """Apply what is due at the current week, in the order it was decided."""
-        week = self.week
-        while self._schedule and self._schedule[0].week <= week:
-            item = self._schedule.pop(0)
-            if item.kind == "start":
-                self._start(item)
-            else:
-                self._end(item)
-
-    def _start(self, item: _Scheduled) -> None:
-        model = self.model
-        action = self.game.actions[item.action]
-        updates: dict[str, Any] = {}
-        temporary: dict[int, dict[str, float]] = {}  # weeks -> parameter -> delta to take back
-        for e in action.effects:
-            if e.kind != "param":
-                continue
-            if e.mode == "set":
-                updates[e.param] = e.value
-                continue
-            old = updates.get(e.param, model.params[e.param])
-            new = _clip(e.param, old + e.value)
-            updates[e.param] = new
-            if e.weeks:
-                back = temporary.setdefault(e.weeks, {})
-                back[e.param] = back.get(e.param, 0.0) + new - old
-        if updates:
-            model.intervene(updates, label=f"action:{item.action}")
-        for e in action.effects:
-            if e.kind == "confidence":
-                model.shift_confidence(e.people, e.value, e.via_sponsor, item.target)
-            elif e.kind == "resistance":
-                model.scale_resistance(e.value, item.target)
-            elif e.kind == "restructure":
-                model.restructure(item.target, e.value, e.fit)
-            elif e.kind == "skill":
-                model.train_live_users(e.value, item.target)
-        for weeks, deltas in temporary.items():
-            self._add(self.week + weeks, "end", item.action, item.target, item.round,
-                      deltas=deltas)  # fmt: skip
-        self.applied.append(
-            {
-                "week": self.week,
-                "what": "start",
-                "action": item.action,
-                "target": item.target,
-                "round": item.round,
-                "changes": updates,
-            }  # fmt: skip
-        )
-
-    def _end(self, item: _Scheduled) -> None:
-        params = self.model.params
-        updates = {name: _clip(name, params[name] - delta) for name, delta in item.deltas.items()}
-        self.model.intervene(updates, label=f"action_ends:{item.action}")
-        self.applied.append(
-            {
-                "week": self.week,
-                "what": "end",
-                "action": item.action,
-                "target": item.target,
-                "round": item.round,
-                "changes": updates,
-            }  # fmt: skip
-        )
 
     # -- results ------------------------------------------------------------
     def snapshot(self) -> dict[str, float]:

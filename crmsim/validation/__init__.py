@@ -7,7 +7,8 @@ run and stored by the batch engine; per-run fields
 (:mod:`crmsim.validation.fields`) are measured with 95 % intervals
 (:mod:`crmsim.validation.measures`) and reported
 (:mod:`crmsim.validation.report`). :func:`measure_subjects` does all of it
-and is what ``crmsim validate`` and ``crmsim calibrate`` call.
+and is what ``crmsim validate`` and ``crmsim calibrate`` call; its runs go
+through :class:`crmsim.batch.BatchSession`, as every batch's do.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from typing import Any
 from crmsim.scenario import SCENARIO_DIR
 from crmsim.validation.core import Row, Subject, evaluate, layout
 from crmsim.validation.measures import distance
+from crmsim.validation.runs import RunDirectory
 from crmsim.validation.targets import KINDS, Arm, Target, load_targets
 
 BUNDLED_TARGETS = SCENARIO_DIR / "targets" / "published.toml"
@@ -32,6 +34,7 @@ __all__ = [
     "Arm",
     "Measured",
     "Row",
+    "RunDirectory",
     "Subject",
     "Target",
     "distance",
@@ -52,7 +55,9 @@ class Measured:
 
 def file_hash(path: str | Path) -> str:
     """SHA-256 of a file's bytes (recorded with the targets it holds)."""
-    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+    from crmsim.files import read_bytes
+
+    return hashlib.sha256(read_bytes(path, "targets file")).hexdigest()
 
 
 def measure_subjects(
@@ -61,7 +66,7 @@ def measure_subjects(
     seeds: int,
     root_seed: int,
     out: Path,
-    manifest: dict[str, Any],
+    record: RunDirectory,
     workers: int | None = None,
     scheduler: str | None = None,
     progress: Any = None,
@@ -74,8 +79,7 @@ def measure_subjects(
         seeds: Runs per arm (an arm's ``runs`` may cap it).
         root_seed: Root of the common seeds.
         out: Run directory (created, or resumed when it holds the same plan).
-        manifest: Provenance to store (``kind``, ``command``, ...); the plan
-            is added.
+        record: What the run directory records (kind, command, extra fields).
         workers: Local worker processes (default: all cores).
         scheduler: A Dask scheduler address instead.
         progress: Optional progress display for the batch engine.
@@ -84,21 +88,20 @@ def measure_subjects(
         CrmsimError: for an unknown scenario, a bad value, or an ``out``
             holding other runs.
     """
-    from crmsim.validation.runs import execute, open_store, plan_cells, read_fields
+    from crmsim.validation.runs import open_session, plan_cells, read_fields
 
     specs, index = layout(targets, subjects, seeds)
-    plan = plan_cells(specs, root_seed, workers, scheduler)
-    store = open_store(out, plan, {**manifest, **plan.manifest(), "status": "running"})
-    try:
-        outcome = execute(plan, store, workers, scheduler, progress)
-    finally:
-        store.close()
-    done = not outcome.interrupted and outcome.complete
-    meta = store.manifest
-    meta.update(status="complete" if done else "interrupted", runs_ok=outcome.ok,
-                runs_failed=outcome.failed)  # fmt: skip
-    store.write_manifest(meta)
-    if not done:
+    plan = plan_cells(specs, root_seed, workers=workers, scheduler=scheduler)
+    session = open_session(out, plan, record)
+    outcome = session.run(
+        list(record.command),
+        workers=workers,
+        scheduler=scheduler,
+        label=record.kind.removeprefix("crmsim "),
+        cells="arms",
+        progress=progress,
+    )
+    if outcome.interrupted or not outcome.complete:
         return Measured(None, outcome, plan)
     from crmsim.storage import RunStore
 

@@ -4,18 +4,19 @@ Every measured arm (a scenario with some values set) becomes one cell of one
 :class:`crmsim.batch.Plan`. All cells share their seeds (common random
 numbers, :func:`crmsim.batch.cell_seeds` with ``common=True``): replicate
 *r* of every arm uses the same seed, so contrasts between arms are paired.
-The plan runs through :func:`crmsim.batch.run_batch` (local processes or a
-Dask cluster) into a :class:`crmsim.storage.RunStore`; a directory that
-already holds the same plan is resumed (finished runs are not recomputed),
-one holding a different plan is refused.
+The plan runs in a :class:`crmsim.batch.BatchSession` (local processes or a
+Dask cluster, into a :class:`crmsim.storage.RunStore`, with the manifest's
+provenance and status kept as for every batch); a directory that already
+holds the same plan is resumed (finished runs are not recomputed), one
+holding a different plan is refused.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
@@ -23,6 +24,9 @@ from crmsim.batch import Cell, Plan, RunSpec, ScenarioEntry, cell_seeds, rerun_c
 from crmsim.batch.sizing import check_plan
 from crmsim.errors import CrmsimError
 from crmsim.scenario import Scenario, load
+
+if TYPE_CHECKING:
+    from crmsim.batch.session import BatchSession
 
 
 @dataclass(frozen=True)
@@ -37,6 +41,7 @@ class CellSpec:
 def plan_cells(
     specs: Sequence[CellSpec],
     root_seed: int,
+    *,
     workers: int | None = None,
     scheduler: str | None = None,
 ) -> Plan:
@@ -88,45 +93,39 @@ def plan_cells(
     return Plan(root_seed, final, tuple(cells), tuple(runs), workers, scheduler, True)
 
 
-def open_store(out: Path, plan: Plan, manifest: Mapping[str, Any]) -> Any:
-    """A writable run store for ``plan`` in ``out``: new, or the same plan resumed.
+@dataclass(frozen=True)
+class RunDirectory:
+    """What a validation's run directory records about the work it holds.
+
+    Attributes:
+        kind: The manifest's ``kind`` (``"crmsim validate"``...); a directory
+            of another kind is refused.
+        command: The command line that repeats this work.
+        extra: The command's own manifest fields (targets' hash, seeds...).
+        noun: What the directory holds, for messages.
+    """
+
+    kind: str
+    command: tuple[str, ...]
+    extra: Mapping[str, Any] = field(default_factory=dict)
+    noun: str = "validation"
+
+
+def open_session(out: Path, plan: Plan, record: RunDirectory) -> BatchSession:
+    """The run directory ``out`` for ``plan``, opened for writing: new, or the same plan resumed.
+
+    Goes through :meth:`crmsim.batch.BatchSession.create_or_resume`, so the
+    manifest records provenance, the plan and ``record.extra`` like every batch's.
 
     Raises:
-        CrmsimError: when ``out`` holds a different plan or another kind of run.
+        CrmsimError: when ``out`` holds another kind of run or a different plan.
     """
-    from crmsim.batch import plan_frame
-    from crmsim.storage import RunStore
+    from crmsim.batch.session import BatchSession
 
-    if (Path(out) / "manifest.json").exists():
-        store = RunStore.open(out, writable=True)
-        stored = store.manifest
-        if (
-            stored.get("kind") != manifest["kind"]
-            or stored.get("fingerprint") != plan.fingerprint()
-        ):
-            store.close()
-            raise CrmsimError(
-                f"{out} holds other runs (a different plan, seeds or targets); choose another "
-                "--out or repeat the command that made it"
-            )
-        return store
-    return RunStore.create(out, dict(manifest), plan_frame(plan))
-
-
-def execute(
-    plan: Plan,
-    store: Any,
-    workers: int | None,
-    scheduler: str | None,
-    progress: Any = None,
-) -> Any:
-    """Run what the store lacks; returns the :class:`crmsim.batch.BatchOutcome`."""
-    from crmsim.batch import run_batch
-    from crmsim.executors import default_workers
-
-    if not scheduler:
-        workers = workers or default_workers()
-    return run_batch(plan, store, workers=workers or 1, scheduler=scheduler, progress=progress)
+    return BatchSession.create_or_resume(
+        Path(out), plan, kind=record.kind, command=list(record.command), noun=record.noun,
+        extra=dict(record.extra),
+    )  # fmt: skip
 
 
 def read_fields(store: Any, plan: Plan) -> pd.DataFrame:

@@ -26,13 +26,13 @@ from __future__ import annotations
 
 import ast
 import math
-import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from crmsim.errors import CrmsimError
+from crmsim.files import check_keys, read_toml
 from crmsim.params import LEVERS, lookup, suggest
 from crmsim.validation.fields import example_frame, field_names
 
@@ -168,10 +168,7 @@ def _dry_run(target: Target, where: str) -> None:
 def _arm(raw: Any, where: str) -> Arm:
     if not isinstance(raw, Mapping):
         raise CrmsimError(f"{where} must be a table with scenario, set and runs")
-    for key in raw:
-        if key not in _ARM_KEYS:
-            hint = suggest(key, sorted(_ARM_KEYS)) or f"; allowed: {', '.join(sorted(_ARM_KEYS))}"
-            raise CrmsimError(f"{where}: unknown key {key!r}{hint}")
+    check_keys(raw, sorted(_ARM_KEYS), where)
     scenario = raw.get("scenario")
     if scenario is not None and not isinstance(scenario, str):
         raise CrmsimError(f"{where}.scenario must be a scenario name or file path")
@@ -271,10 +268,7 @@ def parse_target(raw: Any, where: str) -> Target:
         raise CrmsimError(f"{where} must be a table ([[target]])")
     tid = _text(raw, "id", where)
     where = f"{where.split(':')[0]}: target {tid!r}"
-    for key in raw:
-        if key not in _TARGET_KEYS:
-            hint = suggest(key, sorted(_TARGET_KEYS)) or ""
-            raise CrmsimError(f"{where}: unknown key {key!r}{hint}")
+    check_keys(raw, sorted(_TARGET_KEYS), where)
     kind = raw.get("kind")
     if kind not in KINDS:
         hint = suggest(str(kind), list(KINDS)) or ""
@@ -330,12 +324,7 @@ def load_targets(path: str | Path) -> list[Target]:
             repeated ids, or any bad target (see :func:`parse_target`).
     """
     path = Path(path)
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise CrmsimError(f"targets file {path} not found; give an existing file") from None
-    except tomllib.TOMLDecodeError as exc:
-        raise CrmsimError(f"{path.name} is not valid TOML ({exc}); fix the syntax") from None
+    data = read_toml(path, "targets file", missing="give an existing file")
     for key in data:
         if key not in _FILE_KEYS:
             raise CrmsimError(
