@@ -90,9 +90,9 @@ class Completeness:
     def groups(self, by: Sequence[str]) -> pd.DataFrame:
         """Per group of ``by``: ``planned``, ``done``, ``failed``, ``missing``."""
         by = [d for d in by if d in self.runs.columns] or ["scenario"]
-        counts = pd.crosstab([self.runs[d] for d in by], self.runs["state"], dropna=False).reindex(
-            columns=list(STATES), fill_value=0
-        )
+        grouped = self.runs.groupby(by, sort=True, dropna=False)["state"]
+        counts = grouped.value_counts().unstack(fill_value=0)
+        counts = counts.reindex(columns=list(STATES), fill_value=0).astype(int)
         counts.insert(0, "planned", counts.sum(axis=1))
         return counts.reset_index().rename_axis(columns=None)
 
@@ -107,8 +107,24 @@ class Completeness:
     def headline(self) -> str:
         """One line for the screen: complete, or what is missing and how to finish."""
         if self.complete:
-            return f"Complete: {self.runs_text()} of the plan."
+            failed = self.count("failed")
+            left = f" ({failed} failed, left out of the figures)" if failed else ""
+            return f"Complete: all {self.planned} planned runs are stored{left}."
         return f"Incomplete batch: {self.runs_text()}. Finish with: {self.resume}"
+
+    def caption(self, by: Sequence[str], width: int = 110) -> str:
+        """A figure's caption: the headline and the groups that are not complete."""
+        import textwrap
+
+        if self.complete:
+            return self.headline()
+        text = f"Incomplete batch: {self.runs_text()}."
+        groups = [line.strip() for line in self.group_lines(by)]
+        if groups:
+            more = f"; and {len(groups) - 4} more" if len(groups) > 4 else ""
+            text += " Missing: " + "; ".join(groups[:4]) + more + "."
+        text += f" Finish with: {self.resume}"
+        return "\n".join(textwrap.wrap(text, width, break_on_hyphens=False))
 
     def group_lines(self, by: Sequence[str]) -> list[str]:
         """One line per group that is not complete, e.g. ``big_bang: 0 of 100 runs``."""
