@@ -38,7 +38,6 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-import pyarrow.parquet as pq
 
 from crmsim.csv_export import export_csv, write_csv  # noqa: F401 - re-exported
 from crmsim.errors import CrmsimError
@@ -66,6 +65,7 @@ from crmsim.store_parts import (
     set_aside,
     summary_table,
     weekly_table,
+    write_summary,
     write_weekly,
 )
 
@@ -317,10 +317,7 @@ class RunStore:
             atomic_write(self.root / "weekly" / name, lambda fh: write_weekly(weekly, fh))
         rows_written = 0 if weekly is None else weekly.num_rows
         summary = summary_table(rows, self.sweep_names, rows_written)
-        atomic_write(
-            self.root / "summary" / name,
-            lambda fh: pq.write_table(summary, fh, compression="zstd"),
-        )
+        atomic_write(self.root / "summary" / name, lambda fh: write_summary(summary, fh))
         for r in rows:
             (self.root / "pending" / f"run-{r['run_id']:08d}.run").unlink(missing_ok=True)
         if self._status is not None:
