@@ -6,41 +6,22 @@ damaged, 2 for a folder crmsim did not write. Checking changes nothing.
 
 from __future__ import annotations
 
-import hashlib
-import json
 import shutil
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
+from test_completeness import invoke, made_batch, made_run, set_status, tree_hash
 
-from crmsim.cli import main
 from crmsim.store_parts import lock_dir
 
 BATCH = ["batch", "baseline", "big_bang", "-n", "3", "--seed", "8", "--set", "org.employees=120",
          "--set", "run.weeks=12", "--chunk-runs", "2", "--workers", "1"]  # fmt: skip
 
 
-def invoke(*args: object):
-    return CliRunner().invoke(main, [str(a) for a in args])
-
-
-def tree_hash(folder: Path) -> str:
-    h = hashlib.sha256()
-    for p in sorted(folder.rglob("*")):
-        h.update(str(p.relative_to(folder)).encode())
-        if p.is_file():
-            h.update(p.read_bytes())
-    return h.hexdigest()
-
-
 @pytest.fixture(scope="module")
 def whole(tmp_path_factory) -> Path:
     """A finished batch: 6 runs (3 baseline, 3 big_bang) in chunks of 2."""
-    out = tmp_path_factory.mktemp("whole") / "b"
-    result = invoke(*BATCH, "--out", out)
-    assert result.exit_code == 0, result.stderr
-    return out
+    return made_batch(tmp_path_factory, BATCH)
 
 
 @pytest.fixture
@@ -48,12 +29,6 @@ def copy(whole, tmp_path) -> Path:
     to = tmp_path / "b"
     shutil.copytree(whole, to)
     return to
-
-
-def set_status(root: Path, status: str) -> None:
-    manifest = json.loads((root / "manifest.json").read_text())
-    manifest["status"] = status
-    (root / "manifest.json").write_text(json.dumps(manifest))
 
 
 def check(root: Path):
@@ -152,10 +127,7 @@ def test_journalled_runs_are_counted_as_what_resume_commits(copy, whole):
 
 
 def test_a_single_run_folder_is_checked_file_by_file(tmp_path):
-    run = tmp_path / "r"
-    made = invoke("run", "baseline", "--set", "org.employees=100", "--set", "run.weeks=8",
-                  "--out", run)  # fmt: skip
-    assert made.exit_code == 0, made.stderr
+    run = made_run(tmp_path / "r")
     result = check(run)
     assert result.exit_code == 0
     assert result.stdout.strip() == f"{run}: a single run (crmsim run); its files are whole."

@@ -13,7 +13,6 @@ there before (the batch folder's hash before and after).
 
 from __future__ import annotations
 
-import hashlib
 import json
 import shutil
 from pathlib import Path
@@ -21,6 +20,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 from click.testing import CliRunner
+from test_files import _tree_hash as tree_hash
 
 from crmsim.batch_plots import plot_band_panels
 from crmsim.cli import main
@@ -33,25 +33,37 @@ RESUME = "crmsim batch --resume --out"
 
 
 def invoke(*args: object):
+    """``crmsim ARGS...`` in-process (exceptions are caught: a traceback fails the test)."""
     return CliRunner().invoke(main, [str(a) for a in args])
 
 
-def tree_hash(folder: Path) -> str:
-    h = hashlib.sha256()
-    for p in sorted(folder.rglob("*")):
-        h.update(str(p.relative_to(folder)).encode())
-        if p.is_file():
-            h.update(p.read_bytes())
-    return h.hexdigest()
+def made_batch(tmp_path_factory, args: list[str]) -> Path:
+    """A batch made with ``crmsim ARGS --out DIR`` in a fresh folder; its folder."""
+    out = tmp_path_factory.mktemp("whole") / "b"
+    result = invoke(*args, "--out", out)
+    assert result.exit_code == 0, result.stderr
+    return out
+
+
+def made_run(out: Path) -> Path:
+    """A small single run (``crmsim run``) in ``out``."""
+    made = invoke("run", "baseline", "--set", "org.employees=100", "--set", "run.weeks=8",
+                  "--out", out)  # fmt: skip
+    assert made.exit_code == 0, made.stderr
+    return out
+
+
+def set_status(root: Path, status: str) -> None:
+    """Rewrite the manifest's status (``running``: as a killed batch leaves it)."""
+    manifest = json.loads((root / "manifest.json").read_text())
+    manifest["status"] = status
+    (root / "manifest.json").write_text(json.dumps(manifest))
 
 
 @pytest.fixture(scope="module")
 def whole(tmp_path_factory) -> Path:
     """A finished batch: 2 scenarios x 4 runs in 4 chunks of 2 (baseline first)."""
-    out = tmp_path_factory.mktemp("whole") / "b"
-    result = invoke(*BATCH, "--out", out)
-    assert result.exit_code == 0, result.stderr
-    return out
+    return made_batch(tmp_path_factory, BATCH)
 
 
 def interrupt(whole: Path, to: Path) -> Path:
@@ -60,9 +72,7 @@ def interrupt(whole: Path, to: Path) -> Path:
     for sub in ("summary", "weekly"):
         for n in (3, 4):
             (to / sub / f"part-{n:06d}.parquet").unlink()
-    manifest = json.loads((to / "manifest.json").read_text())
-    manifest["status"] = "running"
-    (to / "manifest.json").write_text(json.dumps(manifest))
+    set_status(to, "running")
     return to
 
 
@@ -235,10 +245,7 @@ def test_plot_metric_week_is_one_line_listing_the_metrics(whole):
 
 
 def test_export_of_a_single_run_is_one_line(tmp_path):
-    run = tmp_path / "r"
-    made = invoke("run", "baseline", "--set", "org.employees=100", "--set", "run.weeks=8",
-                  "--out", run)  # fmt: skip
-    assert made.exit_code == 0, made.stderr
+    run = made_run(tmp_path / "r")
     before = tree_hash(run)
     result = invoke("export", run, "--csv", tmp_path / "csv")
     assert result.exit_code == 2
