@@ -39,6 +39,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from crmsim import store_parts as sp
 from crmsim.csv_export import export_csv, write_csv  # noqa: F401 - re-exported
 from crmsim.errors import CrmsimError
 from crmsim.files import (
@@ -55,19 +56,6 @@ from crmsim.files import (
 )
 from crmsim.journal import read_journal, run_row, write_journal
 from crmsim.results import SUMMARY_FIELDS
-from crmsim.store_parts import (
-    combine_summaries,
-    damaged_parts,
-    list_parts,
-    lock_dir,
-    mapper,
-    resume_command,
-    set_aside,
-    summary_table,
-    weekly_table,
-    write_summary,
-    write_weekly,
-)
 
 FORMAT_VERSION = 1
 CHUNK_RUNS = 200
@@ -170,7 +158,7 @@ class RunStore:
         return store
 
     def _lock(self) -> None:
-        self._lock_fh = lock_dir(self.root)
+        self._lock_fh = sp.lock_dir(self.root)
 
     def close(self) -> None:
         """Commit what is buffered and release the directory."""
@@ -206,7 +194,7 @@ class RunStore:
     def plan(self) -> pd.DataFrame:
         """The planned runs, one row each, by run_id."""
         path = self.root / "plan.parquet"
-        return read_parquet_frame(path, "batch plan", fix=_PLAN_FIX, types_mapper=mapper)
+        return read_parquet_frame(path, "batch plan", fix=_PLAN_FIX, types_mapper=sp.mapper)
 
     @property
     def sweep_names(self) -> list[str]:
@@ -215,7 +203,7 @@ class RunStore:
 
     # ------------------------------------------------------------------ chunks
     def _parts(self, kind: str) -> list[tuple[int, Path]]:
-        return list_parts(self.root, kind)
+        return sp.list_parts(self.root, kind)
 
     def _next_part(self) -> int:
         numbers = [n for n, _ in self._parts("summary")] + [n for n, _ in self._parts("weekly")]
@@ -269,11 +257,11 @@ class RunStore:
             full: Read every row (as ``--resume`` and ``crmsim check`` do);
                 otherwise only footers and statuses (cheap, for the analyses).
         """
-        return damaged_parts(self.root, full)
+        return sp.damaged_parts(self.root, full)
 
     def set_aside(self, parts: Mapping[int, str]) -> list[Path]:
         """Move damaged chunks (both parts) into ``damaged/`` so their runs are run again."""
-        moved = set_aside(self.root, parts)
+        moved = sp.set_aside(self.root, parts)
         if moved:
             self._status = None
         return moved
@@ -281,7 +269,7 @@ class RunStore:
     @property
     def part_fix(self) -> str:
         """How to repair a damaged batch: its resume command."""
-        return f"the batch is damaged; {resume_command(self.root, self.manifest)} recomputes it"
+        return f"the batch is damaged; {sp.resume_command(self.root, self.manifest)} recomputes it"
 
     def add(self, spec: Any, outcome: Mapping[str, Any]) -> None:
         """Record one finished run: journal it now, commit it with its chunk.
@@ -312,12 +300,12 @@ class RunStore:
         rows = [r for r, _ in self._buffer]
         name = f"part-{self._next_part():06d}.parquet"
         ok = [(r["run_id"], w) for r, w in self._buffer if w is not None]
-        weekly = weekly_table(ok) if ok else None
+        weekly = sp.weekly_table(ok) if ok else None
         if weekly is not None:
-            atomic_write(self.root / "weekly" / name, lambda fh: write_weekly(weekly, fh))
+            atomic_write(self.root / "weekly" / name, lambda fh: sp.write_weekly(weekly, fh))
         rows_written = 0 if weekly is None else weekly.num_rows
-        summary = summary_table(rows, self.sweep_names, rows_written)
-        atomic_write(self.root / "summary" / name, lambda fh: write_summary(summary, fh))
+        summary = sp.summary_table(rows, self.sweep_names, rows_written)
+        atomic_write(self.root / "summary" / name, lambda fh: sp.write_summary(summary, fh))
         for r in rows:
             (self.root / "pending" / f"run-{r['run_id']:08d}.run").unlink(missing_ok=True)
         if self._status is not None:
@@ -367,7 +355,7 @@ class RunStore:
         ]
         if not parts:
             return pd.DataFrame(columns=list(INPUT_COLUMNS) + list(summary_fields()))
-        return combine_summaries(parts, include_failed)
+        return sp.combine_summaries(parts, include_failed)
 
     def iter_weekly(self, columns: Sequence[str] | None = None) -> Iterator[pd.DataFrame]:
         """The weekly rows chunk by chunk (bounded memory for any batch size).
@@ -377,7 +365,7 @@ class RunStore:
         """
         for _, path in self._parts("weekly"):
             cols = None if columns is None else ["run_id", *[c for c in columns if c != "run_id"]]
-            yield read_parquet_frame(path, "weekly part", cols, self.part_fix, mapper)
+            yield read_parquet_frame(path, "weekly part", cols, self.part_fix, sp.mapper)
 
     def weekly(self, columns: Sequence[str] | None = None) -> pd.DataFrame:
         """All weekly rows (of the given columns), sorted by run and week."""
