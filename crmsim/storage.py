@@ -46,6 +46,7 @@ from crmsim.files import (
     Shape,
     atomic_write,
     check_format,
+    check_shape,
     folder_kind,
     make_dirs,
     parquet_schema,
@@ -64,11 +65,15 @@ CHUNK_RUNS = 200
 INPUT_COLUMNS = ("run_id", "cell", "scenario", "replicate", "seed", "status", "error")
 
 MANIFEST_SHAPE = Shape(
-    required={"format_version": int, "scenarios": list, "cells": list},
-    optional={"kind": str, "status": str, "sweep_names": list, "root_seed": int,
-              "fingerprint": str, "command": (list, str)},
+    required={"format_version": int, "scenarios": list, "cells": list, "root_seed": int},
+    optional={"kind": str, "status": str, "sweep_names": list, "fingerprint": str,
+              "command": (list, str)},
 )  # fmt: skip
 """What a batch's ``manifest.json`` must hold to be read."""
+_ENTRY_SHAPES = {  # each entry of the manifest's scenarios and cells
+    "scenarios": Shape(required={"name": str, "params": dict}),
+    "cells": Shape(required={"cell": int, "scenario": str, "swept": dict}),
+}
 _MANIFEST_FIX = "the batch's manifest is damaged; run the batch again into a new --out"
 _PLAN_FIX = "the batch's plan is damaged; run the batch again into a new --out"
 _PENDING = re.compile(r"run-(\d+)\.run$")
@@ -182,6 +187,9 @@ class RunStore:
             path = self.root / "manifest.json"
             data = read_json(path, "batch manifest", shape=MANIFEST_SHAPE, fix=_MANIFEST_FIX)
             check_format(data, "format_version", FORMAT_VERSION, f"batch manifest {path}")
+            for key, shape in _ENTRY_SHAPES.items():
+                for i, entry in enumerate(data[key]):
+                    check_shape(entry, shape, f"batch manifest {path}: {key}.{i}", _MANIFEST_FIX)
             self._manifest = data
         return self._manifest
 

@@ -122,10 +122,11 @@ def part_problem(summary: Path, weekly: Path | None, full: bool) -> str | None:
         summary: The summary part.
         weekly: Its weekly part (None when there is none).
         full: Read every row and verify the page checksums (finds damage inside
-            the data too); otherwise only
-            the footers and the run statuses are read (cheap, finds truncation,
-            a missing or swapped weekly part).
+            the data too); otherwise only the footers and the run statuses are
+            read (cheap: finds truncation, a missing or swapped weekly part).
     """
+    unreadable = (OSError, EOFError, pa.ArrowException, ValueError, KeyError, IndexError,
+                  TypeError)  # fmt: skip
     try:
         if full:
             runs = pq.read_table(summary, page_checksum_verification=True)
@@ -133,12 +134,13 @@ def part_problem(summary: Path, weekly: Path | None, full: bool) -> str | None:
             runs = pq.read_table(summary, columns=["run_id", "status"])
             runs = runs.replace_schema_metadata(pq.read_schema(summary).metadata)
         status = runs.column("status").to_pylist()
-    except (OSError, pa.ArrowException, ValueError, KeyError) as exc:
+    except unreadable as exc:
         return f"summary/{summary.name} unreadable ({_problem(exc)})"
-    expected = (runs.schema.metadata or {}).get(WEEKLY_ROWS_KEY)
+    recorded = (runs.schema.metadata or {}).get(WEEKLY_ROWS_KEY)
+    expected = int(recorded) if recorded is not None and recorded.isdigit() else None
     finished = sum(1 for s in status if s == "ok")
     if weekly is None:
-        if finished and expected != b"0":
+        if finished and expected != 0:
             return f"weekly/{summary.name} missing ({finished} finished runs have no weekly rows)"
         return None
     try:
@@ -146,10 +148,10 @@ def part_problem(summary: Path, weekly: Path | None, full: bool) -> str | None:
             rows = pq.read_table(weekly, page_checksum_verification=True).num_rows
         else:
             rows = pq.ParquetFile(weekly).metadata.num_rows
-    except (OSError, pa.ArrowException, ValueError) as exc:
+    except unreadable as exc:
         return f"weekly/{weekly.name} unreadable ({_problem(exc)})"
-    if expected is not None and int(expected) != rows:
-        return f"weekly/{weekly.name} holds {rows} rows, its summary part says {int(expected)}"
+    if expected is not None and expected != rows:
+        return f"weekly/{weekly.name} holds {rows} rows, its summary part says {expected}"
     if expected is None and finished and not rows:
         return f"weekly/{weekly.name} holds no rows for {finished} finished runs"
     return None
