@@ -37,6 +37,9 @@ METRIC_ALIASES = {
 }
 """Short metric names accepted by ``crmsim plot --metric`` (any weekly column works too)."""
 
+NOT_METRICS = {"week": "the week is the x axis", "run_id": "run_id names the run"}
+"""Weekly columns that are not series to plot, and why."""
+
 METRIC_LABELS = {
     "adoption": "Routine CRM users (share)",
     "engaged": "Trying or using CRM (share)",
@@ -152,7 +155,9 @@ def _paired_columns(summary: pd.DataFrame, by: Sequence[str]) -> list[dict[str, 
     return out
 
 
-def compare_table(summary: pd.DataFrame, by: Sequence[str]) -> pd.DataFrame:
+def compare_table(
+    summary: pd.DataFrame, by: Sequence[str], counts: pd.DataFrame | None = None
+) -> pd.DataFrame:
     """One row per group: success, adoption, speed, dip and cancellation.
 
     Columns: the ``by`` dimensions, ``runs`` (finished), ``failed`` (with an
@@ -167,6 +172,10 @@ def compare_table(summary: pd.DataFrame, by: Sequence[str]) -> pd.DataFrame:
     is also compared with the first run by run: ``pairs``, ``success_diff``
     and ``adoption_diff`` (mean difference from the first group, in share
     points) with their 95 % t intervals (``*_lo``/``*_hi``).
+
+    With ``counts`` (:meth:`crmsim.completeness.Completeness.groups` by the
+    same dimensions), ``planned`` and ``missing`` follow ``failed``, and a
+    planned group without a finished run gets a row of its own (``runs`` 0).
     """
     rows = []
     for key, g in _group_keys(summary, by):
@@ -202,7 +211,26 @@ def compare_table(summary: pd.DataFrame, by: Sequence[str]) -> pd.DataFrame:
     if is_paired(summary, by):
         for row, paired in zip(rows, _paired_columns(summary, by), strict=True):
             row.update(paired)
-    return pd.DataFrame(rows)
+    table = pd.DataFrame(rows)
+    return table if counts is None else _with_counts(table, counts, by)
+
+
+def _with_counts(table: pd.DataFrame, counts: pd.DataFrame, by: Sequence[str]) -> pd.DataFrame:
+    """``planned`` and ``missing`` per group; planned groups with no stored run added."""
+    counts = counts[[*by, "planned", "missing"]]
+    if table.empty:
+        merged = counts.assign(runs=0, failed=0)
+    else:
+        merged = table.merge(counts, on=list(by), how="outer", sort=True)
+    merged[["runs", "failed"]] = merged[["runs", "failed"]].fillna(0).astype(int)
+    columns = [c for c in table.columns if c not in ("planned", "missing")] or [
+        *by,
+        "runs",
+        "failed",
+    ]
+    at = columns.index("failed") + 1
+    order = [*columns[:at], "planned", "missing", *columns[at:]]
+    return merged.reindex(columns=order).reset_index(drop=True)
 
 
 def format_compare(table: pd.DataFrame, by: Sequence[str]) -> str:
@@ -214,8 +242,7 @@ def format_compare(table: pd.DataFrame, by: Sequence[str]) -> str:
     shown = pd.DataFrame(
         {
             **{d: table[d].map(_label) for d in by},
-            "runs": table["runs"].astype(str)
-            + table["failed"].map(lambda f: f" ({f} failed)" if f else ""),
+            "runs": _runs_column(table),
             "success [95% CI]": _with_range(table, "success_rate", "success_lo", "success_hi", pct),
             "adoption median [IQR]": _with_range(
                 table, "adoption_median", "adoption_q25", "adoption_q75", pct
@@ -256,12 +283,23 @@ def format_compare(table: pd.DataFrame, by: Sequence[str]) -> str:
     return "\n".join([text, head, diffs.to_string(index=False)])
 
 
+def _runs_column(table: pd.DataFrame) -> list[str]:
+    """``"60"``, ``"60 (2 failed)"``, or ``"58 of 100 (2 failed)"`` when runs are missing."""
+    out = []
+    for row in table.to_dict("records"):
+        text = str(row["runs"])
+        if row.get("missing"):
+            text += f" of {row['planned']}"
+        out.append(text + (f" ({row['failed']} failed)" if row["failed"] else ""))
+    return out
+
+
 def _with_range(
     table: pd.DataFrame, mid: str, lo: str, hi: str, fmt: Callable[[float], str], sep: str = "-"
 ) -> list[str]:
     """``estimate [lo<sep>hi]`` per row, each number written with ``fmt``."""
     return [
-        f"{fmt(m)} [{fmt(a)}{sep}{fmt(b)}]"
+        "-" if m != m else f"{fmt(m)} [{fmt(a)}{sep}{fmt(b)}]"
         for m, a, b in zip(table[mid], table[lo], table[hi], strict=True)
     ]
 
@@ -289,10 +327,17 @@ def resolve_metric(name: str, available: Sequence[str]) -> str:
         CrmsimError: for an unknown metric, with the closest name.
     """
     column = METRIC_ALIASES.get(name, name)
-    if column in available:
+    series = [c for c in available if c not in NOT_METRICS]
+    if column in series:
         return column
-    choices = sorted(set(METRIC_ALIASES) | set(available) - {"week"})
-    hint = suggest(name, choices) or f"; choose one of {', '.join(sorted(METRIC_ALIASES))}"
+    aliases = ", ".join(sorted(METRIC_ALIASES))
+    if column in NOT_METRICS:
+        raise CrmsimError(
+            f"--metric {name}: {NOT_METRICS[column]}, not a series; choose one of {aliases} "
+            "or another weekly column"
+        )
+    choices = sorted(set(METRIC_ALIASES) | set(series))
+    hint = suggest(name, choices) or f"; choose one of {aliases}"
     raise CrmsimError(f"--metric {name}: no such weekly series{hint}")
 
 

@@ -87,15 +87,24 @@ def plot_band_panels(
     colour_by: Sequence[str],
     panel_by: Sequence[str],
     metric: str,
+    caption: str | None = None,
 ) -> Figure:
     """Small multiples: one panel per value of ``panel_by``, colours by ``colour_by``.
+
+    Args:
+        table: Rows of :func:`crmsim.analysis.band_table`.
+        colour_by: Dimensions told apart by colour.
+        panel_by: Dimensions given a panel per value.
+        metric: The weekly column shown.
+        caption: Text under the panels (e.g. the batch's completeness,
+            :meth:`crmsim.completeness.Completeness.caption`).
 
     Raises:
         CrmsimError: when there would be more than ``MAX_PANELS`` panels.
     """
     if not panel_by:
-        ax = plot_bands(table, colour_by, metric)
-        return ax.figure
+        fig = plot_bands(table, colour_by, metric).figure
+        return _captioned(fig, caption)
     panels = list(table.groupby(list(panel_by), sort=True, dropna=False))
     if len(panels) > MAX_PANELS:
         raise CrmsimError(
@@ -113,6 +122,15 @@ def plot_band_panels(
         ax.set_visible(False)
     for ax in axes[:, 1:].flat:  # the y axis is shared: label the first column only
         ax.set_ylabel("")
+    return _captioned(fig, caption)
+
+
+def _captioned(fig: Figure, caption: str | None) -> Figure:
+    """The figure with ``caption`` under it (the layout makes room for it)."""
+    if caption:
+        incomplete = not caption.startswith("Complete")
+        fig.supxlabel(caption, fontsize=8, color="#b00020" if incomplete else "#555555",
+                      ha="left", x=0.01)  # fmt: skip
     return fig
 
 

@@ -1,8 +1,14 @@
 """A batch as CSV files for spreadsheet users (``crmsim export``).
 
-:func:`export_csv` writes ``summary.csv``, ``weekly.csv`` and ``cells.csv``
-from a :class:`crmsim.storage.RunStore`; :func:`write_csv` writes any table.
-Both write through :func:`crmsim.files.atomic_write`.
+:func:`export_csv` writes ``summary.csv``, ``weekly.csv``, ``cells.csv``
+and ``completeness.csv`` from a :class:`crmsim.storage.RunStore`;
+:func:`write_csv` writes any table. Both write through
+:func:`crmsim.files.atomic_write`.
+
+Completeness goes in a file of its own, not in a footer or comment line:
+one row per grid cell (``cell``, ``scenario``, swept values, ``planned``,
+``done``, ``failed``, ``missing``), so the other files stay plain tables
+that every spreadsheet and ``pandas.read_csv`` reads as they are.
 """
 
 from __future__ import annotations
@@ -15,11 +21,12 @@ import pandas as pd
 from crmsim.files import BATCH_KINDS, atomic_write, claim_output_dir, make_dirs
 
 if TYPE_CHECKING:
+    from crmsim.completeness import Completeness
     from crmsim.storage import RunStore
 
 KIND = "crmsim export"
 """What an export folder holds (see :func:`crmsim.files.folder_kind`)."""
-FILES = ("summary.csv", "weekly.csv", "cells.csv")
+FILES = ("summary.csv", "weekly.csv", "cells.csv", "completeness.csv")
 """The files of an export, in the order written."""
 
 
@@ -31,14 +38,21 @@ def write_csv(table: pd.DataFrame, path: str | Path) -> Path:
     return path
 
 
-def export_csv(store: RunStore, directory: str | Path) -> list[Path]:
-    """Write ``summary.csv``, ``weekly.csv`` and ``cells.csv`` for spreadsheet users.
+def export_csv(
+    store: RunStore, directory: str | Path, completeness: Completeness | None = None
+) -> list[Path]:
+    """Write ``summary.csv``, ``weekly.csv``, ``cells.csv`` and ``completeness.csv``.
 
     The weekly file is written chunk by chunk (each chunk sorted by run and
     week), so exporting a batch of any size needs one chunk of memory.
 
     The folder must be new, empty, a previous export or a batch's own folder
     (:func:`crmsim.files.claim_output_dir`), so no one else's files are replaced.
+
+    Args:
+        store: The batch.
+        directory: The folder to write.
+        completeness: The batch's completeness (computed when None).
 
     Returns:
         The paths written.
@@ -68,4 +82,10 @@ def export_csv(store: RunStore, directory: str | Path) -> list[Path]:
         params.update(c["swept"])
         rows.append({"cell": c["cell"], "scenario": c["scenario"], **params})
     written.append(write_csv(pd.DataFrame(rows), directory / FILES[2]))
+    if completeness is None:
+        from crmsim.completeness import completeness as compute
+
+        completeness = compute(store)
+    cells = completeness.groups(["cell", *completeness.dims])
+    written.append(write_csv(cells, directory / FILES[3]))
     return written

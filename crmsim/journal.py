@@ -10,13 +10,43 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 _JOURNAL_MAGIC = b"CRMSIM-RUN-1\n"
+
+
+def run_row(spec: Any, outcome: Mapping[str, Any], sweep_names: Sequence[str]) -> dict[str, Any]:
+    """The summary row of one finished run: inputs, status, error, figures, rerun command.
+
+    Args:
+        spec: The run's :class:`crmsim.batch.RunSpec`.
+        outcome: What :func:`crmsim.executors.run_one` returned.
+        sweep_names: The batch's swept parameters (one column each).
+    """
+    from crmsim.results import SUMMARY_FIELDS
+
+    row: dict[str, Any] = {
+        "run_id": spec.run_id,
+        "cell": spec.cell,
+        "scenario": spec.scenario,
+        "replicate": spec.replicate,
+        "seed": spec.seed,
+        "status": outcome["status"],
+        "error": outcome.get("error"),
+    }
+    swept = dict(spec.swept)
+    for name in sweep_names:
+        row[name] = swept.get(name)
+    summary = outcome.get("summary") or {}
+    for name in SUMMARY_FIELDS:
+        row[name] = summary.get(name)
+    row["rerun"] = spec.rerun
+    row["traceback"] = outcome.get("traceback")
+    return row
 
 
 def write_journal(fh: Any, row: Mapping[str, Any], weekly: Mapping[str, np.ndarray] | None) -> None:

@@ -114,8 +114,15 @@ def _value(v: Any) -> str:
 # ---------------------------------------------------------------- loading
 
 
-def load(path: str | Path) -> Handout:
+def load(path: str | Path, require_complete: bool = False) -> Handout:
     """Read a run or batch directory into a handout.
+
+    A batch's handout says how many of its planned runs it shows (in the
+    title, and group by group in the notes when runs are missing).
+
+    Args:
+        path: The directory.
+        require_complete: Refuse a batch with missing runs (``--require-complete``).
 
     Raises:
         CrmsimError: when the directory is neither, or a file is missing.
@@ -126,7 +133,7 @@ def load(path: str | Path) -> Handout:
     if (root / "timeseries.parquet").is_file():
         return _load_run(root)
     if (root / "summary").is_dir() and (root / "manifest.json").is_file():
-        return _load_batch(root)
+        return _load_batch(root, require_complete)
     raise CrmsimError(
         f"{root} holds neither a run (timeseries.parquet) nor a batch (summary/); "
         "give a directory written by crmsim run or crmsim batch"
@@ -204,21 +211,23 @@ def _load_run(root: Path) -> Handout:
     )
 
 
-def _load_batch(root: Path) -> Handout:
+def _load_batch(root: Path, require_complete: bool = False) -> Handout:
     from crmsim.analysis import band_table, compare_table, group_label, varying_dimensions
     from crmsim.batch_plots import plot_bands
+    from crmsim.completeness import sound_completeness
     from crmsim.storage import RunStore
 
     store = RunStore.open(root)
+    found = sound_completeness(store, require_complete)
     manifest = store.manifest
     summary = store.summary()
     ok = summary[summary["status"] == "ok"]
     if ok.empty:
-        raise CrmsimError(f"{root} holds no finished run yet; let the batch run first")
+        raise CrmsimError(f"{root} holds no finished run yet; finish it with {found.resume}")
     sweep = list(manifest.get("sweep_names", []))
     by = varying_dimensions(ok, sweep) or ["scenario"]
     groups = list(ok.groupby(by, sort=True, dropna=False))
-    notes = []
+    notes = [] if found.complete else [found.headline(), *found.group_lines(by)]
     if len(groups) > MAX_GROUPS:
         notes.append(f"{len(groups)} groups in the batch; the first {MAX_GROUPS} are shown.")
         keep = [k for k, _ in groups[:MAX_GROUPS]]
@@ -302,7 +311,7 @@ def _load_batch(root: Path) -> Handout:
     return Handout(
         source=root,
         kind="batch",
-        title=f"{' vs '.join(ok['scenario'].unique())} · {runs} runs",
+        title=f"{' vs '.join(found.runs['scenario'].unique())} · {found.runs_text()}",
         about=[a for a in about if a],
         settings=settings,
         figures=figures,
@@ -360,12 +369,13 @@ def _batch_event_weeks(store, ok: pd.DataFrame, by, scenarios, sweep) -> pd.Data
     return e
 
 
-def write(path: str | Path, out: str | Path | None = None) -> Path:
+def write(path: str | Path, out: str | Path | None = None, require_complete: bool = False) -> Path:
     """Write the handout of the run or batch at ``path``.
 
     Args:
         path: A run or batch directory.
         out: ``.pdf`` or ``.html`` file [default: ``handout.pdf`` inside ``path``].
+        require_complete: Refuse a batch with missing runs.
 
     Returns:
         The file written.
@@ -377,7 +387,7 @@ def write(path: str | Path, out: str | Path | None = None) -> Path:
     suffix = target.suffix.lower()
     if suffix not in FORMATS:
         raise CrmsimError(f"--out {target}: use a .pdf or .html file name")
-    handout = load(path)
+    handout = load(path, require_complete)
     make_dirs(target.parent)
     if suffix == ".pdf":
         fig = render_figure(handout)

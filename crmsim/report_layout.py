@@ -31,8 +31,9 @@ def render_figure(handout: Handout) -> Figure:
     """The handout as one A4 page (a matplotlib figure, saved as PDF)."""
     fig = Figure(figsize=A4)
     fig.text(0.06, 0.965, "CRM roll-out: what happened", fontsize=9, color="#666666")
-    fig.text(0.06, 0.945, handout.title, fontsize=16, fontweight="bold", va="top")
-    y = 0.915
+    title = _wrap(handout.title, 52)  # an interrupted batch's title is long
+    fig.text(0.06, 0.945, title, fontsize=16, fontweight="bold", va="top")
+    y = 0.915 - 0.022 * title.count("\n")
     for line in handout.about:
         y = _text(fig, 0.06, y, line, 105, fontsize=8.5)
     if handout.settings:

@@ -10,6 +10,8 @@ Layout of a run directory (``runs/NAME/``)::
                                and the summary fields of ``crmsim run``)
     weekly/part-000001.parquet   the weekly series of those runs (run_id, week, ...)
     pending/run-00000042.run   journal: a finished run not yet in a chunk
+    damaged/                   chunks found damaged on resuming, set aside (their
+                               runs are run again)
 
 Every file is written to a temporary name and renamed into place, so a
 reader never sees half a file. Each finished run is journalled at once (one
@@ -19,6 +21,9 @@ commits the chunk; then the journal files are removed. A ``kill -9`` at any
 point therefore loses no finished run and duplicates none: on reopening,
 temporary files and weekly chunks without their summary chunk are removed,
 journal entries already committed are dropped and the others are committed.
+Kept chunks are read whole and checked against the row counts recorded with
+them (:mod:`crmsim.store_parts`); a damaged pair is set aside and its runs
+computed again, so a resumed batch is complete and correct.
 
 Only one chunk's worth of weekly rows is ever held in memory.
 """
@@ -27,33 +32,31 @@ from __future__ import annotations
 
 import contextlib
 import re
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Collection, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
-import pyarrow as pa
-import pyarrow.parquet as pq
 
+from crmsim import store_parts as sp
 from crmsim.csv_export import export_csv, write_csv  # noqa: F401 - re-exported
 from crmsim.errors import CrmsimError
 from crmsim.files import (
     Shape,
     atomic_write,
     check_format,
+    check_shape,
     folder_kind,
     make_dirs,
-    os_error,
     parquet_schema,
     read_json,
     read_parquet,
     read_parquet_frame,
     write_json,
 )
-from crmsim.journal import read_journal, write_journal
-from crmsim.params import PARAMS
-from crmsim.results import SUMMARY_FIELDS, SUMMARY_KINDS
+from crmsim.journal import read_journal, run_row, write_journal
+from crmsim.results import SUMMARY_FIELDS
 
 FORMAT_VERSION = 1
 CHUNK_RUNS = 200
@@ -62,46 +65,23 @@ CHUNK_RUNS = 200
 INPUT_COLUMNS = ("run_id", "cell", "scenario", "replicate", "seed", "status", "error")
 
 MANIFEST_SHAPE = Shape(
-    required={"format_version": int, "scenarios": list, "cells": list},
-    optional={"kind": str, "status": str, "sweep_names": list, "root_seed": int,
-              "fingerprint": str, "command": (list, str)},
+    required={"format_version": int, "scenarios": list, "cells": list, "root_seed": int},
+    optional={"kind": str, "status": str, "sweep_names": list, "fingerprint": str,
+              "command": (list, str)},
 )  # fmt: skip
 """What a batch's ``manifest.json`` must hold to be read."""
+_ENTRY_SHAPES = {  # each entry of the manifest's scenarios and cells
+    "scenarios": Shape(required={"name": str, "params": dict}),
+    "cells": Shape(required={"cell": int, "scenario": str, "swept": dict}),
+}
 _MANIFEST_FIX = "the batch's manifest is damaged; run the batch again into a new --out"
-_PART_FIX = "the batch is damaged; run it again into a new --out"
-_ARROW_TYPES = {int: pa.int64(), bool: pa.bool_(), float: pa.float64()}
-_PART = re.compile(r"part-(\d{6})\.parquet$")
+_PLAN_FIX = "the batch's plan is damaged; run the batch again into a new --out"
 _PENDING = re.compile(r"run-(\d+)\.run$")
 
 
 def summary_fields() -> tuple[str, ...]:
     """The per-run figures stored, as ``crmsim run`` writes them to ``summary.json``."""
     return SUMMARY_FIELDS
-
-
-def _field_type(name: str) -> pa.DataType:
-    return _ARROW_TYPES[SUMMARY_KINDS.get(name, float)]
-
-
-def _param_type(name: str) -> pa.DataType:
-    kind = PARAMS[name].kind
-    return {bool: pa.bool_(), int: pa.int64()}.get(kind, pa.float64())
-
-
-def _column(values: list[Any], kind: pa.DataType) -> pa.Array:
-    try:
-        return pa.array(values, type=kind, from_pandas=True)
-    except (pa.ArrowInvalid, pa.ArrowTypeError, TypeError, OverflowError):
-        return pa.array(values, from_pandas=True)  # the runner changed a type: keep its own
-
-
-def _mapper(kind: pa.DataType) -> Any:
-    # Nullable integers stay integers (weeks_to_80 is 52, not 52.0).
-    return {pa.int64(): pd.Int64Dtype(), pa.bool_(): pd.BooleanDtype()}.get(kind)
-
-
-def _read_pandas(table: pa.Table) -> pd.DataFrame:
-    return table.to_pandas(types_mapper=_mapper)
 
 
 class RunStore:
@@ -119,6 +99,8 @@ class RunStore:
         self._lock_fh = None
         self._manifest: dict[str, Any] | None = None
         self._status: dict[int, str] | None = None
+        self.set_aside_parts: dict[int, str] = {}
+        """Damaged chunks :meth:`recover` moved to ``damaged/`` (number -> problem)."""
         if writable:
             self._lock()
 
@@ -181,21 +163,7 @@ class RunStore:
         return store
 
     def _lock(self) -> None:
-        try:
-            import fcntl
-        except ImportError:  # pragma: no cover - Windows: no lock
-            return
-        make_dirs(self.root)
-        try:
-            self._lock_fh = open(self.root / ".lock", "a")  # noqa: SIM115 - held until close()
-        except OSError as exc:
-            raise os_error(exc, self.root / ".lock") from None
-        try:
-            fcntl.flock(self._lock_fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            self._lock_fh.close()
-            self._lock_fh = None
-            raise CrmsimError(f"another crmsim batch is writing {self.root}; wait for it") from None
+        self._lock_fh = sp.lock_dir(self.root)
 
     def close(self) -> None:
         """Commit what is buffered and release the directory."""
@@ -219,6 +187,9 @@ class RunStore:
             path = self.root / "manifest.json"
             data = read_json(path, "batch manifest", shape=MANIFEST_SHAPE, fix=_MANIFEST_FIX)
             check_format(data, "format_version", FORMAT_VERSION, f"batch manifest {path}")
+            for key, shape in _ENTRY_SHAPES.items():
+                for i, entry in enumerate(data[key]):
+                    check_shape(entry, shape, f"batch manifest {path}: {key}.{i}", _MANIFEST_FIX)
             self._manifest = data
         return self._manifest
 
@@ -231,7 +202,7 @@ class RunStore:
     def plan(self) -> pd.DataFrame:
         """The planned runs, one row each, by run_id."""
         path = self.root / "plan.parquet"
-        return read_parquet_frame(path, "batch plan", fix=_PART_FIX, types_mapper=_mapper)
+        return read_parquet_frame(path, "batch plan", fix=_PLAN_FIX, types_mapper=sp.mapper)
 
     @property
     def sweep_names(self) -> list[str]:
@@ -240,12 +211,7 @@ class RunStore:
 
     # ------------------------------------------------------------------ chunks
     def _parts(self, kind: str) -> list[tuple[int, Path]]:
-        out = []
-        for path in (self.root / kind).glob("part-*.parquet"):
-            m = _PART.search(path.name)
-            if m:
-                out.append((int(m.group(1)), path))
-        return sorted(out)
+        return sp.list_parts(self.root, kind)
 
     def _next_part(self) -> int:
         numbers = [n for n, _ in self._parts("summary")] + [n for n, _ in self._parts("weekly")]
@@ -255,8 +221,10 @@ class RunStore:
         """Bring the directory to a clean state after an interruption.
 
         Removes temporary files and weekly chunks whose summary chunk was
-        never written, drops journal entries that are already committed and
-        commits the others.
+        never written; reads every kept chunk whole and sets aside in
+        ``damaged/`` the pairs that are unreadable or whose row counts
+        disagree (their runs are then run again); drops journal entries
+        that are already committed and commits the others.
 
         Returns:
             The number of journalled runs committed.
@@ -269,7 +237,9 @@ class RunStore:
         for n, path in self._parts("weekly"):
             if n not in committed:
                 path.unlink()
-        stored = self._stored_status()
+        self.set_aside_parts = self.damaged(full=True)
+        self.set_aside(self.set_aside_parts)
+        stored = self.stored_status()
         recovered = 0
         for path in sorted((self.root / "pending").glob("run-*.run")):
             m = _PENDING.search(path.name)
@@ -288,6 +258,27 @@ class RunStore:
         self.flush()
         return recovered
 
+    def damaged(self, full: bool = False) -> dict[int, str]:
+        """Committed chunks that cannot be trusted: part number -> what is wrong.
+
+        Args:
+            full: Read every row (as ``--resume`` and ``crmsim check`` do);
+                otherwise only footers and statuses (cheap, for the analyses).
+        """
+        return sp.damaged_parts(self.root, full)
+
+    def set_aside(self, parts: Mapping[int, str]) -> list[Path]:
+        """Move damaged chunks (both parts) into ``damaged/`` so their runs are run again."""
+        moved = sp.set_aside(self.root, parts)
+        if moved:
+            self._status = None
+        return moved
+
+    @property
+    def part_fix(self) -> str:
+        """How to repair a damaged batch: its resume command."""
+        return f"the batch is damaged; {sp.resume_command(self.root, self.manifest)} recomputes it"
+
     def add(self, spec: Any, outcome: Mapping[str, Any]) -> None:
         """Record one finished run: journal it now, commit it with its chunk.
 
@@ -295,23 +286,7 @@ class RunStore:
             spec: The run's :class:`crmsim.batch.RunSpec`.
             outcome: What :func:`crmsim.executors.run_one` returned.
         """
-        row: dict[str, Any] = {
-            "run_id": spec.run_id,
-            "cell": spec.cell,
-            "scenario": spec.scenario,
-            "replicate": spec.replicate,
-            "seed": spec.seed,
-            "status": outcome["status"],
-            "error": outcome.get("error"),
-        }
-        swept = dict(spec.swept)
-        for name in self.sweep_names:
-            row[name] = swept.get(name)
-        summary = outcome.get("summary") or {}
-        for name in summary_fields():
-            row[name] = summary.get(name)
-        row["rerun"] = spec.rerun
-        row["traceback"] = outcome.get("traceback")
+        row = run_row(spec, outcome, self.sweep_names)
         weekly = outcome.get("weekly")
 
         def write(fh: Any) -> None:
@@ -331,50 +306,28 @@ class RunStore:
         if not self._buffer:
             return
         rows = [r for r, _ in self._buffer]
-        part = self._next_part()
-        name = f"part-{part:06d}.parquet"
+        name = f"part-{self._next_part():06d}.parquet"
         ok = [(r["run_id"], w) for r, w in self._buffer if w is not None]
-        if ok:
-            columns = list(ok[0][1])
-            data = {"run_id": np.concatenate([np.full(len(w[columns[0]]), i) for i, w in ok])}
-            for col in columns:
-                data[col] = np.concatenate([w[col] for _, w in ok])
-            table = pa.table(data)
-            # Dictionary-encode only the whole-number columns (weeks, counts, status):
-            # trying it on the float columns costs three times the write and saves nothing.
-            whole = [f.name for f in table.schema if pa.types.is_integer(f.type)]
-            atomic_write(
-                self.root / "weekly" / name,
-                lambda fh: pq.write_table(table, fh, compression="zstd", use_dictionary=whole),
-            )
-        summary = self._summary_table(rows)
-        atomic_write(
-            self.root / "summary" / name,
-            lambda fh: pq.write_table(summary, fh, compression="zstd"),
-        )
+        weekly = sp.weekly_table(ok) if ok else None
+        if weekly is not None:
+            atomic_write(self.root / "weekly" / name, lambda fh: sp.write_weekly(weekly, fh))
+        rows_written = 0 if weekly is None else weekly.num_rows
+        summary = sp.summary_table(rows, self.sweep_names, rows_written)
+        atomic_write(self.root / "summary" / name, lambda fh: sp.write_summary(summary, fh))
         for r in rows:
             (self.root / "pending" / f"run-{r['run_id']:08d}.run").unlink(missing_ok=True)
         if self._status is not None:
             self._status.update({r["run_id"]: r["status"] for r in rows})
         self._buffer.clear()
 
-    def _summary_table(self, rows: Sequence[Mapping[str, Any]]) -> pa.Table:
-        types: dict[str, pa.DataType] = {
-            "run_id": pa.int64(), "cell": pa.int64(), "scenario": pa.string(),
-            "replicate": pa.int64(), "seed": pa.int64(), "status": pa.string(),
-            "error": pa.string(),
-        }  # fmt: skip
-        types.update({n: _param_type(n) for n in self.sweep_names if n in PARAMS})
-        types.update({n: _field_type(n) for n in summary_fields()})
-        types.update({"rerun": pa.string(), "traceback": pa.string()})
-        names = list(types) + [k for k in rows[0] if k not in types]
-        return pa.table({n: _column([r.get(n) for r in rows], types.get(n)) for n in names})
-
     # ------------------------------------------------------------------ reading
-    def _stored_status(self) -> dict[int, str]:
+    def stored_status(self, skip: Collection[int] = ()) -> dict[int, str]:
+        """Committed runs' status by run_id (``ok`` or ``failed``), leaving out parts ``skip``."""
         status: dict[int, str] = {}
-        for _, path in self._parts("summary"):
-            t = read_parquet(path, "summary part", ["run_id", "status"], fix=_PART_FIX)
+        for n, path in self._parts("summary"):
+            if n in skip:
+                continue
+            t = read_parquet(path, "summary part", ["run_id", "status"], fix=self.part_fix)
             for rid, st in zip(t["run_id"].to_pylist(), t["status"].to_pylist(), strict=True):
                 # a failed run retried later: the later row wins, "ok" beats "failed"
                 if status.get(rid) != "ok":
@@ -383,7 +336,7 @@ class RunStore:
 
     def _all_status(self) -> dict[int, str]:
         if self._status is None:
-            self._status = self._stored_status()
+            self._status = self.stored_status()
             for row, _ in self._buffer:
                 self._status[row["run_id"]] = row["status"]
         return self._status
@@ -405,16 +358,12 @@ class RunStore:
         Args:
             include_failed: Keep the rows of runs that failed.
         """
-        parts = [read_parquet(p, "summary part", fix=_PART_FIX) for _, p in self._parts("summary")]
+        parts = [
+            read_parquet(p, "summary part", fix=self.part_fix) for _, p in self._parts("summary")
+        ]
         if not parts:
             return pd.DataFrame(columns=list(INPUT_COLUMNS) + list(summary_fields()))
-        df = _read_pandas(pa.concat_tables(parts, promote_options="permissive"))
-        df["_ok"] = df["status"] == "ok"
-        df = df.sort_values(["run_id", "_ok"], kind="stable")
-        df = df.drop_duplicates("run_id", keep="last").drop(columns="_ok")
-        if not include_failed:
-            df = df[df["status"] == "ok"]
-        return df.reset_index(drop=True)
+        return sp.combine_summaries(parts, include_failed)
 
     def iter_weekly(self, columns: Sequence[str] | None = None) -> Iterator[pd.DataFrame]:
         """The weekly rows chunk by chunk (bounded memory for any batch size).
@@ -424,7 +373,7 @@ class RunStore:
         """
         for _, path in self._parts("weekly"):
             cols = None if columns is None else ["run_id", *[c for c in columns if c != "run_id"]]
-            yield read_parquet_frame(path, "weekly part", cols, _PART_FIX, _mapper)
+            yield read_parquet_frame(path, "weekly part", cols, self.part_fix, sp.mapper)
 
     def weekly(self, columns: Sequence[str] | None = None) -> pd.DataFrame:
         """All weekly rows (of the given columns), sorted by run and week."""
@@ -440,7 +389,7 @@ class RunStore:
         parts = self._parts("weekly")
         if not parts:
             return []
-        schema = parquet_schema(parts[0][1], "weekly part", fix=_PART_FIX)
+        schema = parquet_schema(parts[0][1], "weekly part", fix=self.part_fix)
         return [n for n in schema.names if n != "run_id"]
 
 

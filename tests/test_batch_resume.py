@@ -156,3 +156,67 @@ def test_batch_stopped_with_ctrl_c_says_how_to_resume(tmp_path, reference):
     result = CliRunner().invoke(main, args)
     assert result.exit_code == 0, result.stderr
     _assert_equal_to_reference(out, reference)
+
+
+# ---------------------------------------------------------------- damaged chunks
+
+SMALL = ["batch", "baseline", "big_bang", "-n", "4", "--seed", "31", "--set", "org.employees=120",
+         "--set", "run.weeks=16", "--chunk-runs", "2", "--workers", "1"]  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def small(tmp_path_factory):
+    """An undamaged batch of 8 runs in 4 chunks, and its tables."""
+    out = tmp_path_factory.mktemp("small") / "b"
+    result = CliRunner().invoke(main, [*SMALL, "--out", str(out)])
+    assert result.exit_code == 0, result.stderr
+    store = RunStore.open(out)
+    return out, store.summary().drop(columns=["traceback"]), store.weekly()
+
+
+def _cut(path) -> None:
+    path.write_bytes(path.read_bytes()[: path.stat().st_size // 2])
+
+
+def _rows_lost(path) -> None:
+    import pyarrow.parquet as pq
+
+    table = pq.read_table(path)
+    pq.write_table(table.slice(0, table.num_rows - 5), path)  # still Parquet, 5 rows fewer
+
+
+def _zeroed(path) -> None:
+    data = bytearray(path.read_bytes())
+    data[len(data) // 3 : len(data) // 3 + 64] = bytes(64)  # a data page, footer intact
+    path.write_bytes(bytes(data))
+
+
+@pytest.mark.parametrize(
+    ("part", "damage"),
+    [("summary", _cut), ("weekly", _cut), ("weekly", _rows_lost), ("weekly", _zeroed),
+     ("summary", _zeroed)],
+    ids=["summary cut", "weekly cut", "weekly rows lost", "weekly zeroed", "summary zeroed"],
+)  # fmt: skip
+def test_resume_recomputes_a_damaged_chunk_exactly(small, tmp_path, part, damage):
+    import shutil
+
+    whole, ref_summary, ref_weekly = small
+    out = tmp_path / "b"
+    shutil.copytree(whole, out)
+    damage(out / part / "part-000002.parquet")
+
+    result = CliRunner().invoke(main, ["batch", "--resume", "--out", str(out), "--workers", "1"])
+    assert result.exit_code == 0, result.stderr
+    assert "resuming, 6 of 8" in result.stderr  # the damaged chunk's 2 runs are not kept
+    store = RunStore.open(out)
+    assert store.manifest["status"] == "complete"
+    assert store.manifest["sessions"][-1]["computed"] == 2
+    pd.testing.assert_frame_equal(store.summary().drop(columns=["traceback"]), ref_summary)
+    pd.testing.assert_frame_equal(store.weekly(), ref_weekly)
+    assert sorted(p.name for p in (out / "damaged").iterdir()) == [
+        "summary-part-000002.parquet", "weekly-part-000002.parquet"
+    ]  # fmt: skip
+    check = CliRunner().invoke(main, ["check", str(out)])
+    assert check.exit_code == 0, check.output
+    compare = CliRunner().invoke(main, ["compare", str(out), "--require-complete"])
+    assert compare.exit_code == 0, compare.stderr

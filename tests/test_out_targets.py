@@ -165,6 +165,11 @@ def test_concurrent_exports_into_one_folder_each_leave_whole_files(made, tmp_pat
     argv = [sys.executable, "-m", "crmsim", "export", str(made["batch"]), "--csv", str(shared)]
     procs = [subprocess.Popen(argv, cwd=root, stdout=subprocess.DEVNULL) for _ in range(3)]
     assert [p.wait() for p in procs] == [0, 0, 0]
-    for name in ("summary.csv", "weekly.csv", "cells.csv"):
+    for name in ("summary.csv", "weekly.csv", "cells.csv", "completeness.csv"):
         assert (shared / name).read_bytes() == (alone / name).read_bytes()
-    assert sorted(p.name for p in shared.iterdir()) == ["cells.csv", "summary.csv", "weekly.csv"]
+    assert sorted(p.name for p in shared.iterdir()) == [
+        "cells.csv",
+        "completeness.csv",
+        "summary.csv",
+        "weekly.csv",
+    ]

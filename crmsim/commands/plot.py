@@ -6,6 +6,7 @@ from pathlib import Path
 
 import click
 
+from crmsim.commands.check import require_complete_option
 from crmsim.commands.options import path_option
 
 
@@ -27,10 +28,19 @@ from crmsim.commands.options import path_option
     "other varying dimensions get one panel each.",
 )
 @path_option("--out", "-o", help="Figure file, .png, .svg or .pdf (default: RUN_DIR/METRIC.png).")
-def command(run_dir: Path, metric: str, by: str | None, out: Path | None) -> None:
-    """Plot a weekly METRIC of the batch in RUN_DIR: median and 50 %/90 % bands per group."""
+@require_complete_option
+def command(
+    run_dir: Path, metric: str, by: str | None, out: Path | None, require_complete: bool
+) -> None:
+    """Plot a weekly METRIC of the batch in RUN_DIR: median and 50 %/90 % bands per group.
+
+    The caption says how many of the planned runs the figure shows; for an
+    interrupted batch it names the groups with missing runs and the command
+    that finishes it (said on the screen too).
+    """
     from crmsim.analysis import band_table, check_dimensions, resolve_metric, varying_dimensions
     from crmsim.batch_plots import plot_band_panels, save_figure
+    from crmsim.completeness import sound_completeness
     from crmsim.errors import CrmsimError
     from crmsim.storage import opened
 
@@ -38,14 +48,20 @@ def command(run_dir: Path, metric: str, by: str | None, out: Path | None) -> Non
     if out.suffix.lower() not in (".png", ".svg", ".pdf"):
         raise CrmsimError(f"--out {out}: use a .png, .svg or .pdf file name")
     with opened(run_dir) as store:
+        found = sound_completeness(store, require_complete)
         summary = store.summary(include_failed=False)
         if summary.empty:
-            raise CrmsimError(f"{run_dir} has no finished runs yet; nothing to plot")
+            raise CrmsimError(
+                f"{run_dir} has no finished runs yet; nothing to plot (finish it with "
+                f"{found.resume})"
+            )
         column = resolve_metric(metric, store.weekly_columns())
         dims = varying_dimensions(summary, store.sweep_names)
         colour = check_dimensions([by], summary, store.sweep_names) if by else dims[:1]
         panels = [d for d in dims if d not in colour]
         table = band_table(store.iter_weekly(["week", column]), summary, column, colour + panels)
-    fig = plot_band_panels(table, colour, panels, column)
+    fig = plot_band_panels(table, colour, panels, column, caption=found.caption(colour + panels))
     save_figure(fig, out)
+    if not found.complete:
+        click.echo(f"crmsim plot: {found.headline()}", err=True)
     click.echo(f"crmsim plot: wrote {out}", err=True)

@@ -6,6 +6,8 @@ from pathlib import Path
 
 import click
 
+from crmsim.commands.check import require_complete_option
+
 
 @click.command(name="report")
 @click.argument("run_dir", type=click.Path(file_okay=False, path_type=Path))
@@ -15,14 +17,17 @@ import click
     default=None,
     help="File to write, .pdf or .html [default: RUN_DIR/handout.pdf].",
 )
-def command(run_dir: Path, out: Path | None) -> None:
+@require_complete_option
+def command(run_dir: Path, out: Path | None, require_complete: bool) -> None:
     """Write a one-page handout of RUN_DIR (from crmsim run or crmsim batch).
 
     The scenario in plain words, adoption and profit week by week (median
     and bands across the runs of a batch), the key figures, and what
     happened when: go-live, the sponsor wavering, the bottom of the profit
-    dip, the tipping point, budget cut, cancellation, payback.
+    dip, the tipping point, budget cut, cancellation, payback. An
+    interrupted batch's handout says how many of the planned runs it shows,
+    in its title and notes.
     """
     from crmsim.report import write
 
-    click.echo(write(run_dir, out))
+    click.echo(write(run_dir, out, require_complete))

@@ -37,7 +37,7 @@ UNKNOWN = "unknown"
 """The kind of a folder holding files crmsim did not write (see :func:`folder_kind`)."""
 BATCH_KINDS = ("crmsim batch", "crmsim levers", "crmsim sensitivity")
 """The kinds of folder a :class:`crmsim.storage.RunStore` holds."""
-_EXPORT_FILES = {"summary.csv", "weekly.csv", "cells.csv"}
+_EXPORT_FILES = {"summary.csv", "weekly.csv", "cells.csv", "completeness.csv"}
 
 
 def check_target(path: Path) -> None:
