@@ -305,9 +305,13 @@ class RunStore:
         """Commit the buffered runs as one pair of chunks, then drop their journal files."""
         if not self._buffer:
             return
-        rows = [r for r, _ in self._buffer]
+        # Take the runs out of the buffer first: if an interrupt lands between the
+        # two chunks, close() must not commit them a second time (their journal
+        # files stay until both chunks are written, so recover() completes them).
+        buffered, self._buffer = self._buffer, []
+        rows = [r for r, _ in buffered]
         name = f"part-{self._next_part():06d}.parquet"
-        ok = [(r["run_id"], w) for r, w in self._buffer if w is not None]
+        ok = [(r["run_id"], w) for r, w in buffered if w is not None]
         weekly = sp.weekly_table(ok) if ok else None
         if weekly is not None:
             atomic_write(self.root / "weekly" / name, lambda fh: sp.write_weekly(weekly, fh))
@@ -318,7 +322,6 @@ class RunStore:
             (self.root / "pending" / f"run-{r['run_id']:08d}.run").unlink(missing_ok=True)
         if self._status is not None:
             self._status.update({r["run_id"]: r["status"] for r in rows})
-        self._buffer.clear()
 
     # ------------------------------------------------------------------ reading
     def stored_status(self, skip: Collection[int] = ()) -> dict[int, str]:

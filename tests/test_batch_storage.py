@@ -86,6 +86,36 @@ def test_crash_between_chunk_and_journal_cleanup_duplicates_nothing(tmp_path, pl
     assert len(reader.weekly()) == 2 * 21
 
 
+@pytest.mark.parametrize("interrupted", ["weekly", "summary"])
+def test_interrupt_inside_a_flush_commits_nothing_twice(
+    tmp_path, plan, results, monkeypatch, interrupted
+):
+    """Ctrl-C landing just after a chunk is written: close() must not write the runs again."""
+    import crmsim.storage as storage
+
+    store = _new_store(tmp_path, plan)
+    for r in plan.runs[:3]:
+        store.add(r, results[r.run_id])
+    real = storage.atomic_write
+
+    def write_then_interrupt(path, *args, **kwargs):
+        done = real(path, *args, **kwargs)
+        if path.parent.name == interrupted:
+            raise KeyboardInterrupt
+        return done
+
+    monkeypatch.setattr(storage, "atomic_write", write_then_interrupt)
+    with pytest.raises(KeyboardInterrupt):
+        store.flush()
+    monkeypatch.setattr(storage, "atomic_write", real)
+    store.close()  # what the batch does on its way out
+    RunStore.open(store.root, writable=True).close()  # what --resume does first
+    reader = RunStore.open(store.root)
+    assert reader.summary()["run_id"].tolist() == [0, 1, 2]
+    weekly = reader.weekly()
+    assert weekly.groupby("run_id").size().eq(21).all() and len(weekly) == 3 * 21
+
+
 def test_weekly_chunk_without_its_summary_chunk_is_dropped(tmp_path, plan, results):
     store = _new_store(tmp_path, plan)
     store.add(plan.runs[0], results[0])
