@@ -17,11 +17,16 @@ def user_tallies(
     unit_fit: np.ndarray,
     unit: np.ndarray,
     active: bool,
+    proficient: float,
 ) -> tuple[int, float, int, int, float]:  # pragma: no cover
     """Sums over users the weekly accounts need (S7).
 
+    ``proficient`` is the skill at which nothing more is lost while learning
+    (``economics.proficient_skill``; 1: until full skill).
+
     Returns:
-        (live users, learning loss units ``sum(1 - skill)`` over live learners,
+        (live users, learning loss units ``sum(max(0, 1 - skill / proficient))`` over live
+        learners,
         live users rejecting, live users using, realised benefit units
         ``sum(skill * unit fit)`` over live users using)
     """
@@ -37,7 +42,7 @@ def user_tallies(
         if lv:
             n_live += 1
             if s == TRYING or s == USING:
-                loss_units += 1.0 - skill[i]
+                loss_units += max(0.0, 1.0 - skill[i] / proficient)
             if s == REJECTING:
                 n_rejecting += 1
             if s == USING:

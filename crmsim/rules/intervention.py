@@ -53,7 +53,8 @@ def change_parameters(s: State, before: Params, after: Params) -> None:
     # the pilot's lessons reach a waiting unit when it goes live (rules.rollout)
     units.unit_fit[waiting] = pr.firm_fit
     units.unit_fit[~waiting] = np.clip(units.unit_fit[~waiting] + d.fit - old.fit, FIT_MIN, FIT_MAX)
-    if pr.status != CANCELLED:
+    # (restructuring as an event keeps its course: rules.restructuring)
+    if pr.status != CANCELLED and after["restructuring.half_life_weeks"] <= 0:
         depth = after["restructuring.depth"]
         restructuring = np.where(
             org.unit_front, depth, depth * after["restructuring.backoffice_share"]
