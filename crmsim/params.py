@@ -515,8 +515,9 @@ _TABLE: list[tuple] = [
      'ACC-1 (implementation of hosted software capitalised and amortised over the term); '
      'judgement call (156: a three-year term)'),
     ('economics.proficient_skill', float, 1.0, 0.05, 1.0, 'skill', 'Skill at proficiency',
-     'Skill at which a user no longer loses productivity while learning: the loss is '
-     'proportional to max(0, 1 - skill / this); 1 loses until full skill.',
+     'Skill at which a user is fully productive with the system: the productivity lost while '
+     'learning is proportional to max(0, 1 - skill / this) and the benefit of routine use to '
+     'min(1, skill / this); 1: only full skill is proficient.',
      'CAL-8.3, CAL-8.4 (proficiency reached in weeks to months); CAL-3.2; judgement call'),
     ('economics.benefit_lag_weeks', float, 0.0, 0.0, 104.0, 'weeks', 'Benefit lag',
      "Mean delay between routine use and the firm's money benefit (exponential smoothing time "

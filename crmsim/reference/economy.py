@@ -120,7 +120,9 @@ class EconomyRules:
             if s == REJECTING:
                 n_rejecting += 1
             if s == USING:
-                realised += self.skill[i] * fit[self.unit[i]]
+                realised += (
+                    min(1.0, self.skill[i] / p["economics.proficient_skill"]) * fit[self.unit[i]]
+                )
                 n_using += 1
         loss = unlearned * p["frontline.learning_loss"] * rev_cm
         loss += n_rejecting * p["frontline.workaround_loss"] * p["frontline.learning_loss"] * rev_cm
