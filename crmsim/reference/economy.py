@@ -245,8 +245,8 @@ class EconomyRules:
                 self.restructuring_start[u] = week
             age = week - self.restructuring_start[u]
             f = 0.5 ** (max(age, 0) / half_life)
-            # over after four half-lives (below 1/16 of the peak), or not begun
-            self.restructuring_fade[u] = 0.0 if age < 0 or f < 1.0 / 16.0 else f
+            # over after four half-lives (down to 1/16 of the peak), or not begun
+            self.restructuring_fade[u] = 0.0 if age < 0 or f <= 1.0 / 16.0 else f
             self.restructuring[u] = self.restructuring_peak[u] * self.restructuring_fade[u]
 
     # 2c. Turnover: leavers replaced by untrained newcomers; the sponsor replaced (S9).

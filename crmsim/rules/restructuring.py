@@ -14,14 +14,14 @@ from crmsim.rules import Params
 from crmsim.state import State
 
 END_FADE = 1.0 / 16.0
-"""A restructuring is over once it has faded below this share of its peak (four half-lives)."""
+"""A restructuring is over once it has faded to this share of its peak (four half-lives)."""
 
 
 def fade(age: np.ndarray, half_life: float) -> np.ndarray:
     """Share of a restructuring still felt ``age`` weeks after it began: ``0.5 ** (age / h)``,
-    and nothing once below :data:`END_FADE` (it is over) or before it began (age < 0)."""
+    and nothing once down to :data:`END_FADE` (it is over) or before it began (age < 0)."""
     f = np.power(0.5, np.maximum(age, 0) / half_life)
-    return np.where((age < 0) | (f < END_FADE), 0.0, f)
+    return np.where((age < 0) | (f <= END_FADE), 0.0, f)
 
 
 def unit_depth(p: Params, front: np.ndarray) -> np.ndarray:
