@@ -14,9 +14,14 @@ The weekly process order (``docs/model.md`` gives every equation):
 1. **Draw** one uniform number per user and sub-step (the only randomness in a step).
 2. **Roll-out** (:mod:`crmsim.rules.rollout`): which units are live; training
    is delivered at go-live.
+   Then **restructuring** (:mod:`crmsim.rules.restructuring`, S5): as an event,
+   it begins when a unit goes live and fades; and **turnover**
+   (:mod:`crmsim.rules.turnover`, S9): staff and the sponsor leave and are replaced.
 3. **Accounts** (:mod:`crmsim.rules.accounts`, S7): costs, productivity lost
    while learning, disruption by resisting managers, benefits earned by real
-   use; profit against the pre-project level.
+   use; profit against the pre-project level. Then **data quality**
+   (:mod:`crmsim.rules.data_quality`, S6, S9): built by use, eroded by
+   work-arounds and decay.
 4. **Perception** (:mod:`crmsim.rules.perception`, S6, S7): realised results,
    smoothed over the results lag and scaled by visibility; the profit dip; a
    milestone review (S8).
@@ -58,15 +63,18 @@ from crmsim.organisation import Organisation, build
 from crmsim.params import ParamSet, lookup
 from crmsim.rules.accounts import accounts
 from crmsim.rules.adoption import adopt
+from crmsim.rules.data_quality import update_data_quality
 from crmsim.rules.frontline import frontline
 from crmsim.rules.intervention import change_parameters
 from crmsim.rules.learning import learn
 from crmsim.rules.managers import managers, update_stance
 from crmsim.rules.perception import perceive
 from crmsim.rules.recording import week_values
+from crmsim.rules.restructuring import restructure, restructure_again
 from crmsim.rules.rollout import rollout
 from crmsim.rules.sponsor import sponsor, update_resources
 from crmsim.rules.support import overload
+from crmsim.rules.turnover import turnover, turnover_on
 from crmsim.state import People, Project, State, Units, initial_state
 
 if TYPE_CHECKING:
@@ -200,9 +208,16 @@ class Engine:
         """This week's random numbers: one uniform per user and adoption sub-step.
 
         Shape ``(run.substeps, number of users)``, drawn from ``rng``; column
-        ``a`` belongs to the ``a``-th user in person order.
+        ``a`` belongs to the ``a``-th user in person order. With turnover on (a
+        ``turnover.*`` rate above zero) the shape is ``(run.substeps + 2,
+        number of users + 1)``: two more rows for who leaves and the newcomers'
+        draws, and one more column, the sponsor's (:mod:`crmsim.rules.turnover`);
+        the adoption rows' last column is unused.
         """
-        return self.rng.random((self._pv["run.substeps"], self.world.layout.n_users))
+        rows, cols = self._pv["run.substeps"], self.world.layout.n_users
+        if turnover_on(self._pv):
+            rows, cols = rows + 2, cols + 1
+        return self.rng.random((rows, cols))
 
     def advance(self, draws: np.ndarray) -> None:
         """Advance one week using the given uniform draws.
@@ -217,7 +232,13 @@ class Engine:
         s, p = self.world, self._pv
         s.project.week += 1
         rollout(s, p)
+        restructure(s, p)
+        k = p["run.substeps"]
+        if draws.shape[0] > k:
+            turnover(s, p, draws)
+            draws = draws[:k]
         accounts(s, p)
+        update_data_quality(s, p)
         perceive(s, p)
         sponsor(s, p)
         managers(s, p)
@@ -247,7 +268,11 @@ class Engine:
         u = self.world.units
         u.restructuring_adjustment[units] += restructuring
         u.fit_adjustment[units] += fit
-        if self.status != CANCELLED:
+        if self.status == CANCELLED:
+            return
+        if self._pv["restructuring.half_life_weeks"] > 0:  # a new event that fades (S5)
+            restructure_again(self.world, self._pv, units, restructuring)
+        else:
             u.restructuring[units] = np.clip(u.restructuring[units] + restructuring, 0.0, 1.0)
 
     def intervene(self, updates: Mapping[str, Any], label: str = "intervention") -> None:

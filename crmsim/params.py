@@ -340,6 +340,47 @@ _TABLE: list[tuple] = [
     ('restructuring.backoffice_share', float, 0.6, 0.0, 1.0, 'share', 'Back-office restructuring',
      'Depth of restructuring in back-office units as a share of the front-end depth.',
      'S5 (design, production, R&D, finance, purchasing are touched); judgement call'),
+    ('restructuring.half_life_weeks', float, 0.0, 0.0, 520.0, 'weeks', 'Restructuring half-life',
+     "Restructuring as an event: a front-end unit is restructured when it goes live, a "
+     'back-office unit when the first unit goes live (its processes redesigned to feed the '
+     'system), each at its depth; the depth then halves every this many weeks and the '
+     'restructuring is over after four half-lives, and with it the disruption it causes. '
+     '0: a constant depth from week 1 to the end (no event, no fading).',
+     'S5 (restructuring at the roll-out); CAL-3.2 (recovery after several months); '
+     'judgement call'),
+    # --- data quality ---
+    ('data.initial_quality', float, 0.5, 0.0, 1.0, '0-1', 'Initial data quality',
+     'Quality of the customer data (accurate, complete, current) when the project starts.',
+     'CAL-10.2, CAL-10.3 (much contact and CRM data wrong or incomplete); judgement call'),
+    ('data.build_rate', float, 0.05, 0.0, 1.0, '1/week', 'Data built by use',
+     'Weekly share of the gap to perfect data closed when every user uses the system '
+     'routinely (in proportion to the share using).',
+     'S6, S9 (the system is only as good as the data put in); judgement call'),
+    ('data.decay_per_month', float, 0.021, 0.0, 1.0, '1/month', 'Data decay',
+     'Share of the customer data that goes stale each month.',
+     'CAL-10.1 (about 2.1 % a month)'),
+    ('data.rejection_erosion', float, 0.05, 0.0, 1.0, '1/week', 'Erosion by work-arounds',
+     'Weekly share of the data quality lost when every user rejects the system and works '
+     'around it (in proportion to the share rejecting).',
+     'S9; CAL-10.3 (invented data entered); judgement call'),
+    ('data.compliance_erosion', float, 0.05, 0.0, 1.0, '1/week', 'Erosion by compliance-only use',
+     'Weekly share of the data quality lost when every user enters data only to comply (in '
+     'proportion to the share doing so).',
+     'S2 (mandated use); CAL-10.3; judgement call'),
+    ('data.benefit_weight', float, 0.0, 0.0, 1.0, 'share', 'Benefit hanging on data',
+     "Share of the firm's benefit that scales with data quality: benefit x (1 - w + w x "
+     'quality); 0: data quality does not touch the benefit.',
+     'CAL-10.4 (poor data the main reason for 40 % of missed benefits), CAL-10.5'),
+    # --- turnover ---
+    ('turnover.staff_annual', float, 0.0, 0.0, 0.95, 'share / year', 'Staff turnover',
+     'Share of users who leave in a year, each replaced at once in the same unit by an '
+     'untrained newcomer (not using, starting skill, a disposition drawn afresh); 0: nobody '
+     'leaves (and no draws are made).',
+     'CAL-8.5 (20.8 % a year, all staff, China); CAL-8.1 (salespeople up to 27 %)'),
+    ('turnover.sponsor_annual', float, 0.0, 0.0, 0.95, 'share / year', 'Sponsor turnover',
+     "Chance in a year that the sponsor leaves; the successor's commitment is drawn afresh "
+     'from the sponsor commitment distribution; 0: the sponsor stays.',
+     'CAL-9.1, CAL-9.2 (chief executives and CIOs, as stand-ins); CAL-9.4 (judgement call)'),
     # --- visibility ---
     ('visibility.level', float, 0.3, 0.0, 1.0, '0-1', 'Visibility of results',
      'Share of the real results that is made visible to staff (dashboards, wins shared).',
@@ -466,6 +507,22 @@ _TABLE: list[tuple] = [
      "Share of CRM's benefit that grows with the adoption share (shared customer data); the "
      "rest is each user's own.",
      'S6, S7 (benefits grow with real use); judgement call'),
+    ('economics.amortisation_weeks', int, 0, 0, 520, 'weeks', 'Services amortised over',
+     'How implementation services reach profit: 0 expenses them as paid during implementation; '
+     'N capitalises them and charges equal parts over N weeks from the first go-live (the rest '
+     'at once if the project is cancelled). Process analysis, vendor evaluation and training '
+     'are expensed either way; cash spend is unchanged.',
+     'ACC-1 (implementation of hosted software capitalised and amortised over the term); '
+     'judgement call (156: a three-year term)'),
+    ('economics.proficient_skill', float, 1.0, 0.05, 1.0, 'skill', 'Skill at proficiency',
+     'Skill at which a user is fully productive with the system: the productivity lost while '
+     'learning is proportional to max(0, 1 - skill / this) and the benefit of routine use to '
+     'min(1, skill / this); 1: only full skill is proficient.',
+     'CAL-8.3, CAL-8.4 (proficiency reached in weeks to months); CAL-3.2; judgement call'),
+    ('economics.benefit_lag_weeks', float, 0.0, 0.0, 104.0, 'weeks', 'Benefit lag',
+     "Mean delay between routine use and the firm's money benefit (exponential smoothing time "
+     'constant; 0: benefit earned the week of use).',
+     'S7 (results may not show early); CAL-3.2 (recovery over months); judgement call'),
     # --- outcome ---
     ('outcome.success_adoption', float, 0.7, 0.0, 1.0, 'share', 'Success threshold',
      'Final adoption share (of users routinely using CRM) a run needs, without cancellation, '
@@ -607,6 +664,7 @@ INITIAL_ONLY = (
     "sponsor.commitment_spread", "executives.confidence", "managers.confidence",
     "managers.resistance_sensitivity", "managers.sensitivity_spread",
     "economics.revenue_per_employee", "economics.margin", "economics.services_multiple",
+    "economics.amortisation_weeks", "restructuring.half_life_weeks", "data.initial_quality",
 )  # fmt: skip
 """What only shapes the starting state: whole groups (ending in ``.``) and single
 names. Read it through :attr:`Param.mid_run`."""

@@ -19,7 +19,7 @@ from typing import Any
 import numpy as np
 
 from crmsim import kernels
-from crmsim.codes import ACTIVE, FIT_MAX, FIT_MIN, NOT_USING
+from crmsim.codes import ACTIVE, FIT_MAX, FIT_MIN, NEVER, NOT_USING
 from crmsim.effects import Derived
 from crmsim.organisation import EXECUTIVE, FRONTLINE, MANAGER, Organisation
 from crmsim.rules.logodds import logit, sigmoid
@@ -60,6 +60,10 @@ class Units:
     unit_live: np.ndarray  # bool: the unit has gone live
     restructuring_adjustment: np.ndarray  # added to restructuring (a department restructured)
     fit_adjustment: np.ndarray  # added to the fit the accounts read (same)
+    # restructuring as an event (restructuring.half_life_weeks > 0; rules.restructuring)
+    restructuring_peak: np.ndarray  # depth when the unit's restructuring began
+    restructuring_start: np.ndarray  # int: week it began (NEVER: not yet)
+    restructuring_fade: np.ndarray  # share of the peak still felt (1 when not an event)
 
 
 @dataclass(eq=False)
@@ -86,6 +90,12 @@ class Project:
     benefit_ratio: float = 0.0  # realised benefit per user (drives results and KPIs)
     cum_delta: float = 0.0  # cumulative profit against the pre-project level
     one_off_due: float = 0.0  # one-off lever costs due next week (intervene)
+    capitalised: float = 0.0  # implementation costs capitalised, not yet charged (ACC-1)
+    benefit_flow: float = 0.0  # the benefit use earns before the lag (economics.benefit_lag_weeks)
+    data_quality: float = 1.0  # quality of the customer data, 0-1 (rules.data_quality)
+    using_share: float = 0.0  # live users using routinely, share of all users (accounts)
+    rejecting_share: float = 0.0  # live users rejecting, share of all users (accounts)
+    leavers: int = 0  # users who left and were replaced so far (turnover)
     training_queue: dict[int, float] = field(default_factory=dict)  # week -> users trained
     events: list[dict[str, Any]] = field(default_factory=list)
 
@@ -175,16 +185,23 @@ def initial_state(
     firm_fit = float(
         np.clip(d.fit + p["start.fit_uncertainty"] * rng.standard_normal(), FIT_MIN, FIT_MAX)
     )
+    # Restructuring as an event starts at nothing (rules.restructuring); else constant.
+    event = p["restructuring.half_life_weeks"] > 0
     units = Units(
         resistance=np.zeros(nu),
         sensitivity=sensitivity,
-        restructuring=np.where(org.unit_front, depth, depth * p["restructuring.backoffice_share"]),
+        restructuring=np.zeros(nu)
+        if event
+        else np.where(org.unit_front, depth, depth * p["restructuring.backoffice_share"]),
         stance=np.zeros(nu),
         gate=np.zeros(nu),
         unit_fit=np.full(nu, firm_fit),
         unit_live=np.zeros(nu, dtype=bool),
         restructuring_adjustment=np.zeros(nu),
         fit_adjustment=np.zeros(nu),
+        restructuring_peak=np.zeros(nu),
+        restructuring_start=np.full(nu, NEVER, dtype=np.int64),
+        restructuring_fade=np.zeros(nu) if event else np.ones(nu),
     )
     users = np.flatnonzero(org.is_user)
     # The peer network in the kernels' layouts: the managers' and the staff's
@@ -199,7 +216,7 @@ def initial_state(
         user_table=kernels.neighbour_table(org.peers[users][:, users].tocsr()),
         n_users=int(users.size),
     )
-    project = Project(firm_fit=firm_fit, profit=d.profit0)
+    project = Project(firm_fit=firm_fit, profit=d.profit0, data_quality=p["data.initial_quality"])
     return State(
         org=org,
         d=d,

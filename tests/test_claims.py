@@ -80,14 +80,15 @@ def test_top_management_support_is_the_strongest_lever() -> None:
     assert stats.fisher_exact(table, alternative="less").pvalue < 0.01
 
 
-def test_profit_dips_then_recovers() -> None:
-    """S7 / J-curve: the median run's profit falls below its pre-project level, then rises above."""
+def test_profit_recovers_after_the_dip() -> None:
+    """S7 / J-curve: after its lowest week the median run's profit climbs back above its
+    pre-project level, earned by use. (That every run dips held by the cost schedule alone and
+    is no longer asserted; where the dip's bottom falls is a knock-out test in
+    tests/test_mechanisms_econ.py.)"""
     profit = np.array([r["profit_rel"] for r in runs()])
     median = np.median(profit, axis=0)
     bottom = int(np.argmin(median))
-    assert median[bottom] < -0.05
     assert median[bottom:].max() > 0.0
-    assert col(runs(), "profit_dip_depth").min() > 0  # every run dips
 
 
 def test_more_visibility_gives_more_adoption() -> None:

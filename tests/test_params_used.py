@@ -40,10 +40,15 @@ CONTEXTS: dict[str, dict[str, Any]] = {
     # many reject and some come back; a shaken sponsor cuts the budget and restores
     # it; spending runs far over a small budget (the reference test's sets)
     **{name: parameter_set(name) for name in ("high_rejection", "sponsor_wavers", "tight_budget")},
+    # issue 13's economics on: data quality reaches the benefit, restructuring fades
+    "model2_econ": parameter_set("model2_econ"),
 }
 
 # Read only by the summary (success is judged on the finished run), not by the weekly rules.
 SUMMARY_ONLY = {"outcome.success_adoption"}
+# Acts on Project.compliance_share, which stays 0 until mandated use (issue 13 #7) sets it;
+# the merger drops this exemption once a context reaches compliance-only use.
+AWAITING = {"data.compliance_erosion"}
 
 
 def fingerprint(params: dict[str, Any]) -> np.ndarray:
@@ -59,7 +64,7 @@ def references() -> dict[str, np.ndarray]:
 
 
 @pytest.mark.parametrize(
-    "name", [n for n, p in PARAMS.items() if n not in SUMMARY_ONLY and n not in SMALL]
+    "name", [n for n in PARAMS if n not in SUMMARY_ONLY | AWAITING and n not in SMALL]
 )
 def test_moving_the_parameter_changes_a_run(name: str, references) -> None:
     p = PARAMS[name]

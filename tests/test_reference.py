@@ -53,8 +53,10 @@ ORG_FLOATS = (  # in process order, so the first listed disagreement is near the
     "dip",
     "milestone_signal",
     "resources",
+    "data_quality",
+    "capitalised",
 )
-ORG_EXACT = ("status", "weeks_low", "weeks_high", "milestone")
+ORG_EXACT = ("status", "weeks_low", "weeks_high", "milestone", "leavers")
 SERIES_FLOATS = (
     "adoption",
     "benefit",
@@ -128,6 +130,20 @@ def parameter_set(name: str) -> dict[str, Any]:
                 "milestones.plan_weeks": 52,
             },
         ),
+        # issue 13's economics on: restructuring as a fading event, services amortised,
+        # proficiency, lagged benefit hanging on data quality, staff and sponsor turnover
+        "model2_econ": ("model2_econ", {}),
+        # heavy turnover, so that staff and the sponsor are replaced in every size (S9),
+        # and a weak sponsor, so that capitalised costs are written off at cancellation
+        "turnover_cancelled": (
+            "model2_econ",
+            {
+                "turnover.staff_annual": 0.6,
+                "turnover.sponsor_annual": 0.9,
+                "sponsor.commitment": 0.3,
+                "rollout.implementation_weeks": 4,
+            },
+        ),
     }
     scenario, overrides = sets[name]
     return load(scenario).params.with_updates(overrides).to_dict()
@@ -143,6 +159,8 @@ EXPECTED_EVENTS = {
     "sponsor_wavers": {"budget_cut", "budget_restored"},
     "tight_budget": {"budget_cut", "cancelled"},
     "no_network": {"go_live", "milestone_met", "milestone_missed"},
+    "model2_econ": {"go_live"},
+    "turnover_cancelled": {"go_live", "sponsor_replaced", "cancelled"},
 }
 EXPECTED_TRANSITIONS = {
     "baseline": {(NOT_USING, TRYING), (TRYING, USING), (NOT_USING, REJECTING)},

@@ -66,6 +66,17 @@ def test_every_cited_claim_and_row_exists_in_sources_md(path: Path) -> None:
     assert not missing, f"{path.relative_to(ROOT)} cites what docs/sources.md lacks: {missing}"
 
 
+ACC = re.compile(r"\bACC-(\d+)\b")
+
+
+def test_every_cited_accounting_row_exists_in_sources_md() -> None:
+    defined_acc = set(re.findall(r'<a id="acc-(\d+)"></a>ACC-\1 \|', SOURCES.read_text("utf-8")))
+    texts = [p.read_text(encoding="utf-8") for p in citing_files()]
+    texts += [param.source for param in PARAMS.values()]
+    cited = {n for text in texts for n in ACC.findall(text)}
+    assert cited and cited <= defined_acc, sorted(cited - defined_acc)
+
+
 def test_every_parameter_source_cites_rows_that_exist() -> None:
     claims, rows = defined()
     for param in PARAMS.values():

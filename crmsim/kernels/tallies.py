@@ -17,13 +17,19 @@ def user_tallies(
     unit_fit: np.ndarray,
     unit: np.ndarray,
     active: bool,
+    proficient: float,
 ) -> tuple[int, float, int, int, float]:  # pragma: no cover
     """Sums over users the weekly accounts need (S7).
 
+    ``proficient`` is the skill at which a user is fully productive
+    (``economics.proficient_skill``; 1: full skill): nothing more is lost
+    while learning, and the whole benefit is earned.
+
     Returns:
-        (live users, learning loss units ``sum(1 - skill)`` over live learners,
+        (live users, learning loss units ``sum(max(0, 1 - skill / proficient))`` over live
+        learners,
         live users rejecting, live users using, realised benefit units
-        ``sum(skill * unit fit)`` over live users using)
+        ``sum(min(1, skill / proficient) * unit fit)`` over live users using)
     """
     n_live = 0
     loss_units = 0.0
@@ -37,12 +43,12 @@ def user_tallies(
         if lv:
             n_live += 1
             if s == TRYING or s == USING:
-                loss_units += 1.0 - skill[i]
+                loss_units += max(0.0, 1.0 - skill[i] / proficient)
             if s == REJECTING:
                 n_rejecting += 1
             if s == USING:
                 n_using += 1
-                realised += skill[i] * unit_fit[unit[i]]
+                realised += min(1.0, skill[i] / proficient) * unit_fit[unit[i]]
     return n_live, loss_units, n_rejecting, n_using, realised
 
 

@@ -99,6 +99,11 @@ class ReferenceModel(EconomyRules, PeopleRules):
         self.gate: list[float] = model.gate.tolist()
         self.unit_fit: list[float] = model.unit_fit.tolist()
         self.fit_adjustment: list[float] = model.fit_adjustment.tolist()
+        self.restructuring_adjustment: list[float] = model.restructuring_adjustment.tolist()
+        self.restructuring_peak: list[float] = model.restructuring_peak.tolist()
+        self.restructuring_start: list[int] = [int(w) for w in model.restructuring_start]
+        self.restructuring_fade: list[float] = model.restructuring_fade.tolist()
+        self.unit_front: list[bool] = [bool(x) for x in org.unit_front]
         self.unit_live: list[bool] = [bool(x) for x in model.unit_live]
         self.firm_fit = float(model.firm_fit)
 
@@ -117,6 +122,11 @@ class ReferenceModel(EconomyRules, PeopleRules):
         self.dip = float(model.dip)
         self.training_queue: dict[int, float] = dict(model.training_queue)
         self.cum_profit_delta = float(model.cum_delta)
+        self.capitalised = float(model.capitalised)
+        self.data_quality = float(model.data_quality)
+        self.using_share = float(model.using_share)
+        self.rejecting_share = float(model.rejecting_share)
+        self.leavers = int(model.leavers)
         self.benefit = self.costs = self.learning_loss = self.disruption = 0.0
         self.benefit_ratio = 0.0
         self.events: list[dict[str, Any]] = []
@@ -128,12 +138,18 @@ class ReferenceModel(EconomyRules, PeopleRules):
         self.week += 1
         week = self.week
         self.rollout(week)
+        self.restructure(week)
+        rows = draws.tolist()
+        k = self.p["run.substeps"]
+        if len(rows) > k:  # turnover's rows after the adoption sub-steps
+            self.turnover(rows[k], rows[k + 1])
         self.accounts(week)
+        self.update_data_quality()
         self.perceive(week)
         self.sponsor(week)
         self.managers()
         self.frontline()
-        self.adopt(draws.tolist())
+        self.adopt(rows[:k])
         self.learn()
         self.record()
 
@@ -194,6 +210,9 @@ class ReferenceModel(EconomyRules, PeopleRules):
             "results_ema": self.results_ema,
             "profit": self.profit,
             "spend": self.spend,
+            "capitalised": self.capitalised,
+            "data_quality": self.data_quality,
+            "leavers": self.leavers,
             "dip": self.dip,
             "milestone_signal": self.milestone_signal,
         }

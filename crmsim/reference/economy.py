@@ -1,6 +1,10 @@
-"""The reference's economy phases: roll-out, accounts, perception and learning (S3, S6-S8)."""
+"""The reference's economy phases: roll-out, restructuring, turnover, accounts, data quality,
+perception and learning (S3, S5-S9)."""
 
 from __future__ import annotations
+
+import math
+from statistics import NormalDist
 
 from crmsim.codes import (
     ACTIVE,
@@ -8,6 +12,8 @@ from crmsim.codes import (
     FIT_MAX,
     FIT_MIN,
     HOURS_PER_FTE_WEEK,
+    NEVER,
+    NOT_USING,
     REJECTING,
     TRYING,
     USING,
@@ -59,9 +65,15 @@ class EconomyRules:
         n_live = len(live_users)
         hourly = p["economics.hourly_cost"]
         costs = 0.0
+        paid_later = 0.0  # up-front costs capitalised this week, and the amortisation (ACC-1)
+        amortise = p["economics.amortisation_weeks"]
         if active:
             if week <= max(d.implementation_weeks, 1):
                 costs += d.up_front_weekly
+                if amortise > 0:  # the services are capitalised (ACC-1)
+                    services = d.services_total / max(d.implementation_weeks, 1)
+                    self.capitalised += services
+                    paid_later -= services
             costs += d.licence_week_per_user * n_live * (1.0 + p["economics.maintenance_share"])
             trained = self.training_queue.pop(week, 0)
             costs += trained * p["levers.training"] * p["economics.training_hours"] * hourly
@@ -82,6 +94,15 @@ class EconomyRules:
                 * hourly
             )
             costs += exec_hours * self.resources
+        if amortise > 0 and self.capitalised > 0.0:
+            if self.status == CANCELLED:
+                charge = self.capitalised
+            elif week < d.first_live:
+                charge = 0.0
+            else:
+                charge = min(self.capitalised, d.services_total / amortise)
+            self.capitalised -= charge
+            paid_later += charge
 
         unlearned = 0.0  # sum of (1 - skill) over live users trying or using
         n_rejecting = 0
@@ -95,21 +116,36 @@ class EconomyRules:
         for i in live_users:
             s = self.state[i]
             if s in (TRYING, USING):
-                unlearned += 1.0 - self.skill[i]
+                unlearned += max(0.0, 1.0 - self.skill[i] / p["economics.proficient_skill"])
             if s == REJECTING:
                 n_rejecting += 1
             if s == USING:
-                realised += self.skill[i] * fit[self.unit[i]]
+                realised += (
+                    min(1.0, self.skill[i] / p["economics.proficient_skill"]) * fit[self.unit[i]]
+                )
                 n_using += 1
         loss = unlearned * p["frontline.learning_loss"] * rev_cm
         loss += n_rejecting * p["frontline.workaround_loss"] * p["frontline.learning_loss"] * rev_cm
+        event = p["restructuring.half_life_weeks"] > 0
         resisted = 0.0
         for u in range(self.n_units):
-            resisted += self.resistance[u] * self.unit_size[u]
+            # as an event, disruption ends with the restructuring (S5)
+            felt = self.resistance[u] * self.restructuring_fade[u] if event else self.resistance[u]
+            resisted += felt * self.unit_size[u]
         disruption = resisted * p["economics.disruption"] * rev_cm
+        self.using_share = n_using / max(n_users, 1)
+        self.rejecting_share = n_rejecting / max(n_users, 1)
         value = p["economics.network_value"]  # share of the value that grows with adoption
         network_factor = (1.0 - value) + value * (n_using / max(n_users, 1))
         benefit = realised * network_factor * p["economics.benefit_uplift"] * rev_cm
+        weight = p["data.benefit_weight"]
+        if weight > 0:  # benefit hangs on the data quality (CAL-10.4)
+            benefit *= (1.0 - weight) + weight * self.data_quality
+        if p["economics.benefit_lag_weeks"] > 0:  # the money follows use with a lag (S7)
+            benefit = self.benefit + (benefit - self.benefit) / max(
+                p["economics.benefit_lag_weeks"], 1.0
+            )
+        costs += paid_later
         self.benefit_ratio = realised * network_factor / max(n_users, 1)
         self.benefit, self.costs, self.learning_loss, self.disruption = (
             benefit,
@@ -117,7 +153,7 @@ class EconomyRules:
             loss,
             disruption,
         )
-        self.spend += costs
+        self.spend += costs - paid_later
         self.profit = d.profit0 + benefit - costs - loss - disruption
         self.cum_profit_delta += self.profit - d.profit0
 
@@ -186,3 +222,73 @@ class EconomyRules:
         for i in self.users:
             if self.live[i] and self.state[i] in (TRYING, USING):
                 self.skill[i] = min(1.0, self.skill[i] + rate * (1.0 - self.skill[i]))
+
+    # 2b. Restructuring as an event: begins at go-live (back office: the first), fades (S5).
+    def restructure(self, week: int) -> None:
+        half_life = self.p["restructuring.half_life_weeks"]
+        if half_life <= 0:
+            return
+        if self.status == CANCELLED:
+            self.restructuring = [0.0] * self.n_units
+            self.restructuring_fade = [0.0] * self.n_units
+            return
+        depth = self.p["restructuring.depth"]
+        for u in range(self.n_units):
+            due = self.unit_live[u] if self.unit_front[u] else week >= self.d.first_live
+            if due and self.restructuring_start[u] == NEVER:
+                own = (
+                    depth
+                    if self.unit_front[u]
+                    else depth * self.p["restructuring.backoffice_share"]
+                )
+                self.restructuring_peak[u] = clip(own + self.restructuring_adjustment[u], 0.0, 1.0)
+                self.restructuring_start[u] = week
+            age = week - self.restructuring_start[u]
+            f = 0.5 ** (max(age, 0) / half_life)
+            # over after four half-lives (down to 1/16 of the peak), or not begun
+            self.restructuring_fade[u] = 0.0 if age < 0 or f <= 1.0 / 16.0 else f
+            self.restructuring[u] = self.restructuring_peak[u] * self.restructuring_fade[u]
+
+    # 2c. Turnover: leavers replaced by untrained newcomers; the sponsor replaced (S9).
+    def turnover(self, leave: list[float], shape: list[float]) -> None:
+        p = self.p
+        normal = NormalDist()
+
+        def gauss(u: float) -> float:
+            return normal.inv_cdf(min(max(u, 1e-12), 1.0 - 1e-12))
+
+        def logit(c: float) -> float:
+            c = clip(c, 1e-4, 1.0 - 1e-4)
+            return math.log(c / (1.0 - c))
+
+        staff = 1.0 - (1.0 - p["turnover.staff_annual"]) ** (1.0 / 52.0)
+        for a, i in enumerate(self.users):
+            if leave[a] < staff:
+                z = logit(p["frontline.confidence"]) + p["frontline.confidence_spread"] * gauss(
+                    shape[a]
+                )
+                self.disposition[i] = self.z[i] = z
+                self.confidence[i] = 1.0 / (1.0 + math.exp(-z))
+                self.state[i] = NOT_USING
+                self.skill[i] = p["start.skill_per_it_maturity"] * p["start.it_maturity"]
+                self.leavers += 1
+        last = len(self.users)
+        if leave[last] < 1.0 - (1.0 - p["turnover.sponsor_annual"]) ** (1.0 / 52.0):
+            z = logit(p["sponsor.commitment"]) + p["sponsor.commitment_spread"] * gauss(shape[last])
+            self.disposition[0] = self.z[0] = z
+            self.confidence[0] = 1.0 / (1.0 + math.exp(-z))
+            self.events.append({"week": self.week, "event": "sponsor_replaced"})
+
+    # 3b. Data quality: built by routine use, eroded by work-arounds and decay (S6, S9).
+    def update_data_quality(self) -> None:
+        p = self.p
+        q = self.data_quality
+        using = 0.0 if self.status == CANCELLED else self.using_share
+        decay = 1.0 - (1.0 - p["data.decay_per_month"]) ** (12.0 / 52.0)
+        gain = p["data.build_rate"] * using * (1.0 - q)
+        loss = q * (
+            decay
+            + p["data.rejection_erosion"] * self.rejecting_share
+            + p["data.compliance_erosion"] * getattr(self, "compliance_share", 0.0)
+        )
+        self.data_quality = clip(q + gain - loss, 0.0, 1.0)

@@ -6,9 +6,10 @@ import numpy as np
 
 from crmsim import kernels
 from crmsim.codes import CANCELLED, FIT_MAX, FIT_MIN, HOURS_PER_FTE_WEEK
+from crmsim.effects import Derived
 from crmsim.rules import Params
 from crmsim.rules.support import consultants_on, team_on
-from crmsim.state import State
+from crmsim.state import Project, State
 
 
 def effective_fit(s: State) -> np.ndarray:
@@ -28,13 +29,19 @@ def accounts(s: State, p: Params) -> None:
     active = pr.status != CANCELLED
     n_live, loss_units, n_rejecting, n_using, realised = kernels.user_tallies(
         s.layout.users, s.people.state, s.people.live, s.people.skill, effective_fit(s), org.unit,
-        active,
+        active, p["economics.proficient_skill"],
     )  # fmt: skip
     rev_cm = d.revenue * d.cm
     costs = 0.0
+    expensed = 0.0  # costs that reach profit this week but were not paid this week (ACC-1)
+    amortise = p["economics.amortisation_weeks"]
     if active:
         if week <= max(d.implementation_weeks, 1):
             costs += d.up_front_weekly
+            if amortise > 0:  # the services capitalised, charged from the first go-live on
+                services = d.services_total / max(d.implementation_weeks, 1)
+                pr.capitalised += services
+                expensed -= services
         # one-off costs of levers raised mid-run (see CrmModel.intervene)
         costs += pr.one_off_due
         lic = d.licence_week_per_user * n_live
@@ -70,23 +77,52 @@ def accounts(s: State, p: Params) -> None:
             * p["economics.hourly_cost"]
         ) * pr.resources
     pr.one_off_due = 0.0
+    if amortise > 0 and pr.capitalised > 0.0:
+        expensed += amortisation(d, pr, week, amortise)
     # learners lose productivity in proportion to what they have still to learn
     loss = loss_units * p["frontline.learning_loss"] * rev_cm
     # work-arounds cost a tenth of the learning loss rate (double entry)
     loss += (
         float(n_rejecting) * p["frontline.workaround_loss"] * p["frontline.learning_loss"] * rev_cm
     )
-    disruption = float(s.units.resistance @ org.unit_size) * p["economics.disruption"] * rev_cm
+    units = s.units
+    resisting = units.resistance
+    if p["restructuring.half_life_weeks"] > 0:  # disruption ends with the restructuring (S5)
+        resisting = resisting * units.restructuring_fade
+    disruption = float(resisting @ org.unit_size) * p["economics.disruption"] * rev_cm
     share_using = float(n_using) / max(n_users, 1)
+    pr.using_share = share_using
+    pr.rejecting_share = float(n_rejecting) / max(n_users, 1)
     # CRM data is worth more when most use it: part of the value scales with adoption.
     nv = p["economics.network_value"]
     network_factor = (1.0 - nv) + nv * share_using
     benefit = realised * network_factor * p["economics.benefit_uplift"] * rev_cm
+    w = p["data.benefit_weight"]
+    if w > 0:  # the CRM is only as good as its data (S6, S9; CAL-10.4)
+        benefit *= (1.0 - w) + w * pr.data_quality
+    pr.benefit_flow = benefit
+    lag = p["economics.benefit_lag_weeks"]
+    if lag > 0:  # the money follows use with a lag (S7)
+        benefit = pr.benefit + (benefit - pr.benefit) / max(lag, 1.0)
     pr.benefit_ratio = realised * network_factor / max(n_users, 1)
     pr.benefit = benefit
+    costs += expensed
     pr.costs = costs
     pr.loss = loss
     pr.disruption = disruption
-    pr.spend += costs
+    pr.spend += costs - expensed  # what was paid
     pr.profit = d.profit0 + benefit - costs - loss - disruption
     pr.cum_delta += pr.profit - d.profit0
+
+
+def amortisation(d: Derived, pr: Project, week: int, weeks: int) -> float:
+    """This week's charge for the capitalised implementation services (ACC-1): equal parts
+    of the whole over ``weeks`` weeks from the first go-live; the rest at once when cancelled."""
+    if pr.status == CANCELLED:
+        charge = pr.capitalised  # written off: the system is switched off
+    elif week < d.first_live:
+        return 0.0
+    else:
+        charge = min(pr.capitalised, d.services_total / weeks)
+    pr.capitalised -= charge
+    return charge

@@ -9,6 +9,7 @@ from crmsim.effects import derive
 from crmsim.kernels import param_record
 from crmsim.rules import Params
 from crmsim.rules.managers import update_stance
+from crmsim.rules.restructuring import unit_depth
 from crmsim.rules.sponsor import update_resources
 from crmsim.state import State
 
@@ -53,11 +54,9 @@ def change_parameters(s: State, before: Params, after: Params) -> None:
     # the pilot's lessons reach a waiting unit when it goes live (rules.rollout)
     units.unit_fit[waiting] = pr.firm_fit
     units.unit_fit[~waiting] = np.clip(units.unit_fit[~waiting] + d.fit - old.fit, FIT_MIN, FIT_MAX)
-    if pr.status != CANCELLED:
-        depth = after["restructuring.depth"]
-        restructuring = np.where(
-            org.unit_front, depth, depth * after["restructuring.backoffice_share"]
-        )
+    # (restructuring as an event keeps its course: rules.restructuring)
+    if pr.status != CANCELLED and after["restructuring.half_life_weeks"] <= 0:
+        restructuring = unit_depth(after, org.unit_front)
         adjustment = units.restructuring_adjustment
         if adjustment.any():
             np.clip(restructuring + adjustment, 0.0, 1.0, out=restructuring)

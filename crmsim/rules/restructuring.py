@@ -1,0 +1,62 @@
+"""Phase 2b, restructuring as an event (S5): it begins when a unit goes live, and fades.
+
+Only with ``restructuring.half_life_weeks > 0``; otherwise every unit faces
+a constant depth from week 1 (set in :func:`crmsim.state.initial_state`) and
+this rule does nothing.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from crmsim.codes import CANCELLED, NEVER
+from crmsim.rules import Params
+from crmsim.state import State
+
+END_FADE = 1.0 / 16.0
+"""A restructuring is over once it has faded to this share of its peak (four half-lives)."""
+
+
+def fade(age: np.ndarray, half_life: float) -> np.ndarray:
+    """Share of a restructuring still felt ``age`` weeks after it began: ``0.5 ** (age / h)``,
+    and nothing once down to :data:`END_FADE` (it is over) or before it began (age < 0)."""
+    f = np.power(0.5, np.maximum(age, 0) / half_life)
+    return np.where((age < 0) | (f <= END_FADE), 0.0, f)
+
+
+def unit_depth(p: Params, front: np.ndarray) -> np.ndarray:
+    """The depth each unit's restructuring reaches: front end full, back office a share (S5)."""
+    depth = p["restructuring.depth"]
+    return np.where(front, depth, depth * p["restructuring.backoffice_share"])
+
+
+def restructure(s: State, p: Params) -> None:
+    """Begin the restructuring of units going live (back office: at the first go-live), then
+    set every unit's depth to its peak times its fade."""
+    h = p["restructuring.half_life_weeks"]
+    if h <= 0:
+        return
+    units, week = s.units, s.project.week
+    if s.project.status == CANCELLED:  # restructuring stopped with the project (S4, S5)
+        units.restructuring_fade[:] = 0.0
+        units.restructuring[:] = 0.0
+        return
+    front = s.org.unit_front
+    due = np.where(front, units.unit_live, week >= s.d.first_live)
+    begin = due & (units.restructuring_start == NEVER)
+    if begin.any():
+        peak = np.clip(unit_depth(p, front) + units.restructuring_adjustment, 0.0, 1.0)
+        units.restructuring_peak[begin] = peak[begin]
+        units.restructuring_start[begin] = week
+    units.restructuring_fade = fade(week - units.restructuring_start, h)
+    units.restructuring = units.restructuring_peak * units.restructuring_fade
+
+
+def restructure_again(s: State, p: Params, which: np.ndarray, extra: float) -> None:
+    """A department restructured once more (a game's action): a new event in ``which`` units,
+    from their present depth plus ``extra``, beginning this week."""
+    units = s.units
+    units.restructuring_peak[which] = np.clip(units.restructuring[which] + extra, 0.0, 1.0)
+    units.restructuring_start[which] = s.project.week
+    units.restructuring_fade[which] = 1.0
+    units.restructuring[which] = units.restructuring_peak[which]
