@@ -21,7 +21,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from crmsim.codes import CANCELLED
+from crmsim.codes import CANCELLED, WEEKS_PER_YEAR
 
 
 @dataclass(frozen=True)
@@ -70,6 +70,12 @@ SUMMARY: tuple[SummaryField, ...] = (
     SummaryField("milestones_missed", int, "milestone reviews failed"),
     SummaryField("success", bool, "not cancelled and final adoption at least "
                  "outcome.success_adoption"),
+    SummaryField("initial_cost", float, "money spent before the first go-live (the "
+                 "implementation outlay; all spend if nothing went live)"),
+    SummaryField("roi", float, "Nucleus's return (CAL-12.1): mean yearly net benefit (benefit "
+                 "less output lost, disruption and spend after go-live) over the run, divided by "
+                 "initial_cost; the outlay is recovered in cash when roi >= 52 / weeks run "
+                 "(1/3 over three years) (None without an initial cost)"),
 )  # fmt: skip
 """The summary's fields, in order (``summary.json``, batch summary columns)."""
 
@@ -163,7 +169,26 @@ def summarise(ts: pd.DataFrame, events: list[dict[str, Any]], success_adoption: 
         "milestones_met": sum(e["event"] == "milestone_met" for e in events),
         "milestones_missed": sum(e["event"] == "milestone_missed" for e in events),
         "success": bool((not cancelled) and final_adoption >= success_adoption),
+        **returns(ts, events),
     }
+
+
+def returns(ts: pd.DataFrame, events: list[dict[str, Any]]) -> dict[str, float | None]:
+    """The initial cost and Nucleus's return on it (CAL-12.1), in cash (``spend``).
+
+    ``initial_cost`` is what was spent before the first go-live; the net benefit is the
+    benefit less the output lost while learning, the disruption and what was spent after.
+    """
+    first = next((e["week"] for e in events if e["event"] == "go_live"), None)
+    spend = ts["spend"].to_numpy()
+    weeks = ts["week"].to_numpy()
+    before = weeks < first if first is not None else np.ones(weeks.size, dtype=bool)
+    initial = float(spend[before][-1]) if before.any() else 0.0
+    net = float((ts["benefit"] - ts["learning_loss"] - ts["disruption"]).sum())
+    net -= float(spend[-1]) - initial
+    years = max(int(weeks[-1]), 1) / WEEKS_PER_YEAR
+    roi = net / years / initial if initial > 0 else None
+    return {"initial_cost": initial, "roi": roi}
 
 
 # ---------------------------------------------------------------- in words

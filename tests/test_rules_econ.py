@@ -146,3 +146,20 @@ def test_a_new_sponsor_is_recorded() -> None:
     draws[k, n] = 0.0  # the sponsor leaves this week
     m.advance(draws)
     assert [e["event"] for e in m.events] == ["sponsor_replaced"]
+
+
+def test_return_and_payback_tell_the_same_story() -> None:
+    """CAL-12.1: over three years the outlay is recovered exactly when the return is at least
+    a third; with services expensed as paid, that is a cumulative profit change >= 0."""
+    from crmsim.runner import simulate
+
+    sc = load("model2_econ").with_updates(
+        {**SMALL, "economics.amortisation_weeks": 0, "economics.benefit_uplift": 0.45}
+    )
+    seen = set()
+    for seed in range(12):
+        s = simulate(sc, seed).summary
+        assert s["initial_cost"] > 0
+        assert (s["roi"] >= 1 / 3) == (s["cum_profit_delta"] >= 0), s
+        seen.add(s["roi"] >= 1 / 3)
+    assert seen == {True, False}
