@@ -152,7 +152,7 @@ GOOD = _config(4)
         (GOOD.replace("budget = 4", "budget = 0"), "calibrate.budget must be a whole number"),
         (GOOD.replace("seeds = 8", "seedz = 8"), "unknown key calibrate.seedz"),
         (GOOD.replace('"targets.toml"', '"missing.toml"'), "not found"),
-        (GOOD.replace("[calibrate]", "[calibrate"), "not valid TOML"),
+        (GOOD.replace("[calibrate]", "[calibrate"), "malformed TOML"),
         (GOOD + "[other]\nx = 1\n", "unknown table [other]"),
     ],
 )

@@ -215,7 +215,7 @@ band = [0.4, 0.6]
         ),  # fmt: skip
         (TARGET.replace('"success"', '"final_adoption"'), "is a number, not true/false"),
         (TARGET.replace('"share"', '"shares"'), "unknown kind 'shares'; did you mean share?"),
-        (TARGET.replace("band = [0.4, 0.6]", "band = [0.4, 0.6"), "not valid TOML"),
+        (TARGET.replace("band = [0.4, 0.6]", "band = [0.4, 0.6"), "malformed TOML"),
         (
             TARGET.replace('kind = "share"', 'kind = "strongest_lever"\nlever = "levers.x"'),
             "lever must be one of the levers",

@@ -24,13 +24,13 @@ ranges.
 from __future__ import annotations
 
 import math
-import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from crmsim.errors import CrmsimError
+from crmsim.files import read_toml
 from crmsim.params import PARAMS, lookup, suggest
 
 _KEYS = {
@@ -139,12 +139,7 @@ def load_config(path: str | Path) -> Config:
 
     path = Path(path)
     where = path.name
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise CrmsimError(f"config file {path} not found; give an existing file") from None
-    except tomllib.TOMLDecodeError as exc:
-        raise CrmsimError(f"{where} is not valid TOML ({exc}); fix the syntax") from None
+    data = read_toml(path, "config file", fix="fix the file", missing="give an existing file")
     for key in data:
         if key not in ("calibrate", "parameters"):
             raise CrmsimError(f"{where}: unknown table [{key}]; use [calibrate] and [parameters]")

@@ -26,13 +26,13 @@ from __future__ import annotations
 
 import ast
 import math
-import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from crmsim.errors import CrmsimError
+from crmsim.files import read_toml
 from crmsim.params import LEVERS, lookup, suggest
 from crmsim.validation.fields import example_frame, field_names
 
@@ -330,12 +330,7 @@ def load_targets(path: str | Path) -> list[Target]:
             repeated ids, or any bad target (see :func:`parse_target`).
     """
     path = Path(path)
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise CrmsimError(f"targets file {path} not found; give an existing file") from None
-    except tomllib.TOMLDecodeError as exc:
-        raise CrmsimError(f"{path.name} is not valid TOML ({exc}); fix the syntax") from None
+    data = read_toml(path, "targets file", fix="fix the file", missing="give an existing file")
     for key in data:
         if key not in _FILE_KEYS:
             raise CrmsimError(
