@@ -99,7 +99,7 @@ BYTE_DAMAGES: dict[str, Callable[[bytes, str], bytes]] = {
     "empty": lambda good, fmt: b"",
     "blank": lambda good, fmt: b"  \n\n",
     "truncated": lambda good, fmt: good[: max(1, len(good) // 2)],
-    "cut in a string": lambda good, fmt: good[: good.index(b'"') + 2],
+    "cut in a string": lambda good, fmt: good[: good.find(b'"') + 2] if b'"' in good else good[:1],
     "deep": lambda good, fmt: _deep_toml(good) if fmt == "toml" else _deep_json(good),
     "binary": lambda good, fmt: bytes(range(256)) * 4,
 }
@@ -138,6 +138,7 @@ class DocDamage:
     name: str
     data: Any
     cls: str  # the class of damage: "type", "missing", "extra", "nan", "top", "format"
+    path: tuple = ()  # the key path damaged
 
 
 MAX_KEYS = 6
@@ -216,7 +217,7 @@ def doc_damages(good: Any, depth: int = 3, skip: Callable[[Path_], bool] = lambd
                 out.append(DocDamage(f"{where}: nan", _set(good, path, math.nan), "nan"))
                 out.append(DocDamage(f"{where}: inf", _set(good, path, -math.inf), "nan"))
         if not isinstance(path[-1], int):
-            out.append(DocDamage(f"{where}: missing", _delete(good, path), "missing"))
+            out.append(DocDamage(f"{where}: missing", _delete(good, path), "missing", path))
     if isinstance(good, dict):
         out.append(DocDamage("unknown top-level key", {**good, "zz_unknown": 1}, "extra"))
     if format_key is not None:

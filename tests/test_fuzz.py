@@ -96,6 +96,7 @@ class Reader:
     depth: int = 3
     format_key: str | None = None
     skip: Callable[[tuple], bool] = field(default=lambda path: False)
+    keep: frozenset[tuple] = frozenset()  # keys not deleted: their defaults make long runs
 
 
 _PLAY = ("play", "{w}/game.toml", "--team", "t", "--decisions", "{w}/d.toml", "--stop-after",
@@ -206,7 +207,7 @@ READERS: dict[str, Reader] = {
         format_key="format",
         depth=2,
     ),
-    "plan": Reader("b/plan.parquet", "parquet", (_BATCH_READERS[0], _BATCH_READERS[4])),
+    "plan": Reader("b/plan.parquet", "parquet", (_BATCH_READERS[4],)),
     "summary part": Reader("b/summary/part-000001.parquet", "parquet", _BATCH_READERS[:2]),
     "weekly part": Reader("b/weekly/part-000001.parquet", "parquet", _BATCH_READERS[1:3]),
     "targets": Reader(
@@ -233,6 +234,16 @@ READERS: dict[str, Reader] = {
         "toml",
         (("calibrate", "{w}/fit.toml", "-j", "1", "--out", "{w}/out/c"),),
         ok=(0, 1),
+        keep=frozenset(
+            {
+                ("calibrate",),
+                ("parameters",),
+                *(
+                    ("calibrate", k)
+                    for k in ("scenario", "targets", "seeds", "budget", "batch", "startup")
+                ),
+            }
+        ),
     ),
 }
 
@@ -248,8 +259,10 @@ def _drive(w: Path, reader: Reader, codes: tuple[int, ...]) -> None:
     before = hashes(w)
     for command in reader.commands:
         args = [a.replace("{w}", str(w)) for a in command]
-        assert_promise(invoke(*args), codes)
-        assert_unchanged(before, w)
+        result = invoke(*args)
+        assert_promise(result, codes)
+        if result.exit_code != 0 or "--resume" not in args:  # a resume may write its own files
+            assert_unchanged(before, w)
 
 
 # ---------------------------------------------------------------- byte damages
@@ -289,6 +302,8 @@ def _doc_cases() -> list:
             continue
         good = _good_document(reader)
         for damage in doc_damages(good, reader.depth, reader.skip, reader.format_key):
+            if damage.cls == "missing" and damage.path in reader.keep:
+                continue
             cases.append(pytest.param(name, damage, id=f"{name}: {damage.name}"))
     return cases
 

@@ -276,7 +276,7 @@ def parse_target(raw: Any, where: str) -> Target:
             hint = suggest(key, sorted(_TARGET_KEYS)) or ""
             raise CrmsimError(f"{where}: unknown key {key!r}{hint}")
     kind = raw.get("kind")
-    if kind not in KINDS:
+    if not isinstance(kind, str) or kind not in KINDS:
         hint = suggest(str(kind), list(KINDS)) or ""
         raise CrmsimError(f"{where}: unknown kind {kind!r}{hint} (kinds: {', '.join(KINDS)})")
     fields = _kind_fields(raw, kind, where)
@@ -336,6 +336,9 @@ def load_targets(path: str | Path) -> list[Target]:
             raise CrmsimError(
                 f"{path.name}: unknown top-level key {key!r}; write targets as [[target]] tables"
             )
+    for key in ("title", "description"):
+        if not isinstance(data.get(key, ""), str):
+            raise CrmsimError(f'{path.name}: {key} must be text, e.g. {key} = "..."')
     raws = data.get("target", [])
     if not isinstance(raws, list) or not raws:
         raise CrmsimError(f"{path.name}: no [[target]] tables; add at least one")
