@@ -205,7 +205,7 @@ READERS: dict[str, Reader] = {
         "json",
         _BATCH_READERS,
         written_by_user=False,
-        format_key="format",
+        format_key="format_version",
         depth=2,
         doc_commands=(0, 3, 4),  # the manifest reader is shared: compare, report and resume
     ),
@@ -315,6 +315,25 @@ XFAIL: dict[str, str] = {
     f"run manifest: scenario.description: {what}": _MANIFEST_SCENARIO
     for what in ("a list for a value", "a table for a value", "a number for text")
 }
+_MANIFEST_PARAMS = (
+    "owned by start-up (output.py read_manifest): check params against the declarations "
+    "(ParamSet) and declare changed_from_defaults a table; report fails with TypeError"
+)
+XFAIL.update(
+    {
+        f"run manifest: params.org.employees: {what}": _MANIFEST_PARAMS
+        for what in ("a list for a value", "a table for a value", "text for a number")
+    }
+)
+XFAIL["run manifest: changed_from_defaults: a number for a table"] = _MANIFEST_PARAMS
+_BATCH_SHAPE = "owned by completeness (storage.py MANIFEST_SHAPE): {}"
+XFAIL["batch manifest: root_seed: missing"] = _BATCH_SHAPE.format(
+    "root_seed is optional in the shape but read as data['root_seed'] (KeyError); make it required"
+)
+for _key in ("scenarios", "cells"):
+    XFAIL[f"batch manifest: {_key}.0: a number for a table"] = _BATCH_SHAPE.format(
+        f"check that every item of {_key} is a table (TypeError: 'int' object is not subscriptable)"
+    )
 """Cases failing in files other helpers own, with the owner and the fix (merger: remove them)."""
 
 
