@@ -65,7 +65,14 @@ KIND = "crmsim run"
 """The ``kind`` a run's manifest records (see :func:`crmsim.files.folder_kind`)."""
 MANIFEST_SHAPE = Shape(
     required={"format": int, "params": dict},
-    optional={"kind": str, "seed": int, "weeks": int, "scenario": dict, "command": str},
+    optional={
+        "kind": str,
+        "seed": int,
+        "weeks": int,
+        "scenario": Shape(optional={"name": str, "description": str}),
+        "changed_from_defaults": dict,
+        "command": str,
+    },
 )
 """What a run's ``manifest.json`` must hold to be read."""
 SUMMARY_SHAPE = Shape(required={name: (kind, type(None)) for name, kind in SUMMARY_KINDS.items()})
@@ -253,6 +260,8 @@ def read_events(run_dir: str | Path) -> list[dict[str, Any]]:
         raise CrmsimError(f"run file {path} should hold a list of events; {_REWRITE}")
     for n, event in enumerate(events, start=1):
         check_shape(event, EVENT_SHAPE, f"run file {path}: event {n}", _REWRITE)
+        if event["week"] < 0:
+            raise CrmsimError(f"run file {path}: event {n} has week {event['week']}; {_REWRITE}")
     return events
 
 
@@ -266,7 +275,25 @@ def read_manifest(run_dir: str | Path) -> dict[str, Any]:
     path = Path(run_dir) / MANIFEST
     data = read_json(path, MANIFEST_SHAPE)
     check_format(data, "format", MANIFEST_FORMAT, f"run manifest {path}")
+    from crmsim.params import PARAMS
+
+    for table in ("params", "changed_from_defaults"):
+        for name, value in (data.get(table) or {}).items():
+            if name in PARAMS and not _exact(
+                value, PARAMS[name].kind
+            ):  # other versions' names pass
+                raise CrmsimError(
+                    f"run manifest {path}: {table}.{name} = {value!r} is not a value of "
+                    f"{PARAMS[name].range_text()}; {_REWRITE}"
+                )
     return data
+
+
+def _exact(value: Any, kind: type) -> bool:
+    """Whether a value read back from JSON is of a parameter's kind (no text, no lists)."""
+    if kind is bool or isinstance(value, bool):
+        return kind is bool and isinstance(value, bool)
+    return isinstance(value, int) if kind is int else isinstance(value, (int, float))
 
 
 def read_run(run_dir: str | Path) -> RunResult:

@@ -145,7 +145,12 @@ def _flatten(table: dict[str, Any], prefix: str, out: dict[str, Any], where: str
 def _read_toml(path: Path) -> dict[str, Any]:
     from crmsim.files import read_toml
 
-    return read_toml(path, "scenario file")
+    data = read_toml(path, "scenario file")
+    if not data:  # an empty file is a lost one far more often than a wish for the defaults
+        raise CrmsimError(
+            f'scenario file {path} holds no settings; write at least [scenario] inherits = "baseline"'
+        )
+    return data
 
 
 def _raw_params(data: dict[str, Any], path: Path) -> dict[str, Any]:
@@ -188,6 +193,9 @@ def load(ref: str | Path, _seen: tuple[str, ...] = ()) -> Scenario:
     from crmsim.files import check_keys  # the file layer loads numpy: not for --help
 
     check_keys(meta, sorted(_META_KEYS), path.name, "scenario.")
+    for k in ("name", "description"):
+        if not isinstance(meta.get(k, ""), str):
+            raise CrmsimError(f'{path.name}: scenario.{k} must be text, e.g. {k} = "..."')
     batch = data.get("batch", {})
     if not isinstance(batch, dict):
         raise CrmsimError(f"{path.name}: [batch] must be a table")

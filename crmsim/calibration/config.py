@@ -139,11 +139,15 @@ def load_config(path: str | Path) -> Config:
 
     path = Path(path)
     where = path.name
-    data = read_toml(path, "config file", missing="give an existing file")
+    data = read_toml(path, "config file", fix="fix the file", missing="give an existing file")
+    if not data:  # an empty config would start the longest calibration there is
+        raise CrmsimError(f"config file {path} holds no settings; write its [calibrate] table")
     for key in data:
         if key not in ("calibrate", "parameters"):
             raise CrmsimError(f"{where}: unknown table [{key}]; use [calibrate] and [parameters]")
     section = data.get("calibrate", {})
+    if not isinstance(section, Mapping):
+        raise CrmsimError(f"{where}: [calibrate] must be a table, e.g. [calibrate] seeds = 20")
     check_keys(section, list(_KEYS), where, "calibrate.")
     c = {**_KEYS, **section}
     targets = c["targets"]

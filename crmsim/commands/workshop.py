@@ -31,24 +31,47 @@ def check_installed() -> None:
         )
 
 
-def free_port(host: str) -> int:
-    """A port on ``host`` that nothing listens on right now."""
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind((host, 0))
-        return int(s.getsockname()[1])
+def _bind(host: str, port: int) -> int:
+    """Bind a socket to ``host``:``port`` and let go of it; the port bound.
 
-
-def check_port(host: str, port: int) -> None:
+    Raises:
+        CrmsimError: for a port in use, a host that does not resolve or is not
+            this computer's, or a port this user may not open.
+    """
     try:
         with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
             s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
             s.bind((host, port))
-    except OSError as exc:
-        if exc.errno == errno.EADDRINUSE:
+            return int(s.getsockname()[1])
+    except (OSError, UnicodeError, OverflowError) as exc:  # gaierror is an OSError
+        if getattr(exc, "errno", None) == errno.EADDRINUSE:
             raise CrmsimError(
                 f"port {port} on {host} is in use; choose another with --port (0 picks a free one)"
             ) from None
-        raise CrmsimError(f"cannot listen on {host}:{port}: {exc.strerror}; check --host") from None
+        problem = getattr(exc, "strerror", None) or str(exc) or type(exc).__name__
+        raise CrmsimError(
+            f"cannot listen on {host}:{port}: {problem}; check --host "
+            "(127.0.0.1: this computer only, 0.0.0.0: every network)"
+        ) from None
+
+
+def free_port(host: str) -> int:
+    """A port on ``host`` that nothing listens on right now.
+
+    Raises:
+        CrmsimError: for a host crmsim cannot listen on (see :func:`check_port`).
+    """
+    return _bind(host, 0)
+
+
+def check_port(host: str, port: int) -> None:
+    """Refuse, in one line, a ``host``:``port`` the dashboard could not listen on.
+
+    Raises:
+        CrmsimError: for a port in use or a host that does not resolve or is
+            not this computer's.
+    """
+    _bind(host, port)
 
 
 @click.command(name="workshop")

@@ -58,6 +58,9 @@ def read_decisions(path: str | Path, game: Game) -> dict[int, list[Decision]]:
     read = read_json if path.suffix == ".json" else read_toml
     data = read(path, "decisions file", fix=fix)
     rounds = data.get("rounds") if isinstance(data, dict) else None
+    extra = sorted(set(data) - {"rounds"}) if isinstance(data, dict) else []
+    if extra:
+        raise CrmsimError(f"{path.name}: unknown key {extra[0]!r}; {fix}")
     if not isinstance(rounds, dict):
         raise CrmsimError(f'{path.name}: needs a [rounds] table, e.g. 1 = ["sponsor_speech"]')
     out: dict[int, list[Decision]] = {}

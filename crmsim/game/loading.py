@@ -220,7 +220,9 @@ def _action(name: str, raw: Any, where: str, rounds: int) -> Action:
 def _scoring(raw: Any, where: str) -> Scoring:
     if not isinstance(raw, dict) or not raw:
         raise CrmsimError(f"{where}: [scoring] is missing; give points per measure")
-    description = " ".join(str(raw.get("description", "")).split())
+    if not isinstance(raw.get("description", ""), str):
+        raise CrmsimError(f'{where}: description should be text, e.g. description = "..."')
+    description = " ".join(raw.get("description", "").split())
     weights = {}
     for key, value in raw.items():
         if key == "description":
@@ -276,6 +278,8 @@ def load_game(
     scenario_ref = str(meta["scenario"])
     local = path.parent / scenario_ref
     base = load(local if local.suffix == ".toml" and local.is_file() else scenario_ref)
+    if not isinstance(data.get("start", {}), dict):
+        raise CrmsimError(f'{where}: [start] should be a table, e.g. "levers.training" = 0.2')
     start = _flatten(data.get("start", {}))
     for name in start:
         if name not in PARAMS:

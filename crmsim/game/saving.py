@@ -104,6 +104,9 @@ def read_state(directory: str | Path) -> dict[str, Any]:
     fmt = check_format(data, "format", STATE_FORMAT, f"saved game {path}")
     if fmt != STATE_FORMAT:
         raise CrmsimError(f"{path} has state format {fmt}; expected {STATE_FORMAT}; {_STATE_FIX}")
+    data["game"].setdefault("path", None)  # the optional keys, as the readers expect them
+    if data["game"].get("overrides") is None:
+        data["game"]["overrides"] = {}
     for n, saved in enumerate(data["rounds"], start=1):
         check_shape(saved, _ROUND_SHAPE, f"saved game {path}: round {n}", _STATE_FIX)
         if not all(isinstance(d, str) for d in saved["decisions"]):

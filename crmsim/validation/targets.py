@@ -270,7 +270,7 @@ def parse_target(raw: Any, where: str) -> Target:
     where = f"{where.split(':')[0]}: target {tid!r}"
     check_keys(raw, sorted(_TARGET_KEYS), where)
     kind = raw.get("kind")
-    if kind not in KINDS:
+    if not isinstance(kind, str) or kind not in KINDS:
         hint = suggest(str(kind), list(KINDS)) or ""
         raise CrmsimError(f"{where}: unknown kind {kind!r}{hint} (kinds: {', '.join(KINDS)})")
     fields = _kind_fields(raw, kind, where)
@@ -324,12 +324,15 @@ def load_targets(path: str | Path) -> list[Target]:
             repeated ids, or any bad target (see :func:`parse_target`).
     """
     path = Path(path)
-    data = read_toml(path, "targets file", missing="give an existing file")
+    data = read_toml(path, "targets file", fix="fix the file", missing="give an existing file")
     for key in data:
         if key not in _FILE_KEYS:
             raise CrmsimError(
                 f"{path.name}: unknown top-level key {key!r}; write targets as [[target]] tables"
             )
+    for key in ("title", "description"):
+        if not isinstance(data.get(key, ""), str):
+            raise CrmsimError(f'{path.name}: {key} must be text, e.g. {key} = "..."')
     raws = data.get("target", [])
     if not isinstance(raws, list) or not raws:
         raise CrmsimError(f"{path.name}: no [[target]] tables; add at least one")
