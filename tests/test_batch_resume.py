@@ -208,6 +208,7 @@ def test_resume_recomputes_a_damaged_chunk_exactly(small, tmp_path, part, damage
     result = CliRunner().invoke(main, ["batch", "--resume", "--out", str(out), "--workers", "1"])
     assert result.exit_code == 0, result.stderr
     assert "resuming, 6 of 8" in result.stderr  # the damaged chunk's 2 runs are not kept
+    assert "1 damaged chunk(s) set aside" in result.stderr
     store = RunStore.open(out)
     assert store.manifest["status"] == "complete"
     assert store.manifest["sessions"][-1]["computed"] == 2

@@ -122,6 +122,12 @@ def command(
             raise CrmsimError("--resume needs --out DIR, the run directory of the batch to finish")
         session = BatchSession.resume(out)
         plan = session.plan
+        damaged = session.store.set_aside_parts
+        if damaged:
+            _say(
+                f"crmsim batch: {len(damaged)} damaged chunk(s) set aside in {out}/damaged "
+                f"({'; '.join(damaged.values())}); their runs are computed again"
+            )
         if scenarios:
             again = make_plan(scenarios, cli, default_seed=plan.root_seed)
             session.check_same(again, given="these scenarios and flags")
