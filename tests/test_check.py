@@ -94,11 +94,9 @@ def test_a_damaged_chunk_is_named_and_resume_would_set_it_aside(copy):
 
 
 def test_damage_inside_the_data_is_found_by_reading_every_row(copy):
-    part = copy / "weekly" / "part-000001.parquet"
-    data = bytearray(part.read_bytes())
-    middle = len(data) // 3
-    data[middle : middle + 64] = bytes(64)  # footer intact, a data page zeroed
-    part.write_bytes(bytes(data))
+    from test_batch_resume import _zeroed
+
+    _zeroed(copy / "weekly" / "part-000001.parquet")  # footer intact, a data page zeroed
     result = check(copy)
     assert result.exit_code == 1
     assert "damaged chunk 1: weekly/part-000001.parquet unreadable" in result.stdout
