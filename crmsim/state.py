@@ -60,6 +60,9 @@ class Units:
     unit_live: np.ndarray  # bool: the unit has gone live
     restructuring_adjustment: np.ndarray  # added to restructuring (a department restructured)
     fit_adjustment: np.ndarray  # added to the fit the accounts read (same)
+    credibility: np.ndarray  # each manager's credibility with the team (S5, S8; Model 2.0)
+    message_gate: np.ndarray  # what the manager passes of the sponsor's message (S5)
+    xdept_ties: np.ndarray  # manager's ties to other functions' managers, relative to the mean
 
 
 @dataclass(eq=False)
@@ -86,6 +89,12 @@ class Project:
     benefit_ratio: float = 0.0  # realised benefit per user (drives results and KPIs)
     cum_delta: float = 0.0  # cumulative profit against the pre-project level
     one_off_due: float = 0.0  # one-off lever costs due next week (intervene)
+    credibility: float = 0.0  # the sponsor's credibility (S4, S8; Model 2.0)
+    fatigue: float = 0.0  # recently heard full-strength messages (CAL-5.4)
+    persuasion: float = 1.0  # credibility x novelty: the share of the message that persuades
+    use_report: float = 0.0  # usage reports as the sponsor sees them, lagged (S4)
+    compliance_share: float = 0.0  # users using only because monitored (CAL-11.6)
+    mechanism_costs: float = 0.0  # this week's cost of monitoring and incentives
     training_queue: dict[int, float] = field(default_factory=dict)  # week -> users trained
     events: list[dict[str, Any]] = field(default_factory=list)
 
@@ -185,6 +194,9 @@ def initial_state(
         unit_live=np.zeros(nu, dtype=bool),
         restructuring_adjustment=np.zeros(nu),
         fit_adjustment=np.zeros(nu),
+        credibility=np.full(nu, p["credibility.initial"]),
+        message_gate=np.zeros(nu),
+        xdept_ties=cross_function_ties(org),
     )
     users = np.flatnonzero(org.is_user)
     # The peer network in the kernels' layouts: the managers' and the staff's
@@ -199,7 +211,7 @@ def initial_state(
         user_table=kernels.neighbour_table(org.peers[users][:, users].tocsr()),
         n_users=int(users.size),
     )
-    project = Project(firm_fit=firm_fit, profit=d.profit0)
+    project = Project(firm_fit=firm_fit, profit=d.profit0, credibility=p["credibility.initial"])
     return State(
         org=org,
         d=d,
@@ -209,3 +221,16 @@ def initial_state(
         layout=layout,
         prm=kernels.param_record(p),
     )
+
+
+def cross_function_ties(org: Organisation) -> np.ndarray:
+    """Each manager's peer ties to managers of other functions, relative to the mean (S5).
+
+    1 for every manager when no manager has such a tie (nothing to tell them apart).
+    """
+    lo, nu = org.n_exec, org.n_units
+    among = org.peers[lo : lo + nu][:, lo : lo + nu].tocoo()
+    other = org.unit_function[among.row] != org.unit_function[among.col]
+    ties = np.bincount(among.row[other], minlength=nu).astype(float)
+    mean = ties.mean() if nu else 0.0
+    return ties / mean if mean > 0 else np.ones(nu)
