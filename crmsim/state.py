@@ -60,7 +60,7 @@ class Units:
     unit_live: np.ndarray  # bool: the unit has gone live
     restructuring_adjustment: np.ndarray  # added to restructuring (a department restructured)
     fit_adjustment: np.ndarray  # added to the fit the accounts read (same)
-    credibility: np.ndarray  # each manager's credibility with the team (S5, S8; Model 2.0)
+    manager_credibility: np.ndarray  # each manager's credibility with the team (S5, S8; Model 2.0)
     message_gate: np.ndarray  # what the manager passes of the sponsor's message (S5)
     xdept_ties: np.ndarray  # manager's ties to other functions' managers, relative to the mean
 
@@ -89,7 +89,7 @@ class Project:
     benefit_ratio: float = 0.0  # realised benefit per user (drives results and KPIs)
     cum_delta: float = 0.0  # cumulative profit against the pre-project level
     one_off_due: float = 0.0  # one-off lever costs due next week (intervene)
-    credibility: float = 0.0  # the sponsor's credibility (S4, S8; Model 2.0)
+    sponsor_credibility: float = 0.0  # the sponsor's credibility (S4, S8; Model 2.0)
     fatigue: float = 0.0  # recently heard full-strength messages (CAL-5.4)
     persuasion: float = 1.0  # credibility x novelty: the share of the message that persuades
     use_report: float = 0.0  # usage reports as the sponsor sees them, lagged (S4)
@@ -194,7 +194,7 @@ def initial_state(
         unit_live=np.zeros(nu, dtype=bool),
         restructuring_adjustment=np.zeros(nu),
         fit_adjustment=np.zeros(nu),
-        credibility=np.full(nu, p["credibility.initial"]),
+        manager_credibility=np.full(nu, p["credibility.initial"]),
         message_gate=np.zeros(nu),
         xdept_ties=cross_function_ties(org),
     )
@@ -211,7 +211,9 @@ def initial_state(
         user_table=kernels.neighbour_table(org.peers[users][:, users].tocsr()),
         n_users=int(users.size),
     )
-    project = Project(firm_fit=firm_fit, profit=d.profit0, credibility=p["credibility.initial"])
+    project = Project(
+        firm_fit=firm_fit, profit=d.profit0, sponsor_credibility=p["credibility.initial"]
+    )
     return State(
         org=org,
         d=d,

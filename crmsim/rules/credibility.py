@@ -67,11 +67,15 @@ def update_credibility(s: State, p: Params) -> None:
     if plan >= p["milestones.min_goal"] and pr.status != CANCELLED:
         firm, per_unit = use_shares(s)
         conviction = 2.0 * s.people.confidence[0] - 1.0
-        pr.credibility += rate * (float(confirmation(conviction, firm, plan)) - pr.credibility)
-        units.credibility += rate * (confirmation(units.stance, per_unit, plan) - units.credibility)
+        pr.sponsor_credibility += rate * (
+            float(confirmation(conviction, firm, plan)) - pr.sponsor_credibility
+        )
+        units.manager_credibility += rate * (
+            confirmation(units.stance, per_unit, plan) - units.manager_credibility
+        )
     step = p["credibility.milestone_step"]
     if pr.milestone_signal > 0.0:
-        pr.credibility += step * (1.0 - pr.credibility)
+        pr.sponsor_credibility += step * (1.0 - pr.sponsor_credibility)
     elif pr.milestone_signal < 0.0:
-        pr.credibility += step * pr.milestone_signal * pr.credibility
-    pr.persuasion = pr.credibility * novelty
+        pr.sponsor_credibility += step * pr.milestone_signal * pr.sponsor_credibility
+    pr.persuasion = pr.sponsor_credibility * novelty

@@ -21,7 +21,7 @@ def manager_voice(s: State, p: Params) -> np.ndarray:
     """The weight of each manager's own stance in what the team hears (CAL-5.4), times
     the manager's credibility when senders have credibility (Model 2.0)."""
     w = p["managers.message_weight"]
-    return w * s.units.credibility if p["credibility.enabled"] else w
+    return w * s.units.manager_credibility if p["credibility.enabled"] else w
 
 
 def unit_signals(s: State, p: Params) -> tuple[np.ndarray, np.ndarray]:
