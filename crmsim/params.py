@@ -609,7 +609,7 @@ _TABLE: list[tuple] = [
      'customers who took part and now expect the system used (0: none, the model before 2.0).',
      'S3 (customer participation 36 %), S6; judgement call'),
     # --- credibility (Model 2.0, mechanism 1) ---
-    ('credibility.enabled', bool, False, None, None, '', 'Senders have credibility',
+    ('credibility.enabled', bool, False, None, None, 'on/off', 'Senders have credibility',
      "Messages persuade in proportion to the sender's credibility, repetition wears them out, "
      'and credibility follows what people see (off: talk is free and never wears off).',
      'S4, S8; CAL-5.4, CAL-13.1'),
@@ -644,11 +644,11 @@ _TABLE: list[tuple] = [
      'reports; below 1 support gives resilience, not blindness.',
      'S4; judgement call'),
     # --- managers (Model 2.0, mechanisms 3 and 4) ---
-    ('managers.sign_aware', bool, False, None, None, '', 'Sign-aware manager filter',
+    ('managers.sign_aware', bool, False, None, None, 'on/off', 'Sign-aware manager filter',
      'A supportive manager amplifies good news and softens bad news, a resistant one the '
      "reverse (off: the gate scales the sponsor's message whatever its sign).",
      'S5; CAL-5.4, CAL-13.3, CAL-13.4'),
-    ('managers.network_xdept', bool, False, None, None, '', 'Cross-department talk by ties',
+    ('managers.network_xdept', bool, False, None, None, 'on/off', 'Cross-department talk by ties',
      "Each manager's cross-department communication is the activity of their ties to managers "
      'of other functions (off: one firm-wide value).',
      'S5; judgement call'),

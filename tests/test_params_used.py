@@ -40,6 +40,8 @@ CONTEXTS: dict[str, dict[str, Any]] = {
     # many reject and some come back; a shaken sponsor cuts the budget and restores
     # it; spending runs far over a small budget (the reference test's sets)
     **{name: parameter_set(name) for name in ("high_rejection", "sponsor_wavers", "tight_budget")},
+    # Model 2.0, people: every mechanism on, a mandate and incentives
+    "model2_mandate": parameter_set("model2_mandate"),
 }
 
 # Read only by the summary (success is judged on the finished run), not by the weekly rules.
