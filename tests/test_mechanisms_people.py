@@ -14,7 +14,9 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+import pytest
 
+from crmsim.errors import CrmsimError
 from crmsim.model import USING, CrmModel
 from crmsim.scenario import load
 
@@ -196,3 +198,17 @@ def test_mandate_and_incentives_produce_compliance_only_use_and_cost() -> None:
         "mandate.incentive_per_user_week"
     ] * int((model.state[users] == USING).sum())
     assert model.mechanism_costs == expected > 0.0
+
+
+def test_game_refuses_consultants_hired_after_their_window() -> None:
+    # S10 / issue 13: an action that can have no effect is refused where it is chosen.
+    from crmsim.game import TeamGame, load_game
+
+    game = load_game("support_system", SMALL)
+    team = TeamGame(game, "late")
+    window_end = team.first_go_live() + team.model.params["economics.consultant_weeks"]
+    team.check(["hire_consultants"])  # early: they help
+    while team.week + 13 < window_end:
+        team.play_round([])
+    with pytest.raises(CrmsimError, match="consultants help only until"):
+        team.check(["hire_consultants"])
