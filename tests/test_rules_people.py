@@ -22,11 +22,11 @@ def model_of(updates: dict | None = None, scenario: str = "model2_people") -> Cr
 
 
 def test_results_that_meet_the_plan_confirm_a_convinced_sender() -> None:
-    assert confirmation(1.0, 0.5, 0.5) == 1.0  # said it works; use is on plan
-    assert confirmation(1.0, 0.0, 0.5) == 0.0  # said it works; nobody uses it
-    assert confirmation(-1.0, 0.0, 0.5) == 1.0  # said it fails; nobody uses it
-    assert confirmation(0.0, 0.25, 0.5) == 1.0  # undecided; half the plan
-    np.testing.assert_allclose(confirmation(np.array([1.0, -1.0]), 0.25, 0.5), [0.5, 0.5])
+    assert confirmation(1.0, 1.0) == 1.0  # said it works; use is on plan
+    assert confirmation(1.0, 0.0) == 0.0  # said it works; nobody uses it
+    assert confirmation(-1.0, 0.0) == 1.0  # said it fails; nobody uses it
+    assert confirmation(0.0, 0.5) == 1.0  # undecided; half the plan
+    np.testing.assert_allclose(confirmation(np.array([1.0, -1.0]), 0.5), [0.5, 0.5])
 
 
 def test_the_plan_is_an_s_curve_from_the_first_go_live() -> None:

@@ -35,16 +35,14 @@ class PeopleRules:
         raw = self.d.comm_quality * self.resources * (2.0 * self.confidence[0] - 1.0)
         return raw * self.persuasion
 
-    def _use_shares(self) -> tuple[float, list[float]]:
-        """Share of users using in the firm, and in each unit (the firm's without users)."""
-        n_users = len(self.users)
-        firm = sum(1 for i in self.users if self.state[i] == USING) / max(n_users, 1)
+    def _unit_use(self) -> tuple[list[float], list[int]]:
+        """Per unit: the share of its users using (0 without users), and its users."""
         using = [0] * self.n_units
         count = [0] * self.n_units
         for i in self.users:
             count[self.unit[i]] += 1
             using[self.unit[i]] += self.state[i] == USING
-        return firm, [using[u] / count[u] if count[u] else firm for u in range(self.n_units)]
+        return [using[u] / max(count[u], 1) for u in range(self.n_units)], count
 
     # 4b. Credibility of the senders (Model 2.0; S4, S8; CAL-5.4, 13.1).
     def credibility_update(self) -> None:
@@ -54,22 +52,24 @@ class PeopleRules:
         raw = self.d.comm_quality * self.resources * (2.0 * self.confidence[0] - 1.0)
         self.fatigue = self.fatigue * (1.0 - p["credibility.fatigue_recovery"]) + abs(raw)
         novelty = 1.0 / (1.0 + self.fatigue / p["credibility.repetitions"])
-        since = self.week - self.d.first_live
-        plan = 0.0
-        if since > 0:
-            x = min(1.0, since / p["milestones.plan_weeks"])
-            plan = p["milestones.target"] * x * x * (3.0 - 2.0 * x)
         rate = p["credibility.learn_rate"]
 
-        def confirm(claim: float, seen: float) -> float:
-            return 1.0 - abs(claim - (2.0 * min(1.0, seen / plan) - 1.0)) / 2.0
+        def confirm(claim: float, ratio: float) -> float:
+            return 1.0 - abs(claim - (2.0 * ratio - 1.0)) / 2.0
 
-        if plan >= p["milestones.min_goal"] and self.status != CANCELLED:
-            firm, per_unit = self._use_shares()
+        share, count = self._unit_use()
+        ratios: dict[int, float] = {}
+        for u in range(self.n_units):  # each live unit against the plan from its go-live
+            x = clip((self.week - self.go_live[u]) / p["milestones.plan_weeks"], 0.0, 1.0)
+            plan = p["milestones.target"] * x * x * (3.0 - 2.0 * x)
+            if self.unit_live[u] and plan >= p["milestones.min_goal"] and count[u] > 0:
+                ratios[u] = min(1.0, share[u] / plan)
+        if ratios and self.status != CANCELLED:
+            firm = sum(count[u] * r for u, r in ratios.items()) / sum(count[u] for u in ratios)
             claim = 2.0 * self.confidence[0] - 1.0
             self.sponsor_credibility += rate * (confirm(claim, firm) - self.sponsor_credibility)
-            for u in range(self.n_units):
-                c_u = confirm(self.stance[u], per_unit[u])
+            for u, r in ratios.items():
+                c_u = confirm(self.stance[u], r)
                 self.unit_credibility[u] += rate * (c_u - self.unit_credibility[u])
         step = p["credibility.milestone_step"]
         if self.milestone_signal > 0.0:
@@ -120,8 +120,9 @@ class PeopleRules:
             # usage reports (S4): use - rejection - complaints, lagged
             report = 0.0
             if week >= d.first_live and self.status != CANCELLED:
-                n = max(len(self.users), 1)
-                count = {s: sum(1 for i in self.users if self.state[i] == s) for s in (1, 2, 3)}
+                live = [i for i in self.users if self.live[i]]
+                n = max(len(live), 1)
+                count = {s: sum(1 for i in live if self.state[i] == s) for s in (1, 2, 3)}
                 report = (
                     count[USING] / n - count[REJECTING] / n - self._overload() * count[TRYING] / n
                 )
@@ -187,7 +188,7 @@ class PeopleRules:
             self.status == ACTIVE and self.week < self.d.first_live + p["economics.team_weeks"]
         )
         team = p["effects.xdept_per_staffing"] * p["levers.staffing"] if team_on else 0.0
-        per_unit = self._use_shares()[1] if p["managers.resistance_results"] > 0.0 else None
+        per_unit = self._unit_use()[0] if p["managers.resistance_results"] > 0.0 else None
         for u in range(self.n_units):
             base = p["managers.xdept_communication"]
             if p["managers.network_xdept"]:  # the activity of the manager's own ties (S5)

@@ -7,7 +7,7 @@ import numpy as np
 from crmsim import kernels
 from crmsim.kernels.records import CLARITY_FACTOR, MANAGER_SIGNAL, XDEPT
 from crmsim.rules import Params
-from crmsim.rules.credibility import use_shares
+from crmsim.rules.credibility import unit_use
 from crmsim.rules.perception import common_signal
 from crmsim.rules.sponsor import sponsor_message
 from crmsim.rules.support import team_on
@@ -45,7 +45,7 @@ def relief(s: State, p: Params, xdept: float | np.ndarray) -> np.ndarray:
         factor *= 1.0 - w_conf * (2.0 * s.people.confidence[lo : lo + nu] - 1.0)
     w_res = p["managers.resistance_results"]
     if w_res > 0.0:
-        factor *= 1.0 - w_res * np.where(s.units.unit_live, use_shares(s)[1], 0.0)
+        factor *= 1.0 - w_res * np.where(s.units.unit_live, unit_use(s)[0], 0.0)
     return factor
 
 

@@ -31,16 +31,18 @@ def sponsor_message(s: State) -> float:
 def usage_report(s: State, p: Params) -> float:
     """Usage reports reaching the sponsor (S4), lagged: use minus rejection and complaints.
 
-    From the first go-live on, the week's report is the share of users using minus
-    the share rejecting minus the complaints of learners support cannot serve
-    (overload x share trying); it reaches the sponsor smoothed over
+    From the first go-live on, the week's report is the share of live users using
+    minus the share rejecting minus the complaints of learners support cannot serve
+    (overload x share trying), all among the users who have the system; it reaches
+    the sponsor smoothed over
     ``sponsor.report_lag_weeks``. Before go-live and after a cancellation it is 0.
     """
     pr = s.project
     report = 0.0
     if pr.week >= s.d.first_live and pr.status != CANCELLED:
-        st = s.people.state[s.layout.users]
-        n = max(s.layout.n_users, 1)
+        users = s.layout.users
+        st = s.people.state[users][s.people.live[users]]
+        n = max(st.size, 1)
         using = np.count_nonzero(st == USING) / n
         rejecting = np.count_nonzero(st == REJECTING) / n
         trying = np.count_nonzero(st == TRYING) / n
