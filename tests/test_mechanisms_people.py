@@ -212,3 +212,25 @@ def test_game_refuses_consultants_hired_after_their_window() -> None:
         team.play_round([])
     with pytest.raises(CrmsimError, match="consultants help only until"):
         team.check(["hire_consultants"])
+
+
+def test_game_speeches_follow_credibility_and_wear_out() -> None:
+    # A speech in the game follows the model's message rule: scaled by what persuades,
+    # and with credibility each one is a repetition that wears the next ones out.
+    from crmsim.game.actions import GameModel
+
+    params = load("model2_people").params.with_updates(SMALL)
+
+    def persuasion_after(speeches: int) -> float:
+        model = GameModel(params, rng=2, create_agents=False)
+        for _ in range(speeches):
+            model.shift_confidence("staff", 0.3, True)
+        model.step()
+        return model.persuasion
+
+    assert persuasion_after(5) < persuasion_after(0)
+    off = GameModel(params.with_updates({"credibility.enabled": False}), rng=2)
+    for _ in range(5):
+        off.shift_confidence("staff", 0.3, True)
+    off.step()
+    assert off.persuasion == 1.0
