@@ -85,12 +85,12 @@ def adopt(
     mix = prm0.network_mixing
     omega = prm0.frontline_threshold_weight
     reject_rate = prm0.frontline_reject_rate * signals[REJECT_FACTOR]
-    push = signals[MANDATE_PUSH]
     reconsider_rate = prm0.frontline_reconsider_rate
     return_margin = prm0.frontline_return_margin
     skill_to_use = prm0.frontline_skill_to_use
     k = draws.shape[0]
     dt = 1.0 / k
+    push_dt = signals[MANDATE_PUSH] * dt
     nu = users.shape[0]
     width = user_table.shape[1]
     st = np.empty(nu + 1, dtype=np.int8)
@@ -148,7 +148,7 @@ def adopt(
             if s == NOT_USING:
                 bound[a] = (
                     ready_max * (p * innovativeness[i] * cut + q * PEER_CAP) * dt
-                    + push * dt
+                    + push_dt
                     + reject_h[a]
                 ) * (1.0 + 1e-9) + 1e-12
             else:
@@ -172,7 +172,7 @@ def adopt(
                 local = using_peers[a] / cnt if cnt > 0 else global_share
                 seen = (1.0 - mix) * local + mix * global_share
                 peer = (1.0 - omega) * seen + omega * (1.0 if seen >= threshold[i] else 0.0)
-                adopt_h = readiness[a] * (p * innovativeness[i] * cut + q * peer) * dt + push * dt
+                adopt_h = readiness[a] * (p * innovativeness[i] * cut + q * peer) * dt + push_dt
                 tot = adopt_h + reject_h[a]
                 p_any = 1.0 - math.exp(-tot)
                 share_try = adopt_h / tot if tot > 0 else 0.0

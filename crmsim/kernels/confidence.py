@@ -120,9 +120,10 @@ def frontline(
     its manager (``heard_in_unit``), and the peers' conviction; users also
     feel their own benefit (using, times the week's ``own_scale``, plus its
     ``use_bonus``) or frustration (trying), the strain of their unit's system
-    when trying or using (``use_strain_in_unit``, misfit and monitoring, in units
-    of the frustration weight) and their live unit's signal
-    (``live_signal_in_unit``: customers' demand). ``peers`` are
+    when trying or using (``use_strain_in_unit``: misfit, in units of the
+    frustration weight) and their live unit's signal (``live_signal_in_unit``:
+    customers' demand minus the resentment of monitoring); both are skipped
+    when they are zero in every unit (the model before 2.0). ``peers`` are
     the rows ``lo..`` of the peer network as :func:`jagged_diagonals`. Only ``z`` is
     written, so every peer is read at last week's confidence; the caller
     then sets confidence from ``z``. The weights come from ``prm`` (the
@@ -140,19 +141,24 @@ def frontline(
     frustration_weight = p.confidence_frustration_weight
     memory = p.confidence_memory
     n = z.shape[0]
+    unit_terms = False
+    for u in range(use_strain_in_unit.shape[0]):
+        if use_strain_in_unit[u] != 0.0 or live_signal_in_unit[u] != 0.0:
+            unit_terms = True
     peer = np.empty(n - lo)
     _peer_means(peers[0], peers[1], peers[2], confidence, peer_count, lo, np.empty(n - lo), peer)
     for i in range(lo, n):
         s = common + comm_weight * heard_in_unit[unit[i]] + peer_weight * peer[i - lo]
         if is_user[i]:
-            u = unit[i]
-            s += live_signal_in_unit[u]
             st = state[i]
             if st == USING:
                 s += own_weight * skill[i] * own_scale + use_bonus
-                s -= frustration_weight * use_strain_in_unit[u]
             elif st == TRYING:
                 s -= frustration_weight * ((1.0 - skill[i]) * strain)
-                s -= frustration_weight * use_strain_in_unit[u]
+            if unit_terms:
+                u = unit[i]
+                s += live_signal_in_unit[u]
+                if st == USING or st == TRYING:
+                    s -= frustration_weight * use_strain_in_unit[u]
         zi = z[i] + (memory * (disposition[i] - z[i]) + s)
         z[i] = min(max(zi, -Z_LIMIT), Z_LIMIT)

@@ -24,6 +24,18 @@ def manager_voice(s: State, p: Params) -> np.ndarray:
     return w * s.units.manager_credibility if p["credibility.enabled"] else w
 
 
+_ZEROS: dict[int, np.ndarray] = {}
+
+
+def _zeros(n: int) -> np.ndarray:
+    """A read-only array of ``n`` zeros, made once per size (nothing to add this week)."""
+    if n not in _ZEROS:
+        zeros = np.zeros(n)
+        zeros.flags.writeable = False
+        _ZEROS[n] = zeros
+    return _ZEROS[n]
+
+
 def unit_signals(s: State, p: Params) -> tuple[np.ndarray, np.ndarray]:
     """Per unit: the strain of using its system, and the signal of its live users.
 
@@ -34,13 +46,17 @@ def unit_signals(s: State, p: Params) -> tuple[np.ndarray, np.ndarray]:
     """
     units = s.units
     live = units.unit_live
-    strain = p["frontline.fit_frustration"] * (1.0 - effective_fit(s)) * live
+    w_fit = p["frontline.fit_frustration"]
+    strain = (
+        w_fit * (1.0 - effective_fit(s)) * live if w_fit > 0.0 else _zeros(units.unit_live.size)
+    )
     demand = (
         p["effects.customer_demand"]
         * p["confidence.results_weight"]
         * p["levers.customer_participation"]
     )
-    return strain, (demand - resentment(p)) * live
+    signal = demand - resentment(p)
+    return strain, signal * live if signal != 0.0 else _zeros(units.unit_live.size)
 
 
 def frontline(s: State, p: Params) -> None:

@@ -38,7 +38,9 @@ def relief(s: State, p: Params, xdept: float | np.ndarray) -> np.ndarray:
     week's) ``x (1 - resistance_results * use share in the unit)`` (results seen).
     """
     nu = s.org.n_units
-    factor = np.broadcast_to(1.0 - p["managers.xdept_relief"] * xdept, (nu,)).copy()
+    factor = 1.0 - p["managers.xdept_relief"] * xdept
+    if not isinstance(factor, np.ndarray):
+        factor = np.full(nu, factor)
     w_conf = p["managers.resistance_confidence"]
     if w_conf > 0.0:
         lo = s.org.n_exec
@@ -55,7 +57,7 @@ def managers(s: State, p: Params) -> None:
     xdept = cross_department(s, p)
     sig = s.signals
     sig[CLARITY_FACTOR] = s.d.clarity_factor
-    sig[XDEPT] = float(np.mean(xdept))
+    sig[XDEPT] = xdept if isinstance(xdept, float) else float(xdept.mean())
     sig[MANAGER_SIGNAL] = common_signal(s, p) + p[
         "confidence.communication_weight"
     ] * sponsor_message(s)

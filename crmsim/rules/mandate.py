@@ -34,8 +34,11 @@ def mandate_force(s: State, p: Params) -> float:
 
 def set_signals(s: State, p: Params) -> None:
     """The adoption and frontline signals of a mandate and of incentives (before those phases)."""
-    force = mandate_force(s, p)
     sig = s.signals
+    off = p["mandate.level"] <= 0.0 and p["mandate.incentives"] <= 0.0
+    if off and sig[REJECT_FACTOR] == 1.0 and sig[MANDATE_PUSH] == 0.0 and sig[USE_BONUS] == 0.0:
+        return  # nothing to set
+    force = mandate_force(s, p)
     sig[MANDATE_PUSH] = p["mandate.push"] * force
     sig[REJECT_FACTOR] = 1.0 - p["mandate.suppression"] * force
     sig[USE_BONUS] = p["mandate.incentive_weight"] * p["mandate.incentives"]

@@ -30,8 +30,9 @@ def rollout(s: State, p: Params) -> None:
     idx = s.layout.users[mask]
     people.live[idx] = True
     bonus = d.training_skill + (d.pilot_skill_bonus if after_pilot else 0.0)
-    if consultants_on(s, p):  # consultants coach the first users (S10; Model 2.0)
-        bonus += p["effects.expert_skill"] * p["levers.expert_help"]
+    coaching = p["effects.expert_skill"]
+    if coaching > 0.0 and consultants_on(s, p):  # consultants coach the first users (S10)
+        bonus += coaching * p["levers.expert_help"]
     people.skill[idx] = skill_after(people.skill[idx], bonus)
     weeks = p["economics.training_weeks"]
     for w in range(week, week + weeks):

@@ -27,7 +27,10 @@ def support_share(s: State, p: Params) -> float:
         p["effects.support_base"]
         + expert_support * consultants_on(s, p)
         + p["effects.support_per_staffing"] * p["levers.staffing"] * team_on(s, p)
-        + p["effects.knowhow_transfer"] * expert_support * knowhow_kept(s, p)
+    ) + (
+        p["effects.knowhow_transfer"] * expert_support * knowhow_kept(s, p)
+        if p["effects.knowhow_transfer"] > 0.0
+        else 0.0
     )
 
 
