@@ -681,7 +681,7 @@ _TABLE: list[tuple] = [
      'Weeks after the first go-live over which the force of a mandate falls to 1/e (norms act '
      'under mandate and fade).',
      'CAL-11.2, CAL-11.3 (mandated SFA rejected by month 6)'),
-    ('mandate.resentment', float, 0.05, 0.0, 5.0, 'log-odds/week', 'Resentment of monitoring',
+    ('mandate.resentment', float, 0.02, 0.0, 5.0, 'log-odds/week', 'Resentment of monitoring',
      'Confidence a monitored user (trying or using) loses per week under a full mandate.',
      'CAL-11.6; judgement call'),
     ('mandate.cost_per_user_week', float, 2.0, 0.0, 1000.0, '$/user/week', 'Monitoring cost',
