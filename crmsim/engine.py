@@ -68,6 +68,8 @@ from crmsim.rules.frontline import frontline
 from crmsim.rules.intervention import change_parameters
 from crmsim.rules.learning import learn
 from crmsim.rules.managers import managers, update_stance
+from crmsim.rules.mandate import mandate
+from crmsim.rules.mandate import set_signals as set_mandate_signals
 from crmsim.rules.perception import perceive
 from crmsim.rules.recording import week_values
 from crmsim.rules.restructuring import restructure, restructure_again
@@ -242,8 +244,10 @@ class Engine:
         perceive(s, p)
         sponsor(s, p)
         managers(s, p)
+        set_mandate_signals(s, p)
         frontline(s, p)
         adopt(s, p, draws)
+        mandate(s, p)
         learn(s, p)
         self._record()
 

@@ -368,8 +368,8 @@ _TABLE: list[tuple] = [
      'proportion to the share doing so).',
      'S2 (mandated use); CAL-10.3; judgement call'),
     ('data.benefit_weight', float, 0.0, 0.0, 1.0, 'share', 'Benefit hanging on data',
-     "Share of the firm's benefit that scales with data quality: benefit x (1 - w + w x "
-     'quality); 0: data quality does not touch the benefit.',
+     "Share of the firm's benefit, and of each user's own benefit, that scales with data "
+     'quality: benefit x (1 - w + w x quality); 0: data quality touches neither.',
      'CAL-10.4 (poor data the main reason for 40 % of missed benefits), CAL-10.5'),
     # --- turnover ---
     ('turnover.staff_annual', float, 0.0, 0.0, 0.95, 'share / year', 'Staff turnover',
@@ -652,6 +652,106 @@ _TABLE: list[tuple] = [
      'S3, S5; judgement call'),
     ('effects.vendor_evaluation_cost', float, 0.1, 0.0, 5.0, 'share of services', 'Cost of vendor evaluation',
      'One-off cost of a full vendor evaluation as a share of the implementation services.',
+     _J),
+    ('effects.knowhow_transfer', float, 0.0, 0.0, 1.0, 'share', 'Know-how that stays',
+     "Share of the consultants' support for learners that stays with the firm's own people "
+     'after the consultants leave (0: none stays, the model before 2.0).',
+     'S3, S10 (outside support transfers know-how); judgement call'),
+    ('effects.expert_skill', float, 0.0, 0.0, 1.0, 'share of the gap', 'Skill from experts',
+     "Share of a new user's skill gap closed at go-live by full expert help (consultants "
+     'coach the first users; 0: none, the model before 2.0).',
+     'S3, S10; judgement call'),
+    ('effects.customer_demand', float, 0.0, 0.0, 1.0, 'share', 'Customers ask for CRM',
+     'Confidence signal, as a share of the results weight, a live user gets per week from '
+     'customers who took part and now expect the system used (0: none, the model before 2.0).',
+     'S3 (customer participation 36 %), S6; judgement call'),
+    # --- credibility (Model 2.0, mechanism 1) ---
+    ('credibility.enabled', bool, False, None, None, 'on/off', 'Senders have credibility',
+     "Messages persuade in proportion to the sender's credibility, repetition wears them out, "
+     'and credibility follows what people see (off: talk is free and never wears off).',
+     'S4, S8; CAL-5.4, CAL-13.1'),
+    ('credibility.initial', float, 0.7, 0.0, 1.0, '0-1', 'Initial credibility',
+     'Credibility of the sponsor and of every manager when the project starts.',
+     'CAL-13.1; judgement call'),
+    ('credibility.repetitions', float, 6.0, 0.5, 100.0, 'messages', 'Repetitions to half effect',
+     'Full-strength messages, recently heard, after which a further message has half its '
+     'effect (diminishing returns of repetition).',
+     'CAL-5.4 (a message must be repeated 5-7 times)'),
+    ('credibility.fatigue_recovery', float, 0.05, 0.0, 1.0, '1/week', 'Fatigue fades',
+     'Weekly share of the accumulated repetition fatigue that fades.',
+     _J),
+    ('credibility.learn_rate', float, 0.05, 0.0, 1.0, '1/week', 'Credibility follows delivery',
+     "Weekly share of the gap between credibility and what results confirm of the promise "
+     '(the say-do gap) that credibility closes, from the first go-live on.',
+     'S4, S8; CAL-13.1 (credibility from a record of delivery); judgement call'),
+    ('credibility.milestone_step', float, 0.15, 0.0, 1.0, 'share', 'Credibility at a review',
+     "Share of the remaining credibility gained at a met milestone, and of the credibility lost "
+     'per unit of shortfall at a missed one.',
+     'S8; judgement call'),
+    # --- sponsor sees use (Model 2.0, mechanism 2) ---
+    ('sponsor.use_weight', float, 0.0, 0.0, 5.0, 'log-odds/week', 'Sponsor sees use',
+     "Confidence the sponsor and executives gain (lose) per week from usage reports: use minus "
+     'rejection and complaints among all users (0: the sponsor sees only profit and budget).',
+     'S4 (usage, complaints and backlog reach the top); judgement call'),
+    ('sponsor.report_lag_weeks', float, 4.0, 1.0, 52.0, 'weeks', 'Usage report lag',
+     'Mean delay (exponential smoothing) with which usage reports reach the sponsor.',
+     'S4; judgement call'),
+    ('sponsor.use_resilience', float, 1.0, 0.0, 1.0, 'share', 'Resilience applies to use',
+     "Share of the sponsor's resilience (top-management support) that also discounts bad usage "
+     'reports; below 1 support gives resilience, not blindness.',
+     'S4; judgement call'),
+    # --- managers (Model 2.0, mechanisms 3 and 4) ---
+    ('managers.sign_aware', bool, False, None, None, 'on/off', 'Sign-aware manager filter',
+     'A supportive manager amplifies good news and softens bad news, a resistant one the '
+     "reverse (off: the gate scales the sponsor's message whatever its sign).",
+     'S5; CAL-5.4, CAL-13.3, CAL-13.4'),
+    ('managers.network_xdept', bool, False, None, None, 'on/off', 'Cross-department talk by ties',
+     "Each manager's cross-department communication is the activity of their ties to managers "
+     'of other functions (off: one firm-wide value).',
+     'S5; judgement call'),
+    ('managers.resistance_confidence', float, 0.0, 0.0, 2.0, 'multiple', 'Resistance follows conviction',
+     "How much a manager's own conviction (2c - 1) lowers, and doubt raises, the resistance "
+     'target (0: resistance ignores conviction).',
+     'S5; CAL-5.3; judgement call'),
+    ('managers.resistance_results', float, 0.0, 0.0, 1.0, 'share', 'Resistance yields to results',
+     "Share of the resistance target removed when every user of the manager's department uses "
+     'CRM (0: resistance ignores results).',
+     'S5, S6; judgement call'),
+    # --- frontline (Model 2.0, mechanism 9) ---
+    ('frontline.fit_frustration', float, 0.0, 0.0, 5.0, 'multiple', 'Misfit frustrates',
+     'Frustration per week of a user trying or using a system whose process fit is poor, per '
+     'unit of misfit (1 - fit), as a multiple of the frustration weight (0: fit only scales '
+     'benefit).',
+     'S2, S3; CAL-4.3 (process causes 27 % of problems), CAL-11.7'),
+    # --- mandate and incentives (Model 2.0, mechanism 7) ---
+    ('mandate.level', float, 0.0, 0.0, 1.0, '0-1', 'Mandated use with monitoring',
+     'Intensity of mandated use with usage monitoring, from the first go-live (0: none).',
+     'S2 (管理机制); CAL-11.1, CAL-11.3'),
+    ('mandate.push', float, 0.05, 0.0, 1.0, '1/week', 'Take-up forced by mandate',
+     'Weekly rate at which a full mandate makes a live non-user start trying, whatever their '
+     'readiness.',
+     'CAL-11.1; judgement call'),
+    ('mandate.suppression', float, 0.6, 0.0, 1.0, 'share', 'Work-arounds deterred',
+     'Share of the rejection hazard a full, fresh mandate suppresses by monitoring.',
+     'CAL-11.1, CAL-11.6 (compliance, not commitment); judgement call'),
+    ('mandate.fade_weeks', float, 26.0, 1.0, 520.0, 'weeks', 'Mandate fades',
+     'Weeks after the first go-live over which the force of a mandate falls to 1/e (norms act '
+     'under mandate and fade).',
+     'CAL-11.2, CAL-11.3 (mandated SFA rejected by month 6)'),
+    ('mandate.resentment', float, 0.02, 0.0, 5.0, 'log-odds/week', 'Resentment of monitoring',
+     'Confidence a monitored user (trying or using) loses per week under a full mandate.',
+     'CAL-11.6; judgement call'),
+    ('mandate.cost_per_user_week', float, 2.0, 0.0, 1000.0, '$/user/week', 'Monitoring cost',
+     'Cost of usage monitoring per live user and week at a full mandate.',
+     _J),
+    ('mandate.incentives', float, 0.0, 0.0, 1.0, '0-1', 'Incentives tied to CRM data',
+     'Intensity of incentives paid on what users enter in CRM (0: none).',
+     'S2 (管理机制); CAL-11.6'),
+    ('mandate.incentive_weight', float, 0.05, 0.0, 5.0, 'log-odds/week', 'Pull of incentives',
+     'Confidence a routine user gains per week from full incentives.',
+     'CAL-11.6; judgement call'),
+    ('mandate.incentive_per_user_week', float, 10.0, 0.0, 1000.0, '$/user/week', 'Incentive cost',
+     'Incentives paid per routine user and week at full intensity.',
      _J),
 ]
 # fmt: on

@@ -64,6 +64,9 @@ class Units:
     restructuring_peak: np.ndarray  # depth when the unit's restructuring began
     restructuring_start: np.ndarray  # int: week it began (NEVER: not yet)
     restructuring_fade: np.ndarray  # share of the peak still felt (1 when not an event)
+    manager_credibility: np.ndarray  # each manager's credibility with the team (S5, S8; Model 2.0)
+    message_gate: np.ndarray  # what the manager passes of the sponsor's message (S5)
+    xdept_ties: np.ndarray  # manager's ties to other functions' managers, relative to the mean
 
 
 @dataclass(eq=False)
@@ -96,6 +99,12 @@ class Project:
     using_share: float = 0.0  # live users using routinely, share of all users (accounts)
     rejecting_share: float = 0.0  # live users rejecting, share of all users (accounts)
     leavers: int = 0  # users who left and were replaced so far (turnover)
+    sponsor_credibility: float = 0.0  # the sponsor's credibility (S4, S8; Model 2.0)
+    fatigue: float = 0.0  # recently heard full-strength messages (CAL-5.4)
+    persuasion: float = 1.0  # credibility x novelty: the share of the message that persuades
+    use_report: float = 0.0  # usage reports as the sponsor sees them, lagged (S4)
+    compliance_share: float = 0.0  # users using only because monitored (CAL-11.6)
+    mechanism_costs: float = 0.0  # this week's cost of monitoring and incentives
     training_queue: dict[int, float] = field(default_factory=dict)  # week -> users trained
     events: list[dict[str, Any]] = field(default_factory=list)
 
@@ -202,6 +211,9 @@ def initial_state(
         restructuring_peak=np.zeros(nu),
         restructuring_start=np.full(nu, NEVER, dtype=np.int64),
         restructuring_fade=np.zeros(nu) if event else np.ones(nu),
+        manager_credibility=np.full(nu, p["credibility.initial"]),
+        message_gate=np.zeros(nu),
+        xdept_ties=cross_function_ties(org),
     )
     users = np.flatnonzero(org.is_user)
     # The peer network in the kernels' layouts: the managers' and the staff's
@@ -216,7 +228,12 @@ def initial_state(
         user_table=kernels.neighbour_table(org.peers[users][:, users].tocsr()),
         n_users=int(users.size),
     )
-    project = Project(firm_fit=firm_fit, profit=d.profit0, data_quality=p["data.initial_quality"])
+    project = Project(
+        firm_fit=firm_fit,
+        profit=d.profit0,
+        data_quality=p["data.initial_quality"],
+        sponsor_credibility=p["credibility.initial"],
+    )
     return State(
         org=org,
         d=d,
@@ -226,3 +243,16 @@ def initial_state(
         layout=layout,
         prm=kernels.param_record(p),
     )
+
+
+def cross_function_ties(org: Organisation) -> np.ndarray:
+    """Each manager's peer ties to managers of other functions, relative to the mean (S5).
+
+    1 for every manager when no manager has such a tie (nothing to tell them apart).
+    """
+    lo, nu = org.n_exec, org.n_units
+    among = org.peers[lo : lo + nu][:, lo : lo + nu].tocoo()
+    other = org.unit_function[among.row] != org.unit_function[among.col]
+    ties = np.bincount(among.row[other], minlength=nu).astype(float)
+    mean = ties.mean() if nu else 0.0
+    return ties / mean if mean > 0 else np.ones(nu)

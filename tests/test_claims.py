@@ -91,12 +91,22 @@ def test_profit_recovers_after_the_dip() -> None:
     assert median[bottom:].max() > 0.0
 
 
-def test_more_visibility_gives_more_adoption() -> None:
-    """S6: results act through what is made visible."""
-    low = col(runs((("visibility.level", 0.1),)), "final_adoption")
-    high = col(runs((("visibility.level", 0.9),)), "final_adoption")
-    assert high.mean() > low.mean()
-    assert paired_greater(high, low) < 0.01
+def test_visibility_pays_where_there_are_results_to_see() -> None:
+    """S6: results act through what is made visible, so making them visible pays more
+    where use brings results (full training) than where little is used (no training).
+
+    (Replaces a test that held by construction: visible results are never negative.)"""
+
+    def gain(training: float) -> np.ndarray:
+        low = col(
+            runs((("visibility.level", 0.1), ("levers.training", training))), "final_adoption"
+        )
+        high = col(
+            runs((("visibility.level", 0.9), ("levers.training", training))), "final_adoption"
+        )
+        return high - low
+
+    assert paired_greater(gain(1.0), gain(0.0)) < 0.05
 
 
 def test_clearer_communication_raises_confidence() -> None:
@@ -129,15 +139,16 @@ def test_met_milestones_raise_and_missed_ones_lower_confidence() -> None:
     assert paired_greater(none, col(hard_rs, "mean_conf_frontline")) < 0.01
 
 
-def test_deeper_restructuring_raises_manager_resistance() -> None:
-    """S5: restructuring hits vested interests; middle managers resist."""
-    shallow = col(runs((("restructuring.depth", 0.2),)), "mean_resistance")
-    deep = col(runs((("restructuring.depth", 0.8),)), "mean_resistance")
-    assert paired_greater(deep, shallow) < 0.01
+def test_deeper_restructuring_lowers_use() -> None:
+    """S5: restructuring hits vested interests; resisting managers hold their teams back,
+    so fewer users end using (an outcome of resistance, not its equation)."""
+    shallow = col(runs((("restructuring.depth", 0.2),)), "final_adoption")
+    deep = col(runs((("restructuring.depth", 0.8),)), "final_adoption")
+    assert paired_greater(shallow, deep) < 0.01
 
 
-def test_cross_department_communication_eases_resistance() -> None:
-    """S5: managers who talk across departments resist less."""
-    quiet = col(runs((("managers.xdept_communication", 0.0),)), "mean_resistance")
-    talk = col(runs((("managers.xdept_communication", 1.0),)), "mean_resistance")
-    assert paired_greater(quiet, talk) < 0.01
+def test_cross_department_communication_raises_use() -> None:
+    """S5: managers who talk across departments resist less, and their teams use more."""
+    quiet = col(runs((("managers.xdept_communication", 0.0),)), "final_adoption")
+    talk = col(runs((("managers.xdept_communication", 1.0),)), "final_adoption")
+    assert paired_greater(talk, quiet) < 0.01

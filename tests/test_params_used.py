@@ -42,13 +42,18 @@ CONTEXTS: dict[str, dict[str, Any]] = {
     **{name: parameter_set(name) for name in ("high_rejection", "sponsor_wavers", "tight_budget")},
     # issue 13's economics on: data quality reaches the benefit, restructuring fades
     "model2_econ": parameter_set("model2_econ"),
+    # Model 2.0, people: every mechanism on, a mandate and incentives
+    "model2_mandate": parameter_set("model2_mandate"),
+    # both halves: compliance-only use under a mandate erodes data the benefit hangs on
+    "model2_both": {
+        **parameter_set("model2_econ"),
+        **{k: v for k, v in parameter_set("model2_mandate").items() if k.startswith("mandate.")},
+    },
 }
 
 # Read only by the summary (success is judged on the finished run), not by the weekly rules.
 SUMMARY_ONLY = {"outcome.success_adoption"}
-# Acts on Project.compliance_share, which stays 0 until mandated use (issue 13 #7) sets it;
-# the merger drops this exemption once a context reaches compliance-only use.
-AWAITING = {"data.compliance_erosion"}
+AWAITING: set[str] = set()  # parameters no context can reach yet (none)
 
 
 def fingerprint(params: dict[str, Any]) -> np.ndarray:

@@ -43,7 +43,15 @@ RTOL, ATOL = 1e-9, 1e-12
 
 PERSON_FLOATS = ("z", "confidence", "skill")
 PERSON_EXACT = ("state", "live")
-UNIT_FLOATS = ("resistance", "stance", "gate", "restructuring", "unit_fit")
+UNIT_FLOATS = (
+    "resistance",
+    "stance",
+    "gate",
+    "restructuring",
+    "unit_fit",
+    "message_gate",
+    "manager_credibility",
+)
 UNIT_EXACT = ("unit_live",)
 ORG_FLOATS = (  # in process order, so the first listed disagreement is near the cause
     "profit",
@@ -55,6 +63,10 @@ ORG_FLOATS = (  # in process order, so the first listed disagreement is near the
     "resources",
     "data_quality",
     "capitalised",
+    "persuasion",
+    "use_report",
+    "compliance_share",
+    "mechanism_costs",
 )
 ORG_EXACT = ("status", "weeks_low", "weeks_high", "milestone", "leavers")
 SERIES_FLOATS = (
@@ -116,6 +128,22 @@ def parameter_set(name: str) -> dict[str, Any]:
                 "rollout.implementation_weeks": 4,
             },
         ),
+        # Model 2.0's people mechanisms on (credibility, usage reports, sign-aware filter, ...)
+        "model2_people": ("model2_people", {}),
+        # ... with a weak sponsor who sees rejection, and mandate plus incentives (CAL-11.x)
+        "model2_mandate": (
+            "model2_people",
+            {
+                "sponsor.commitment": 0.4,
+                "mandate.level": 1.0,
+                "mandate.incentives": 1.0,
+                "levers.customer_participation": 1.0,
+                "levers.expert_help": 1.0,
+                "economics.consultant_weeks": 20,
+                "rollout.implementation_weeks": 4,
+                "milestones.interval_weeks": 8,
+            },
+        ),
         # a budget far too small: spending soon runs more than 100 % over it (S1, CAL-1.3)
         "tight_budget": ("baseline", {"start.budget_per_user": 2000.0}),
         # no peer network, one adoption step a week, go-live in week 1
@@ -158,6 +186,8 @@ EXPECTED_EVENTS = {
     "high_rejection": {"go_live"},
     "sponsor_wavers": {"budget_cut", "budget_restored"},
     "tight_budget": {"budget_cut", "cancelled"},
+    "model2_people": {"go_live"},
+    "model2_mandate": {"go_live", "milestone_met", "milestone_missed"},
     "no_network": {"go_live", "milestone_met", "milestone_missed"},
     "model2_econ": {"go_live"},
     "turnover_cancelled": {"go_live", "sponsor_replaced", "cancelled"},

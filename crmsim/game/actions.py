@@ -53,6 +53,7 @@ from crmsim.model import CrmModel, sigmoid
 from crmsim.organisation import FRONTLINE, FUNCTIONS, MANAGER
 from crmsim.params import PARAMS
 from crmsim.rules.learning import skill_after
+from crmsim.rules.managers import message_gate
 
 TARGET_KINDS = ("department",)
 PEOPLE = ("sponsor", "executives", "managers", "frontline", "users")
@@ -234,17 +235,24 @@ class GameModel(CrmModel):
         With ``via_sponsor`` the shift follows the model's rule for the
         sponsor's message (S8; docs/model.md 7.1, 7.6): it is scaled by the
         sponsor's conviction ``2c - 1`` (a doubting sponsor's speech backfires)
-        and, for frontline staff, by their manager's gate (S5: the manager
-        damps or amplifies what reaches the team).
+        and the share of it that persuades (credibility x novelty, 7.14; 1
+        without credibility), and, for frontline staff, by their manager's
+        message gate (S5: the manager damps or amplifies what reaches the team;
+        sign-aware with ``managers.sign_aware``, 7.16). With credibility a
+        speech is one more repetition: it adds to the sponsor's fatigue.
         """
         idx = self.people_of(group, function)
         if idx.size == 0:
             return
         shift = np.full(idx.size, float(delta))
         if via_sponsor:
-            shift *= 2.0 * self.confidence[0] - 1.0
+            conviction = 2.0 * self.confidence[0] - 1.0
+            shift *= conviction * self.persuasion
             staff = self.org.role[idx] == FRONTLINE
-            shift[staff] *= self.gate[self.org.unit[idx[staff]]]
+            gate = message_gate(self.world, self.params, conviction)
+            shift[staff] *= gate[self.org.unit[idx[staff]]]
+            if self.params["credibility.enabled"]:
+                self.fatigue += abs(conviction)
         z = np.clip(self.z[idx] + shift, -Z_LIMIT, Z_LIMIT)
         self.z[idx] = z
         self.confidence[idx] = sigmoid(z)

@@ -158,7 +158,7 @@ class TeamGame:
                 chosen twice; too many actions; a missing, unneeded or unknown
                 department; an action in cooldown or already taken once; an
                 action that must work before the first go-live and would not;
-                over budget.
+                expert help hired after the consultants' window; over budget.
         """
         game = self.game
         if self.finished:
@@ -212,6 +212,7 @@ class TeamGame:
                         f"{self.first_go_live()}); chosen in round {number} it would start "
                         f"in week {works}"
                     )
+            self._check_consultants_can_help(d.action, action.effects, start + action.lead_weeks)
         if len(chosen) > game.max_actions:
             raise CrmsimError(
                 f"round {number} allows at most {game.max_actions} actions; {len(chosen)} chosen"
@@ -224,6 +225,19 @@ class TeamGame:
                 f"{MONEY} left; drop an action"
             )
         return chosen
+
+    def _check_consultants_can_help(self, name: str, effects: Iterable, works: int) -> None:
+        """Refuse expert help that would start after the consultants' window (S10): it would
+        be paid for and do nothing (the model pays and uses consultants only until
+        ``economics.consultant_weeks`` after the first go-live)."""
+        hires = any(e.kind == "param" and e.param == "levers.expert_help" for e in effects)
+        end = self.first_go_live() + int(self.model.params["economics.consultant_weeks"])
+        if hires and works + 1 >= end:
+            raise CrmsimError(
+                f"{name} would start in week {works + 1}, but consultants help only until "
+                f"week {end - 1} ({int(self.model.params['economics.consultant_weeks'])} weeks "
+                "after the first go-live); it would cost money and do nothing: choose another action"
+            )
 
     def play_round(self, decisions: Iterable[Decision | str] = ()) -> RoundRecord:
         """Commit a round's decisions (checked first) and simulate its weeks.

@@ -8,7 +8,7 @@ import numpy as np
 
 from crmsim.codes import NOT_USING, REJECTING, TRYING, USING
 from crmsim.kernels.compiling import compiled
-from crmsim.kernels.records import CUT_FACTOR
+from crmsim.kernels.records import CUT_FACTOR, MANDATE_PUSH, REJECT_FACTOR
 
 PEER_CAP = 1.0 + 1e-9  # above any peer term (at most 1, up to rounding)
 
@@ -58,7 +58,10 @@ def adopt(
             (the innovation rate), ``diffusion.q``, ``network.mixing`` and
             ``frontline.*``.
         signals: The week's :data:`~crmsim.kernels.SIGNALS`; its ``cut``
-            scales the innovation rate (``effects.cut_share`` when the budget is cut).
+            scales the innovation rate (``effects.cut_share`` when the budget is cut);
+            ``mandate_push`` is take-up forced by a mandate (added to the hazard of
+            starting, not scaled by readiness) and ``reject_factor`` scales the
+            rejection hazard (monitoring deters work-arounds).
 
     Confidence, the managers' gates, liveness and skill are fixed within
     the week; the peer shares are recomputed each sub-step from the state at
@@ -81,12 +84,13 @@ def adopt(
     q = prm0.diffusion_q
     mix = prm0.network_mixing
     omega = prm0.frontline_threshold_weight
-    reject_rate = prm0.frontline_reject_rate
+    reject_rate = prm0.frontline_reject_rate * signals[REJECT_FACTOR]
     reconsider_rate = prm0.frontline_reconsider_rate
     return_margin = prm0.frontline_return_margin
     skill_to_use = prm0.frontline_skill_to_use
     k = draws.shape[0]
     dt = 1.0 / k
+    push_dt = signals[MANDATE_PUSH] * dt
     nu = users.shape[0]
     width = user_table.shape[1]
     st = np.empty(nu + 1, dtype=np.int8)
@@ -143,7 +147,9 @@ def adopt(
             ready_max = chord * gate[unit[i]] * (1.0 + 1e-9)
             if s == NOT_USING:
                 bound[a] = (
-                    ready_max * (p * innovativeness[i] * cut + q * PEER_CAP) * dt + reject_h[a]
+                    ready_max * (p * innovativeness[i] * cut + q * PEER_CAP) * dt
+                    + push_dt
+                    + reject_h[a]
                 ) * (1.0 + 1e-9) + 1e-12
             else:
                 return_bound[a] = reconsider_rate * ready_max * dt * (1.0 + 1e-9) + 1e-12
@@ -166,7 +172,7 @@ def adopt(
                 local = using_peers[a] / cnt if cnt > 0 else global_share
                 seen = (1.0 - mix) * local + mix * global_share
                 peer = (1.0 - omega) * seen + omega * (1.0 if seen >= threshold[i] else 0.0)
-                adopt_h = readiness[a] * (p * innovativeness[i] * cut + q * peer) * dt
+                adopt_h = readiness[a] * (p * innovativeness[i] * cut + q * peer) * dt + push_dt
                 tot = adopt_h + reject_h[a]
                 p_any = 1.0 - math.exp(-tot)
                 share_try = adopt_h / tot if tot > 0 else 0.0

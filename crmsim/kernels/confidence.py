@@ -8,7 +8,14 @@ import numpy as np
 
 from crmsim.codes import TRYING, USING, Z_LIMIT
 from crmsim.kernels.compiling import compiled
-from crmsim.kernels.records import CLARITY_FACTOR, COMMON, MANAGER_SIGNAL, STRAIN, XDEPT
+from crmsim.kernels.records import (
+    CLARITY_FACTOR,
+    COMMON,
+    MANAGER_SIGNAL,
+    OWN_SCALE,
+    STRAIN,
+    USE_BONUS,
+)
 
 
 @compiled
@@ -44,6 +51,7 @@ def managers(
     resistance: np.ndarray,
     sensitivity: np.ndarray,
     restructuring: np.ndarray,
+    relief: np.ndarray,
     stance: np.ndarray,
     gate: np.ndarray,
     prm: np.ndarray,
@@ -52,8 +60,9 @@ def managers(
     """The middle managers' week (S5): resistance, confidence, stance and gate.
 
     Manager ``r`` is person ``lo + r`` and leads unit ``r``. Resistance moves
-    toward ``sensitivity * restructuring * clarity_factor * (1 - xdept_relief * xdept)``
-    (clipped to [0, 1]) at ``managers.resistance_rate``; the confidence signal is
+    toward ``sensitivity * restructuring * clarity_factor * relief`` (clipped to
+    [0, 1]) at ``managers.resistance_rate``, ``relief`` the unit's factor from
+    cross-department communication, conviction and results (:mod:`crmsim.rules.managers`); the confidence signal is
     the week's ``manager_signal`` plus the peers' conviction; the stance is
     conviction minus resistance and the gate ``max(0, 1 + filter_strength * stance)``.
     Peers (the managers' rows as :func:`~crmsim.kernels.jagged_diagonals`) are
@@ -64,9 +73,7 @@ def managers(
     """
     p = prm[0]
     clarity_factor = signals[CLARITY_FACTOR]
-    xdept = signals[XDEPT]
     base_signal = signals[MANAGER_SIGNAL]
-    xdept_relief = p.managers_xdept_relief
     resistance_rate = p.managers_resistance_rate
     peer_weight = p.confidence_peer_weight
     memory = p.confidence_memory
@@ -76,7 +83,7 @@ def managers(
     _peer_means(peers[0], peers[1], peers[2], confidence, peer_count, lo, np.empty(m), peer)
     for r in range(m):
         i = lo + r
-        target = sensitivity[r] * restructuring[r] * clarity_factor * (1.0 - xdept_relief * xdept)
+        target = sensitivity[r] * restructuring[r] * clarity_factor * relief[r]
         target = min(max(target, 0.0), 1.0)
         resistance[r] += resistance_rate * (target - resistance[r])
         zi = z[i] + (memory * (disposition[i] - z[i]) + (base_signal + peer_weight * peer[r]))
@@ -99,6 +106,8 @@ def frontline(
     lo: int,
     unit: np.ndarray,
     heard_in_unit: np.ndarray,
+    use_strain_in_unit: np.ndarray,
+    live_signal_in_unit: np.ndarray,
     is_user: np.ndarray,
     state: np.ndarray,
     skill: np.ndarray,
@@ -109,7 +118,12 @@ def frontline(
 
     Each person's signal is the common signal, what the unit hears through
     its manager (``heard_in_unit``), and the peers' conviction; users also
-    feel their own benefit (using) or frustration (trying). ``peers`` are
+    feel their own benefit (using, times the week's ``own_scale``, plus its
+    ``use_bonus``) or frustration (trying), the strain of their unit's system
+    when trying or using (``use_strain_in_unit``: misfit, in units of the
+    frustration weight) and their live unit's signal (``live_signal_in_unit``:
+    customers' demand minus the resentment of monitoring); both are skipped
+    when they are zero in every unit (the model before 2.0). ``peers`` are
     the rows ``lo..`` of the peer network as :func:`jagged_diagonals`. Only ``z`` is
     written, so every peer is read at last week's confidence; the caller
     then sets confidence from ``z``. The weights come from ``prm`` (the
@@ -119,12 +133,18 @@ def frontline(
     p = prm[0]
     common = signals[COMMON]
     strain = signals[STRAIN]
+    own_scale = signals[OWN_SCALE]
+    use_bonus = signals[USE_BONUS]
     comm_weight = p.confidence_communication_weight
     peer_weight = p.confidence_peer_weight
     own_weight = p.confidence_own_benefit_weight
     frustration_weight = p.confidence_frustration_weight
     memory = p.confidence_memory
     n = z.shape[0]
+    unit_terms = False
+    for u in range(use_strain_in_unit.shape[0]):
+        if use_strain_in_unit[u] != 0.0 or live_signal_in_unit[u] != 0.0:
+            unit_terms = True
     peer = np.empty(n - lo)
     _peer_means(peers[0], peers[1], peers[2], confidence, peer_count, lo, np.empty(n - lo), peer)
     for i in range(lo, n):
@@ -132,8 +152,13 @@ def frontline(
         if is_user[i]:
             st = state[i]
             if st == USING:
-                s += own_weight * skill[i]
+                s += own_weight * skill[i] * own_scale + use_bonus
             elif st == TRYING:
                 s -= frustration_weight * ((1.0 - skill[i]) * strain)
+            if unit_terms:
+                u = unit[i]
+                s += live_signal_in_unit[u]
+                if st == USING or st == TRYING:
+                    s -= frustration_weight * use_strain_in_unit[u]
         zi = z[i] + (memory * (disposition[i] - z[i]) + s)
         z[i] = min(max(zi, -Z_LIMIT), Z_LIMIT)

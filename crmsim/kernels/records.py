@@ -37,10 +37,17 @@ SIGNALS: tuple[str, ...] = (
     "common",  # results, dip and milestone everybody sees (S6-S8)
     "strain",  # what makes trying frustrating: overload, defects (S3, S10)
     "cut",  # the innovation rate's factor: effects.cut_share when cut, else 1
+    "own_scale",  # a user's own benefit's factor: data quality (S6, S9)
+    "use_bonus",  # a routine user's extra signal: incentives (CAL-11.6)
+    "mandate_push",  # rate of take-up forced by a mandate (CAL-11.1)
+    "reject_factor",  # the rejection hazard's factor: monitoring deters (CAL-11.1)
 )
 """The week's computed inputs of the kernels; each is read and written by its
 named index below (a float array: cheaper to fill each week than a record)."""
-CLARITY_FACTOR, XDEPT, MANAGER_SIGNAL, COMMON, STRAIN, CUT_FACTOR = range(len(SIGNALS))
+(
+    CLARITY_FACTOR, XDEPT, MANAGER_SIGNAL, COMMON, STRAIN, CUT_FACTOR, OWN_SCALE, USE_BONUS,
+    MANDATE_PUSH, REJECT_FACTOR,
+) = range(len(SIGNALS))  # fmt: skip
 
 
 def param_record(values: Mapping[str, Any]) -> np.ndarray:
@@ -52,5 +59,8 @@ def param_record(values: Mapping[str, Any]) -> np.ndarray:
 
 
 def signals_record() -> np.ndarray:
-    """The week's :data:`SIGNALS`, zeroed (the rules fill them each week by index name)."""
-    return np.zeros(len(SIGNALS))
+    """The week's :data:`SIGNALS`, zeroed (the rules fill them each week by index name);
+    the factors (``own_scale``, ``reject_factor``) start at 1."""
+    sig = np.zeros(len(SIGNALS))
+    sig[OWN_SCALE] = sig[REJECT_FACTOR] = 1.0
+    return sig

@@ -106,6 +106,19 @@ class ReferenceModel(EconomyRules, PeopleRules):
         self.unit_front: list[bool] = [bool(x) for x in org.unit_front]
         self.unit_live: list[bool] = [bool(x) for x in model.unit_live]
         self.firm_fit = float(model.firm_fit)
+        # Model 2.0, people (reference.people): credibility, usage reports, mandate.
+        self.unit_credibility: list[float] = model.manager_credibility.tolist()
+        self.message_gate: list[float] = model.message_gate.tolist()
+        self.xdept_ties: list[float] = model.xdept_ties.tolist()
+        for name in (
+            "sponsor_credibility",
+            "fatigue",
+            "persuasion",
+            "use_report",
+            "compliance_share",
+        ):
+            setattr(self, name, float(getattr(model, name)))
+        self.mechanism_costs = float(model.mechanism_costs)
 
         # Organisation-level state.
         self.week = int(model.week)
@@ -146,10 +159,12 @@ class ReferenceModel(EconomyRules, PeopleRules):
         self.accounts(week)
         self.update_data_quality()
         self.perceive(week)
+        self.credibility_update()
         self.sponsor(week)
         self.managers()
         self.frontline()
         self.adopt(rows[:k])
+        self.mandate()
         self.learn()
         self.record()
 
@@ -196,6 +211,8 @@ class ReferenceModel(EconomyRules, PeopleRules):
             "restructuring": np.array(self.restructuring),
             "unit_fit": np.array(self.unit_fit),
             "unit_live": np.array(self.unit_live),
+            "message_gate": np.array(self.message_gate),
+            "manager_credibility": np.array(self.unit_credibility),
         }
 
     def organisation(self) -> dict[str, float]:
@@ -215,4 +232,8 @@ class ReferenceModel(EconomyRules, PeopleRules):
             "leavers": self.leavers,
             "dip": self.dip,
             "milestone_signal": self.milestone_signal,
+            "persuasion": self.persuasion,
+            "use_report": self.use_report,
+            "compliance_share": self.compliance_share,
+            "mechanism_costs": self.mechanism_costs,
         }

@@ -37,6 +37,9 @@ class EconomyRules:
         # Units going live after the first go-live learn from the pilot (S3), if one ran.
         after_pilot = self.d.pilot_scheduled and week > self.d.first_live
         bonus = self.d.training_skill + (self.d.pilot_skill_bonus if after_pilot else 0.0)
+        p = self.p
+        if self.status == ACTIVE and week < self.d.first_live + p["economics.consultant_weeks"]:
+            bonus += p["effects.expert_skill"] * p["levers.expert_help"]  # coaching (S10)
         trained = 0
         for u in going:
             self.unit_live[u] = True
@@ -74,6 +77,7 @@ class EconomyRules:
                     services = d.services_total / max(d.implementation_weeks, 1)
                     self.capitalised += services
                     paid_later -= services
+            costs += self.mechanism_costs  # monitoring and incentives, tallied last week
             costs += d.licence_week_per_user * n_live * (1.0 + p["economics.maintenance_share"])
             trained = self.training_queue.pop(week, 0)
             costs += trained * p["levers.training"] * p["economics.training_hours"] * hourly
@@ -199,6 +203,12 @@ class EconomyRules:
         share = p["effects.support_base"]
         if active and self.week < self.d.first_live + p["economics.consultant_weeks"]:
             share += p["effects.support_per_expert_help"] * p["levers.expert_help"]
+        elif active:  # the know-how the consultants passed on stays (S10)
+            share += (
+                p["effects.knowhow_transfer"]
+                * p["effects.support_per_expert_help"]
+                * p["levers.expert_help"]
+            )
         if active and self.week < self.d.first_live + p["economics.team_weeks"]:
             share += p["effects.support_per_staffing"] * p["levers.staffing"]
         capacity = len(self.users) * share * self.resources

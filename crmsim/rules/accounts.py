@@ -44,6 +44,8 @@ def accounts(s: State, p: Params) -> None:
                 expensed -= services
         # one-off costs of levers raised mid-run (see CrmModel.intervene)
         costs += pr.one_off_due
+        # monitoring and incentives, as tallied last week (rules.mandate; Model 2.0)
+        costs += pr.mechanism_costs
         lic = d.licence_week_per_user * n_live
         costs += lic * (1.0 + p["economics.maintenance_share"])
         # training is delivered over the weeks after a unit's go-live (CAL-1.4)

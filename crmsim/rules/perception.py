@@ -5,6 +5,7 @@ from __future__ import annotations
 from crmsim import kernels
 from crmsim.codes import CANCELLED, USING
 from crmsim.rules import Params
+from crmsim.rules.credibility import planned_use, update_credibility
 from crmsim.state import State
 
 
@@ -21,11 +22,8 @@ def perceive(s: State, p: Params) -> None:
     pr.milestone_signal = 0.0
     interval = p["milestones.interval_weeks"]
     since = week - d.first_live
-    plan = 0.0
-    if interval > 0 and since > 0:
-        # The plan expects an S-curve (slow start, Rogers): smoothstep to the target.
-        x = min(1.0, since / p["milestones.plan_weeks"])
-        plan = p["milestones.target"] * x * x * (3.0 - 2.0 * x)
+    # The plan expects an S-curve (slow start, Rogers): smoothstep to the target.
+    plan = planned_use(s, p) if interval > 0 else 0.0
     due = interval > 0 and since > 0 and since % interval == 0
     # nobody announces a goal below the smallest one; a cancelled project has no reviews
     if due and plan >= p["milestones.min_goal"] and pr.status != CANCELLED:
@@ -43,6 +41,7 @@ def perceive(s: State, p: Params) -> None:
                 "actual": actual,
             }
         )
+    update_credibility(s, p)
 
 
 def common_signal(s: State, p: Params) -> float:

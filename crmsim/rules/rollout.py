@@ -7,6 +7,7 @@ import numpy as np
 from crmsim.codes import CANCELLED, FIT_MAX
 from crmsim.rules import Params
 from crmsim.rules.learning import skill_after
+from crmsim.rules.support import consultants_on
 from crmsim.state import State
 
 
@@ -29,6 +30,9 @@ def rollout(s: State, p: Params) -> None:
     idx = s.layout.users[mask]
     people.live[idx] = True
     bonus = d.training_skill + (d.pilot_skill_bonus if after_pilot else 0.0)
+    coaching = p["effects.expert_skill"]
+    if coaching > 0.0 and consultants_on(s, p):  # consultants coach the first users (S10)
+        bonus += coaching * p["levers.expert_help"]
     people.skill[idx] = skill_after(people.skill[idx], bonus)
     weeks = p["economics.training_weeks"]
     for w in range(week, week + weeks):

@@ -4,15 +4,51 @@ from __future__ import annotations
 
 import numpy as np
 
-from crmsim.codes import ACTIVE, CANCELLED, CUT, NOT_USING, TRYING, USING, WEEKS_PER_YEAR, Z_LIMIT
+from crmsim.codes import (
+    ACTIVE,
+    CANCELLED,
+    CUT,
+    NOT_USING,
+    REJECTING,
+    TRYING,
+    USING,
+    WEEKS_PER_YEAR,
+    Z_LIMIT,
+)
 from crmsim.rules import Params
 from crmsim.rules.logodds import sigmoid
+from crmsim.rules.support import overload
 from crmsim.state import State
 
 
 def sponsor_message(s: State) -> float:
-    """Strength and sign of the sponsor's message (S8): quality x resources x conviction."""
-    return s.d.comm_quality * s.project.resources * (2.0 * s.people.confidence[0] - 1.0)
+    """Strength and sign of the sponsor's message (S8): quality x resources x conviction,
+    times the share that persuades (credibility x novelty; 1 without credibility)."""
+    pr = s.project
+    return s.d.comm_quality * pr.resources * (2.0 * s.people.confidence[0] - 1.0) * pr.persuasion
+
+
+def usage_report(s: State, p: Params) -> float:
+    """Usage reports reaching the sponsor (S4), lagged: use minus rejection and complaints.
+
+    From the first go-live on, the week's report is the share of live users using
+    minus the share rejecting minus the complaints of learners support cannot serve
+    (overload x share trying), all among the users who have the system; it reaches
+    the sponsor smoothed over
+    ``sponsor.report_lag_weeks``. Before go-live and after a cancellation it is 0.
+    """
+    pr = s.project
+    report = 0.0
+    if pr.week >= s.d.first_live and pr.status != CANCELLED:
+        users = s.layout.users
+        st = s.people.state[users][s.people.live[users]]
+        n = max(st.size, 1)
+        using = np.count_nonzero(st == USING) / n
+        rejecting = np.count_nonzero(st == REJECTING) / n
+        trying = np.count_nonzero(st == TRYING) / n
+        report = using - rejecting - overload(s, p) * trying
+    pr.use_report += (report - pr.use_report) / p["sponsor.report_lag_weeks"]
+    return pr.use_report
 
 
 def sponsor(s: State, p: Params) -> None:
@@ -37,6 +73,13 @@ def sponsor(s: State, p: Params) -> None:
     signal = good - (1.0 - d.resilience) * setback + p["confidence.peer_weight"] * exec_mean
     # other executives hear the sponsor (top decides as one, S4)
     others = good - setback + p["confidence.communication_weight"] * sponsor_message(s)
+    use_weight = p["sponsor.use_weight"]
+    if use_weight > 0.0:
+        # usage reports reach the top (S4): support gives resilience, not blindness
+        report = use_weight * usage_report(s, p)
+        shrug = 1.0 - p["sponsor.use_resilience"] * d.resilience
+        signal += report if report >= 0.0 else shrug * report
+        others += report
     z = people.z
     z[:ne] += mem * (people.disposition[:ne] - z[:ne])
     z[1:ne] += others

@@ -22,11 +22,22 @@ def team_on(s: State, p: Params) -> bool:
 
 def support_share(s: State, p: Params) -> float:
     """Learners that can be supported per user and week (S3 expert help, staffing)."""
+    expert_support = p["effects.support_per_expert_help"] * p["levers.expert_help"]
     return (
         p["effects.support_base"]
-        + p["effects.support_per_expert_help"] * p["levers.expert_help"] * consultants_on(s, p)
+        + expert_support * consultants_on(s, p)
         + p["effects.support_per_staffing"] * p["levers.staffing"] * team_on(s, p)
+    ) + (
+        p["effects.knowhow_transfer"] * expert_support * knowhow_kept(s, p)
+        if p["effects.knowhow_transfer"] > 0.0
+        else 0.0
     )
+
+
+def knowhow_kept(s: State, p: Params) -> bool:
+    """The consultants have left and the know-how they passed on stays (S10; Model 2.0)."""
+    pr = s.project
+    return pr.status == ACTIVE and pr.week >= s.d.first_live + p["economics.consultant_weeks"]
 
 
 def overload(s: State, p: Params) -> float:

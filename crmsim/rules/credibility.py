@@ -1,0 +1,87 @@
+"""Credibility of the senders (Model 2.0, mechanism 1; S4, S8; CAL-5.4, CAL-13.1).
+
+Each sender -- the sponsor and every middle manager -- holds a credibility in
+[0, 1]. A message persuades in proportion to it, repetition wears it out
+(CAL-5.4: a message is repeated 5-7 times before it lands, and then it stops
+adding), and credibility follows what people see: from the first go-live on
+it moves toward how far the use they see confirms what the sender said (the
+say-do gap: in each live unit, the share of users using against the plan
+counted from the unit's go-live; for the sponsor their average over the live
+units, weighted by users), and a milestone review met or missed moves the sponsor's at once.
+Talk without results wears off; talk with results compounds.
+Off (``credibility.enabled`` false), the message persuades in full, always.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from crmsim.codes import CANCELLED, USING
+from crmsim.rules import Params
+from crmsim.state import State
+
+
+def planned_use(s: State, p: Params) -> float:
+    """The share of users the plan expects using by now (S8): an S-curve from the first
+    go-live to ``milestones.target`` over ``milestones.plan_weeks`` (0 before go-live)."""
+    since = s.project.week - s.d.first_live
+    if since <= 0:
+        return 0.0
+    x = min(1.0, since / p["milestones.plan_weeks"])
+    return p["milestones.target"] * x * x * (3.0 - 2.0 * x)
+
+
+def raw_message(s: State) -> float:
+    """The sponsor's message before credibility: quality x resources x conviction (S8)."""
+    return s.d.comm_quality * s.project.resources * (2.0 * s.people.confidence[0] - 1.0)
+
+
+def unit_use(s: State) -> tuple[np.ndarray, np.ndarray]:
+    """Per unit: the share of its users using (0 without users), and its number of users."""
+    lay = s.layout
+    using = s.people.state[lay.users] == USING
+    nu = s.org.n_units
+    n = np.bincount(lay.user_unit, minlength=nu)
+    per_unit = np.bincount(lay.user_unit, weights=using, minlength=nu)
+    return per_unit / np.maximum(n, 1), n
+
+
+def confirmation(claim: np.ndarray | float, ratio: np.ndarray | float) -> np.ndarray:
+    """How far what is seen confirms what was said, in [0, 1].
+
+    ``claim`` is the sender's conviction or stance in [-1, 1] (+1: it will work);
+    ``ratio`` the use seen as a share of the plan, at most 1, mapped to evidence in [-1, 1].
+    """
+    return 1.0 - np.abs(np.asarray(claim) - (2.0 * np.asarray(ratio) - 1.0)) / 2.0
+
+
+def update_credibility(s: State, p: Params) -> None:
+    """This week's credibility of the sponsor and managers, and how much the message persuades."""
+    if not p["credibility.enabled"]:
+        return
+    pr, units = s.project, s.units
+    pr.fatigue = pr.fatigue * (1.0 - p["credibility.fatigue_recovery"]) + abs(raw_message(s))
+    novelty = 1.0 / (1.0 + pr.fatigue / p["credibility.repetitions"])
+    # each live unit is held to the plan from its own go-live (a phased roll-out is
+    # not behind plan for the units still waiting)
+    since = pr.week - s.d.go_live
+    x = np.clip(since / p["milestones.plan_weeks"], 0.0, 1.0)
+    plan = p["milestones.target"] * x * x * (3.0 - 2.0 * x)
+    share, n = unit_use(s)
+    tested = units.unit_live & (plan >= p["milestones.min_goal"]) & (n > 0)
+    if tested.any() and pr.status != CANCELLED:
+        rate = p["credibility.learn_rate"]
+        ratio = np.minimum(1.0, share[tested] / plan[tested])
+        firm = float((n[tested] * ratio).sum() / n[tested].sum())
+        conviction = 2.0 * s.people.confidence[0] - 1.0
+        pr.sponsor_credibility += rate * (
+            float(confirmation(conviction, firm)) - pr.sponsor_credibility
+        )
+        cred = units.manager_credibility
+        cred[tested] += rate * (confirmation(units.stance[tested], ratio) - cred[tested])
+    step = p["credibility.milestone_step"]
+    if pr.milestone_signal > 0.0:
+        pr.sponsor_credibility += step * (1.0 - pr.sponsor_credibility)
+    elif pr.milestone_signal < 0.0:
+        pr.sponsor_credibility += step * pr.milestone_signal * pr.sponsor_credibility
+    pr.persuasion = pr.sponsor_credibility * novelty
