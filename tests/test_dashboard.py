@@ -152,16 +152,30 @@ def test_a_lever_moved_at_week_0_applies_at_once(page_env):
     assert not rc.find(v.Alert, type="warning").widgets  # nothing waits for Reset
 
 
-def test_a_lever_moved_mid_run_waits_for_reset_and_says_so(page_env):
+def test_a_lever_moved_mid_run_applies_from_next_week(page_env):
     rc = render_page()
     button(rc, "Step").click()
     slider(rc, PARAMS["levers.training"].label).v_model = 1.0
-    warnings = rc.find(v.Alert, type="warning").widgets
-    assert warnings and "Reset" in str(warnings[0].children)
-    assert time_shown(rc) == 1.0  # the run on screen goes on
-    button(rc, "Reset").click()
-    assert time_shown(rc) == 0.0
-    assert not rc.find(v.Alert, type="warning").widgets
+    assert not rc.find(v.Alert, type="warning").widgets  # nothing waits for Reset
+    assert time_shown(rc) == 1.0  # the run on screen goes on, with the new lever
+    button(rc, "Step").click()
+    assert time_shown(rc) == 2.0
+
+
+def test_mid_run_changes_reach_the_model_only_where_the_declarations_allow():
+    model = WorkshopModel(quick_setup())
+    model.step()
+    live = model.setup.with_value("left", "levers.training", 0.9)
+    assert model.apply_live(live)  # a lever may change mid-run (Param.mid_run)
+    left = model.sides["left"]
+    assert left.params["levers.training"] == 0.9
+    assert left.events[-1]["event"] == "workshop_change"
+    assert model.setup == live
+    for name, value in (("org.employees", 300), ("sponsor.commitment", 0.2)):
+        assert not PARAMS[name].mid_run
+        assert not model.apply_live(model.setup.with_value("left", name, value))  # Reset
+        assert left.params[name] != value
+    assert not model.apply_live(model.setup.with_seed(4))
 
 
 def test_side_by_side_switched_on_mid_run_takes_effect_on_reset(page_env):

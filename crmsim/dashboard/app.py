@@ -6,8 +6,11 @@ team's steps, which a module-level model would share.
 
 The sidebar holds Mesa's controls (Reset, ▶ play, Step, the time) and the
 workshop's settings, generated from the parameter declarations. A moved
-setting applies at once while the run is at week 0; later it waits for
-Reset, and the sidebar says so.
+setting applies at once while the run is at week 0. Later, a setting that
+may change mid-run (its declaration's ``mid_run``: the levers, visibility,
+communication...) applies from the next week, as a game's decision does; one
+that shapes the starting state (the organisation's size, the seed...) waits
+for Reset, and the sidebar says so.
 
 ``crmsim workshop`` passes its scenario, seed and ``--set`` values in the
 environment (:data:`ENV_SCENARIO`, :data:`ENV_SEED`, :data:`ENV_SET`).
@@ -96,6 +99,8 @@ def Page():
         setup.set(new_setup)
         if model.value.steps == 0:  # nothing to lose yet: apply at once
             model.set(WorkshopModel(new_setup))
+        else:  # mid-run: what may change mid-run applies from next week
+            model.value.apply_live(new_setup)
 
     solara.Style(PROJECTOR_CSS)
     with solara.Sidebar():
@@ -123,8 +128,8 @@ def SettingsPanel(chosen: Setup, running: Setup, editing: solara.Reactive[str], 
     ):
         if chosen != running:
             solara.Warning(
-                "Settings changed: press Reset to start again with them "
-                "(the run on screen keeps its old settings).",
+                "Settings changed that shape the start (size, seed, sponsor...): press "
+                "Reset to start again with them (the run on screen keeps its old settings).",
                 dense=True,
             )
         with solara.Row():

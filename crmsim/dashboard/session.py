@@ -29,6 +29,7 @@ import numpy as np
 from crmsim.dashboard.controls import Setup
 from crmsim.dashboard.orgview import OrgView, build_view
 from crmsim.model import CrmModel
+from crmsim.params import PARAMS
 
 SERIES: tuple[str, ...] = (
     "adoption",
@@ -116,6 +117,32 @@ class WorkshopModel(mesa.Model):
     def _remember_last_week(self) -> None:
         for side, model in self.sides.items():
             self._last[side] = model.timeseries().iloc[-1]
+
+    def apply_live(self, setup: Setup) -> bool:
+        """Apply new settings to the running roll-outs from next week, if they allow it.
+
+        Only the parameters whose declaration says they may change mid-run
+        (:attr:`crmsim.params.Param.mid_run`) can: they reach every side
+        through :meth:`~crmsim.engine.Engine.intervene`, as a game's decision
+        does. A change of seed, of side-by-side mode or of any parameter that
+        shapes the starting state (the organisation's size, the sponsor's
+        commitment...) needs a new run: nothing is changed and the answer is
+        ``False``.
+        """
+        if setup.seed != self.setup.seed or setup.sides().keys() != self.sides.keys():
+            return False
+        before = self.setup.sides()
+        changes = {
+            side: {n: v for n, v in params.items() if v != before[side][n]}
+            for side, params in setup.sides().items()
+        }
+        if any(not PARAMS[n].mid_run for moved in changes.values() for n in moved):
+            return False
+        for side, moved in changes.items():
+            if moved:
+                self.sides[side].intervene(moved, label="workshop_change")
+        self.setup = setup
+        return True
 
     def latest(self, side: str) -> dict[str, float]:
         """The last recorded week of ``side``: every column of its weekly series."""
