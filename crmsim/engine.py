@@ -24,19 +24,22 @@ The weekly process order (``docs/model.md`` gives every equation):
    work-arounds and decay.
 4. **Perception** (:mod:`crmsim.rules.perception`, S6, S7): realised results,
    smoothed over the results lag and scaled by visibility; the profit dip; a
-   milestone review (S8).
+   milestone review (S8); the senders' credibility (:mod:`crmsim.rules.credibility`,
+   S4, S8) moves with what people see.
 5. **Sponsor and executives** (:mod:`crmsim.rules.sponsor`, S4): confidence
    update; retreat (budget cut, then cancellation) after sustained low
-   confidence; resources.
+   confidence; resources. The sponsor also reads lagged usage reports (S4).
 6. **Middle managers** (:mod:`crmsim.rules.managers`, S5): resistance moves
    toward what restructuring depth and cross-department communication imply;
    confidence update; stance, which filters what reaches the team.
 7. **Frontline** (:mod:`crmsim.rules.frontline`, S6, S8, S9): confidence update
    from results, the dip, filtered communication, the manager's stance, peers,
-   own benefit and frustration.
+   own benefit and frustration; before it, this week's mandate signals
+   (:mod:`crmsim.rules.mandate`, S2).
 8. **Adoption** (:mod:`crmsim.rules.adoption`): state transitions (not using ->
    trying -> using; rejecting) with a Bass hazard ``p + q * peer share``
-   scaled by confidence and the manager's gate.
+   scaled by confidence and the manager's gate. After it, the mandate's
+   tallies: compliance-only use and the cost of monitoring and incentives.
 9. **Learning** (:mod:`crmsim.rules.learning`): skill grows with training and support.
 10. **Record** (:mod:`crmsim.rules.recording`) the week's aggregates, by the
     names declared in :mod:`crmsim.record`.
