@@ -198,3 +198,28 @@ def test_the_kernels_parameter_record_holds_every_declared_parameter_typed_as_de
         kind = {float: np.floating, int: np.integer, bool: np.bool_}[declared.kind]
         assert np.issubdtype(record.dtype[field], kind), name
         assert record[0][field] == values[name], name
+
+
+def test_a_changed_constant_in_another_module_is_not_served_stale_compiled_code(tmp_path) -> None:
+    """numba freezes a kernel's globals into its cached code; the cache key must see them."""
+    import subprocess
+    import sys
+
+    (tmp_path / "consts.py").write_text("LIMIT = 1\n")
+    (tmp_path / "kern.py").write_text(
+        "from consts import LIMIT\n"
+        "from crmsim.kernels.compiling import compiled\n\n\n"
+        "@compiled\ndef limit():\n    return LIMIT\n"
+    )
+
+    def run() -> str:
+        code = "import kern; print(kern.limit())"
+        done = subprocess.run(
+            [sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True, check=True
+        )
+        return done.stdout.strip()
+
+    assert run() == "1"
+    assert list(tmp_path.glob("__pycache__/kern.limit-*.nbi"))  # cached next to the file
+    (tmp_path / "consts.py").write_text("LIMIT = 2\n")  # kern.py itself is unchanged
+    assert run() == "2"
