@@ -5,7 +5,7 @@ structured array of one row, one field per declared number, named as the
 parameter with ``_`` for ``.``: ``confidence.memory`` is
 ``prm.confidence_memory``) and the week's computed signals as one small
 array indexed by the named constants of :data:`SIGNALS`
-(``signals[XDEPT]``). numba reads both by name, so two numbers can no
+(``signals[COMMON]``). numba reads both by name, so two numbers can no
 longer be passed in each other's place.
 """
 
@@ -32,7 +32,6 @@ assert len(PARAM_DTYPE.names) == len(PARAMS), "two parameters share a record fie
 
 SIGNALS: tuple[str, ...] = (
     "clarity_factor",  # restructuring clarity (S5, effects)
-    "xdept",  # cross-department communication this week (S4, S5)
     "manager_signal",  # common signal plus the sponsor's message (S8)
     "common",  # results, dip and milestone everybody sees (S6-S8)
     "strain",  # what makes trying frustrating: overload, defects (S3, S10)
@@ -45,7 +44,7 @@ SIGNALS: tuple[str, ...] = (
 """The week's computed inputs of the kernels; each is read and written by its
 named index below (a float array: cheaper to fill each week than a record)."""
 (
-    CLARITY_FACTOR, XDEPT, MANAGER_SIGNAL, COMMON, STRAIN, CUT_FACTOR, OWN_SCALE, USE_BONUS,
+    CLARITY_FACTOR, MANAGER_SIGNAL, COMMON, STRAIN, CUT_FACTOR, OWN_SCALE, USE_BONUS,
     MANDATE_PUSH, REJECT_FACTOR,
 ) = range(len(SIGNALS))  # fmt: skip
 

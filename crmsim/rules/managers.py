@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from crmsim import kernels
-from crmsim.kernels.records import CLARITY_FACTOR, MANAGER_SIGNAL, XDEPT
+from crmsim.kernels.records import CLARITY_FACTOR, MANAGER_SIGNAL
 from crmsim.rules import Params
 from crmsim.rules.credibility import unit_use
 from crmsim.rules.perception import common_signal
@@ -57,7 +57,6 @@ def managers(s: State, p: Params) -> None:
     xdept = cross_department(s, p)
     sig = s.signals
     sig[CLARITY_FACTOR] = s.d.clarity_factor
-    sig[XDEPT] = xdept if isinstance(xdept, float) else float(xdept.mean())
     sig[MANAGER_SIGNAL] = common_signal(s, p) + p[
         "confidence.communication_weight"
     ] * sponsor_message(s)
