@@ -33,6 +33,7 @@ from typing import Any
 
 import pandas as pd
 
+from crmsim.chart_worker import DrawChart, draw_inline
 from crmsim.errors import CrmsimError
 from crmsim.files import (
     Shape,
@@ -177,6 +178,7 @@ def write_run(
     result: RunResult,
     command: Sequence[str] | str,
     fresh: bool = False,
+    draw: DrawChart = draw_inline,
 ) -> Path:
     """Write one run's five files into ``out_dir`` (created if needed).
 
@@ -187,6 +189,8 @@ def write_run(
         command: The command line that reproduces the run.
         fresh: Never write into an existing directory; add ``-2``, ``-3``...
             to the name instead (used for the timestamped default).
+        draw: What draws the chart (:mod:`crmsim.chart_worker`; in this
+            process unless the command started a worker).
 
     Returns:
         The directory written.
@@ -202,10 +206,7 @@ def write_run(
     )
     write_json(out / SUMMARY, result.summary)
     write_json(out / EVENTS, result.events)
-    from crmsim.plotting import plot_run  # matplotlib only when a chart is drawn
-
-    fig = plot_run(ts, result.events, title=f"{scenario.name}, seed {result.seed}")
-    atomic_write(out / CHART, lambda fh: fig.savefig(fh, format="png", dpi=110))
+    draw(out / CHART, ts, result.events, f"{scenario.name}, seed {result.seed}")
     write_json(out / MANIFEST, manifest(scenario, result, command))
     return out
 

@@ -77,15 +77,16 @@ def command(
     manifest.json (every parameter, the seed, versions) into the output
     directory, and prints a short summary.
     """
-    import matplotlib
-
-    matplotlib.use("Agg")  # no display needed; set here, never at import (STYLE 7)
-    from crmsim.output import default_out_dir, format_summary, write_run
-    from crmsim.runner import simulate
+    from crmsim.chart_worker import chart_drawer
 
     sc = scenario_with_overrides(scenario, assignments, weeks)
-    result = simulate(sc, seed)
-    target = out if out is not None else default_out_dir(sc.name, seed)
-    replay = replay_command(scenario, seed, weeks, assignments.texts, out)
-    out_dir = write_run(target, sc, result, replay, fresh=out is None)
+    # the chart's libraries load on the other core while the model runs
+    with chart_drawer() as draw:
+        from crmsim.output import default_out_dir, format_summary, write_run
+        from crmsim.runner import simulate
+
+        result = simulate(sc, seed)
+        target = out if out is not None else default_out_dir(sc.name, seed)
+        replay = replay_command(scenario, seed, weeks, assignments.texts, out)
+        out_dir = write_run(target, sc, result, replay, fresh=out is None, draw=draw)
     click.echo(format_summary(sc, result, out_dir))

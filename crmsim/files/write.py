@@ -20,12 +20,11 @@ import json
 import math
 import os
 import stat
+import sys
 import tempfile
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import IO, Any
-
-import numpy as np
 
 from crmsim.errors import CrmsimError
 from crmsim.files.problems import os_error, problem_of
@@ -155,7 +154,8 @@ def plain(value: Any) -> Any:
         return {str(k): plain(v) for k, v in value.items()}
     if isinstance(value, (list, tuple)):
         return [plain(v) for v in value]
-    if isinstance(value, np.generic):
+    np = sys.modules.get("numpy")  # not loaded: no value can be a numpy scalar
+    if np is not None and isinstance(value, np.generic):
         value = value.item()
     if isinstance(value, float) and not math.isfinite(value):
         return None
