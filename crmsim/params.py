@@ -260,7 +260,7 @@ _TABLE: list[tuple] = [
      'Confidence lost per week per unit of relative profit shortfall below the pre-project '
      'level.',
      'S7; judgement call'),
-    ('confidence.communication_weight', float, 0.15, 0.0, 5.0, 'log-odds/week', 'Weight of communication',
+    ('confidence.communication_weight', float, 0.3, 0.0, 5.0, 'log-odds/week', 'Weight of communication',
      'Confidence moved per week by a fully convinced, clear, frequent message.',
      'S8; CAL-5.4; judgement call'),
     ('confidence.peer_weight', float, 0.05, 0.0, 5.0, 'log-odds/week', 'Weight of peers',
@@ -340,7 +340,7 @@ _TABLE: list[tuple] = [
     ('restructuring.backoffice_share', float, 0.6, 0.0, 1.0, 'share', 'Back-office restructuring',
      'Depth of restructuring in back-office units as a share of the front-end depth.',
      'S5 (design, production, R&D, finance, purchasing are touched); judgement call'),
-    ('restructuring.half_life_weeks', float, 0.0, 0.0, 520.0, 'weeks', 'Restructuring half-life',
+    ('restructuring.half_life_weeks', float, 13.0, 0.0, 520.0, 'weeks', 'Restructuring half-life',
      "Restructuring as an event: a front-end unit is restructured when it goes live, a "
      'back-office unit when the first unit goes live (its processes redesigned to feed the '
      'system), each at its depth; the depth then halves every this many weeks and the '
@@ -367,17 +367,24 @@ _TABLE: list[tuple] = [
      'Weekly share of the data quality lost when every user enters data only to comply (in '
      'proportion to the share doing so).',
      'S2 (mandated use); CAL-10.3; judgement call'),
-    ('data.benefit_weight', float, 0.0, 0.0, 1.0, 'share', 'Benefit hanging on data',
+    ('data.benefit_weight', float, 0.4, 0.0, 1.0, 'share', 'Benefit hanging on data',
      "Share of the firm's benefit, and of each user's own benefit, that scales with data "
      'quality: benefit x (1 - w + w x quality); 0: data quality touches neither.',
      'CAL-10.4 (poor data the main reason for 40 % of missed benefits), CAL-10.5'),
     # --- turnover ---
-    ('turnover.staff_annual', float, 0.0, 0.0, 0.95, 'share / year', 'Staff turnover',
+    ('turnover.staff_annual', float, 0.208, 0.0, 0.95, 'share / year', 'Staff turnover',
      'Share of users who leave in a year, each replaced at once in the same unit by an '
      'untrained newcomer (not using, starting skill, a disposition drawn afresh); 0: nobody '
      'leaves (and no draws are made).',
      'CAL-8.5 (20.8 % a year, all staff, China); CAL-8.1 (salespeople up to 27 %)'),
-    ('turnover.sponsor_annual', float, 0.0, 0.0, 0.95, 'share / year', 'Sponsor turnover',
+    ('turnover.onboarding', bool, True, None, None, 'on/off', 'Newcomers onboarded',
+     'A newcomer who joins a unit already live is trained like its go-live users (the '
+     "training's skill, and its cost) and starts out trying the system, which is part of the "
+     'job they join; off: every newcomer starts as a non-user at the starting skill and must be '
+     'won over by peers like the first users.',
+     'CAL-8.2, CAL-8.3 (new staff ramp up in months, learning the job with its tools); '
+     'judgement call'),
+    ('turnover.sponsor_annual', float, 0.145, 0.0, 0.95, 'share / year', 'Sponsor turnover',
      "Chance in a year that the sponsor leaves; the successor's commitment is drawn afresh "
      'from the sponsor commitment distribution; 0: the sponsor stays.',
      'CAL-9.1, CAL-9.2 (chief executives and CIOs, as stand-ins); CAL-9.4 (judgement call)'),
@@ -450,7 +457,7 @@ _TABLE: list[tuple] = [
     ('economics.contribution_margin', float, 0.35, 0.0, 1.0, 'share', 'Contribution margin',
      'Share of revenue gained or lost that reaches profit.',
      _J),
-    ('economics.benefit_uplift', float, 0.2, 0.0, 1.0, 'share of revenue', 'Benefit of full use',
+    ('economics.benefit_uplift', float, 0.27, 0.0, 1.0, 'share of revenue', 'Benefit of full use',
      'Revenue uplift of a front-end unit when all its staff use CRM skilfully with a perfectly '
      'fitting process.',
      'CAL-2.7 (best-in-class +27 % deal size), CAL-2.1-2.6 (contested averages)'),
@@ -507,19 +514,19 @@ _TABLE: list[tuple] = [
      "Share of CRM's benefit that grows with the adoption share (shared customer data); the "
      "rest is each user's own.",
      'S6, S7 (benefits grow with real use); judgement call'),
-    ('economics.amortisation_weeks', int, 0, 0, 520, 'weeks', 'Services amortised over',
+    ('economics.amortisation_weeks', int, 156, 0, 520, 'weeks', 'Services amortised over',
      'How implementation services reach profit: 0 expenses them as paid during implementation; '
      'N capitalises them and charges equal parts over N weeks from the first go-live (the rest '
      'at once if the project is cancelled). Process analysis, vendor evaluation and training '
      'are expensed either way; cash spend is unchanged.',
      'ACC-1 (implementation of hosted software capitalised and amortised over the term); '
      'judgement call (156: a three-year term)'),
-    ('economics.proficient_skill', float, 1.0, 0.05, 1.0, 'skill', 'Skill at proficiency',
+    ('economics.proficient_skill', float, 0.7, 0.05, 1.0, 'skill', 'Skill at proficiency',
      'Skill at which a user is fully productive with the system: the productivity lost while '
      'learning is proportional to max(0, 1 - skill / this) and the benefit of routine use to '
      'min(1, skill / this); 1: only full skill is proficient.',
      'CAL-8.3, CAL-8.4 (proficiency reached in weeks to months); CAL-3.2; judgement call'),
-    ('economics.benefit_lag_weeks', float, 0.0, 0.0, 104.0, 'weeks', 'Benefit lag',
+    ('economics.benefit_lag_weeks', float, 8.0, 0.0, 104.0, 'weeks', 'Benefit lag',
      "Mean delay between routine use and the firm's money benefit (exponential smoothing time "
      'constant; 0: benefit earned the week of use).',
      'S7 (results may not show early); CAL-3.2 (recovery over months); judgement call'),
@@ -653,20 +660,20 @@ _TABLE: list[tuple] = [
     ('effects.vendor_evaluation_cost', float, 0.1, 0.0, 5.0, 'share of services', 'Cost of vendor evaluation',
      'One-off cost of a full vendor evaluation as a share of the implementation services.',
      _J),
-    ('effects.knowhow_transfer', float, 0.0, 0.0, 1.0, 'share', 'Know-how that stays',
+    ('effects.knowhow_transfer', float, 0.4, 0.0, 1.0, 'share', 'Know-how that stays',
      "Share of the consultants' support for learners that stays with the firm's own people "
      'after the consultants leave (0: none stays, the model before 2.0).',
      'S3, S10 (outside support transfers know-how); judgement call'),
-    ('effects.expert_skill', float, 0.0, 0.0, 1.0, 'share of the gap', 'Skill from experts',
+    ('effects.expert_skill', float, 0.15, 0.0, 1.0, 'share of the gap', 'Skill from experts',
      "Share of a new user's skill gap closed at go-live by full expert help (consultants "
      'coach the first users; 0: none, the model before 2.0).',
      'S3, S10; judgement call'),
-    ('effects.customer_demand', float, 0.0, 0.0, 1.0, 'share', 'Customers ask for CRM',
+    ('effects.customer_demand', float, 0.05, 0.0, 1.0, 'share', 'Customers ask for CRM',
      'Confidence signal, as a share of the results weight, a live user gets per week from '
      'customers who took part and now expect the system used (0: none, the model before 2.0).',
      'S3 (customer participation 36 %), S6; judgement call'),
     # --- credibility (Model 2.0, mechanism 1) ---
-    ('credibility.enabled', bool, False, None, None, 'on/off', 'Senders have credibility',
+    ('credibility.enabled', bool, True, None, None, 'on/off', 'Senders have credibility',
      "Messages persuade in proportion to the sender's credibility, repetition wears them out, "
      'and credibility follows what people see (off: talk is free and never wears off).',
      'S4, S8; CAL-5.4, CAL-13.1'),
@@ -689,36 +696,36 @@ _TABLE: list[tuple] = [
      'per unit of shortfall at a missed one.',
      'S8; judgement call'),
     # --- sponsor sees use (Model 2.0, mechanism 2) ---
-    ('sponsor.use_weight', float, 0.0, 0.0, 5.0, 'log-odds/week', 'Sponsor sees use',
+    ('sponsor.use_weight', float, 0.15, 0.0, 5.0, 'log-odds/week', 'Sponsor sees use',
      "Confidence the sponsor and executives gain (lose) per week from usage reports: use minus "
      'rejection and complaints among all users (0: the sponsor sees only profit and budget).',
      'S4 (usage, complaints and backlog reach the top); judgement call'),
     ('sponsor.report_lag_weeks', float, 4.0, 1.0, 52.0, 'weeks', 'Usage report lag',
      'Mean delay (exponential smoothing) with which usage reports reach the sponsor.',
      'S4; judgement call'),
-    ('sponsor.use_resilience', float, 1.0, 0.0, 1.0, 'share', 'Resilience applies to use',
+    ('sponsor.use_resilience', float, 0.5, 0.0, 1.0, 'share', 'Resilience applies to use',
      "Share of the sponsor's resilience (top-management support) that also discounts bad usage "
      'reports; below 1 support gives resilience, not blindness.',
      'S4; judgement call'),
     # --- managers (Model 2.0, mechanisms 3 and 4) ---
-    ('managers.sign_aware', bool, False, None, None, 'on/off', 'Sign-aware manager filter',
+    ('managers.sign_aware', bool, True, None, None, 'on/off', 'Sign-aware manager filter',
      'A supportive manager amplifies good news and softens bad news, a resistant one the '
      "reverse (off: the gate scales the sponsor's message whatever its sign).",
      'S5; CAL-5.4, CAL-13.3, CAL-13.4'),
-    ('managers.network_xdept', bool, False, None, None, 'on/off', 'Cross-department talk by ties',
+    ('managers.network_xdept', bool, True, None, None, 'on/off', 'Cross-department talk by ties',
      "Each manager's cross-department communication is the activity of their ties to managers "
      'of other functions (off: one firm-wide value).',
      'S5; judgement call'),
-    ('managers.resistance_confidence', float, 0.0, 0.0, 2.0, 'multiple', 'Resistance follows conviction',
+    ('managers.resistance_confidence', float, 0.5, 0.0, 2.0, 'multiple', 'Resistance follows conviction',
      "How much a manager's own conviction (2c - 1) lowers, and doubt raises, the resistance "
      'target (0: resistance ignores conviction).',
      'S5; CAL-5.3; judgement call'),
-    ('managers.resistance_results', float, 0.0, 0.0, 1.0, 'share', 'Resistance yields to results',
+    ('managers.resistance_results', float, 0.5, 0.0, 1.0, 'share', 'Resistance yields to results',
      "Share of the resistance target removed when every user of the manager's department uses "
      'CRM (0: resistance ignores results).',
      'S5, S6; judgement call'),
     # --- frontline (Model 2.0, mechanism 9) ---
-    ('frontline.fit_frustration', float, 0.0, 0.0, 5.0, 'multiple', 'Misfit frustrates',
+    ('frontline.fit_frustration', float, 0.3, 0.0, 5.0, 'multiple', 'Misfit frustrates',
      'Frustration per week of a user trying or using a system whose process fit is poor, per '
      'unit of misfit (1 - fit), as a multiple of the frustration weight (0: fit only scales '
      'benefit).',

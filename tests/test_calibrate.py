@@ -154,6 +154,8 @@ GOOD = _config(4)
         (GOOD.replace('"targets.toml"', '"missing.toml"'), "not found"),
         (GOOD.replace("[calibrate]", "[calibrate"), "malformed TOML"),
         (GOOD + "[other]\nx = 1\n", "unknown table [other]"),
+        (GOOD.replace("budget = 4", 'budget = 4\nonly = ["nope"]'), "calibrate.only names 'nope'"),
+        (GOOD.replace("budget = 4", 'budget = 4\nonly = "w25"'), "must be a list of target ids"),
     ],
 )
 def test_bad_config_is_one_line_exit_2(cli, folder, text, expected) -> None:
@@ -161,6 +163,17 @@ def test_bad_config_is_one_line_exit_2(cli, folder, text, expected) -> None:
     line = _one_line_error(cli("calibrate", folder / "bad.toml", "--out", folder / "never"))
     assert expected in line, line
     assert not (folder / "never").exists()
+
+
+def test_only_fits_the_named_targets_and_is_part_of_the_identity(folder) -> None:
+    from crmsim.calibration import load_config
+
+    (folder / "only.toml").write_text(GOOD.replace("budget = 4", 'budget = 4\nonly = ["w25"]'))
+    config = load_config(folder / "only.toml")
+    assert config.only == ("w25",)
+    assert config.identity()["only"] == ["w25"]
+    (folder / "all.toml").write_text(GOOD)
+    assert "only" not in load_config(folder / "all.toml").identity()
 
 
 def test_bad_targets_named_by_a_config_is_exit_2(cli, folder) -> None:

@@ -1,6 +1,6 @@
 """Knock-out tests of issue 13's economic mechanisms (#4, #5, #6, #10).
 
-Each test runs the ``model2_econ`` scenario (every economic mechanism on) and
+Each test runs the ``baseline`` scenario (Model 2.0: every economic mechanism on) and
 the same scenario with ONE mechanism switched off by its parameter, over the
 same 60 seeds (common random numbers; 200 employees), and checks the change
 the mechanism predicts in an emergent outcome: payback, success, the week of
@@ -29,8 +29,8 @@ SMALL = {"org.employees": 200}
 
 @cache
 def arm(off: tuple[tuple[str, object], ...] = ()) -> dict[str, np.ndarray]:
-    """Per-seed outcomes of model2_econ with the ``off`` values set."""
-    sc = load("model2_econ").with_updates({**SMALL, **dict(off)})
+    """Per-seed outcomes of baseline with the ``off`` values set."""
+    sc = load("baseline").with_updates({**SMALL, **dict(off)})
     rows = []
     for seed in SEEDS:
         r = simulate(sc, seed)
@@ -115,6 +115,14 @@ def test_staff_turnover_holds_adoption_down() -> None:
     on, off = arm(ON), arm((("turnover.staff_annual", 0.0),))
     assert greater(off["final_adoption"], on["final_adoption"]) < 0.01
     assert more_often(off["success"], on["success"]) < 0.01
+
+
+def test_onboarded_newcomers_keep_adoption_up() -> None:
+    """#10 (S9; CAL-8.2, 8.3): a newcomer joining a live unit is trained and handed the
+    system with the job; left to be won over by peers like the first users, newcomers pile
+    up as non-users and fewer users are using at the end."""
+    on, off = arm(ON), arm((("turnover.onboarding", False),))
+    assert greater(on["final_adoption"], off["final_adoption"]) < 0.01
 
 
 def test_a_new_sponsor_starts_without_the_old_ones_conviction() -> None:

@@ -1,6 +1,6 @@
 """Knock-out tests of Model 2.0's people mechanisms (docs/model.md, sections 7.14-7.19).
 
-Each test starts from the ``model2_people`` scenario (every people mechanism
+Each test starts from the ``baseline`` scenario (Model 2.0: every people mechanism
 on), switches ONE mechanism off by its parameter, runs both arms on the same
 seeds (a small organisation of 200 people) and checks the predicted change
 in an emergent outcome: the paired difference's 95 % interval (mean +- 1.96
@@ -26,7 +26,7 @@ SMALL = {"org.employees": 200}
 Outcome = Callable[[pd.DataFrame, list[dict[str, Any]], CrmModel], float]
 
 
-def arm(updates: dict[str, Any], outcome: Outcome, scenario: str = "model2_people") -> np.ndarray:
+def arm(updates: dict[str, Any], outcome: Outcome, scenario: str = "baseline") -> np.ndarray:
     """The outcome of every seed, with ``updates`` on top of the scenario."""
     params = load(scenario).params.with_updates({**SMALL, **updates})
     values = []
@@ -84,7 +84,7 @@ def test_credibility_lets_talk_with_results_compound() -> None:
     # With results that show, the sponsor's credibility ends above where it started.
     outcome: Outcome = lambda ts, events, model: model.sponsor_credibility  # noqa: E731
     with_results = arm({"visibility.level": 0.9, "levers.training": 1.0}, outcome)
-    start = load("model2_people").params["credibility.initial"]
+    start = load("baseline").params["credibility.initial"]
     lo, _ = paired_interval(with_results, np.full(with_results.size, start))
     assert lo > 0.0
 
@@ -122,7 +122,7 @@ def test_resistance_yields_to_results_in_the_department() -> None:
 def tie_resistance_correlation(network: bool) -> float:
     """Correlation, pooled over seeds, between a manager's ties to other functions and
     the manager's resistance after 40 weeks (1,000 people)."""
-    params = load("model2_people").params.with_updates({"managers.network_xdept": network})
+    params = load("baseline").params.with_updates({"managers.network_xdept": network})
     ties, resistance = [], []
     for seed in range(20):
         model = CrmModel(params, rng=seed, create_agents=False)
@@ -188,7 +188,7 @@ def test_mandate_and_incentives_produce_compliance_only_use_and_cost() -> None:
     assert arm({"mandate.level": 1.0}, outcome).mean() > 0.0
     assert arm({}, outcome).max() == 0.0
     # their weekly cost reaches the accounts (rules.mandate, rules.accounts)
-    params = load("model2_people").params.with_updates(
+    params = load("baseline").params.with_updates(
         {**SMALL, "mandate.level": 1.0, "mandate.incentives": 1.0, "sponsor.retreat_threshold": 0.0}
     )
     model = CrmModel(params, rng=1, create_agents=False)
@@ -219,7 +219,7 @@ def test_game_speeches_follow_credibility_and_wear_out() -> None:
     # and with credibility each one is a repetition that wears the next ones out.
     from crmsim.game.actions import GameModel
 
-    params = load("model2_people").params.with_updates(SMALL)
+    params = load("baseline").params.with_updates(SMALL)
 
     def persuasion_after(speeches: int) -> float:
         model = GameModel(params, rng=2, create_agents=False)

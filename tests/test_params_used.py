@@ -40,13 +40,13 @@ CONTEXTS: dict[str, dict[str, Any]] = {
     # many reject and some come back; a shaken sponsor cuts the budget and restores
     # it; spending runs far over a small budget (the reference test's sets)
     **{name: parameter_set(name) for name in ("high_rejection", "sponsor_wavers", "tight_budget")},
-    # issue 13's economics on: data quality reaches the benefit, restructuring fades
-    "model2_econ": parameter_set("model2_econ"),
+    # the 0.2 model: every Model 2.0 mechanism off
+    "model_0_2": parameter_set("model_0_2"),
     # Model 2.0, people: every mechanism on, a mandate and incentives
     "model2_mandate": parameter_set("model2_mandate"),
     # both halves: compliance-only use under a mandate erodes data the benefit hangs on
     "model2_both": {
-        **parameter_set("model2_econ"),
+        **parameter_set("baseline"),
         **{k: v for k, v in parameter_set("model2_mandate").items() if k.startswith("mandate.")},
     },
 }

@@ -114,7 +114,7 @@ def parameter_set(name: str) -> dict[str, Any]:
         # a short, expensive implementation shakes a committed sponsor with little
         # top-team backing: budget cut, then restored once the dip is over (S4)
         "sponsor_wavers": (
-            "baseline",
+            "model_0_2",
             {
                 "confidence.memory": 0.2,
                 "levers.top_management_support": 0.2,
@@ -128,11 +128,11 @@ def parameter_set(name: str) -> dict[str, Any]:
                 "rollout.implementation_weeks": 4,
             },
         ),
-        # Model 2.0's people mechanisms on (credibility, usage reports, sign-aware filter, ...)
-        "model2_people": ("model2_people", {}),
+        # the 0.2 model: every Model 2.0 mechanism off (the old paths stay covered)
+        "model_0_2": ("model_0_2", {}),
         # ... with a weak sponsor who sees rejection, and mandate plus incentives (CAL-11.x)
         "model2_mandate": (
-            "model2_people",
+            "baseline",
             {
                 "sponsor.commitment": 0.4,
                 "mandate.level": 1.0,
@@ -158,13 +158,10 @@ def parameter_set(name: str) -> dict[str, Any]:
                 "milestones.plan_weeks": 52,
             },
         ),
-        # issue 13's economics on: restructuring as a fading event, services amortised,
-        # proficiency, lagged benefit hanging on data quality, staff and sponsor turnover
-        "model2_econ": ("model2_econ", {}),
         # heavy turnover, so that staff and the sponsor are replaced in every size (S9),
         # and a weak sponsor, so that capitalised costs are written off at cancellation
         "turnover_cancelled": (
-            "model2_econ",
+            "baseline",
             {
                 "turnover.staff_annual": 0.6,
                 "turnover.sponsor_annual": 0.9,
@@ -186,10 +183,9 @@ EXPECTED_EVENTS = {
     "high_rejection": {"go_live"},
     "sponsor_wavers": {"budget_cut", "budget_restored"},
     "tight_budget": {"budget_cut", "cancelled"},
-    "model2_people": {"go_live"},
+    "model_0_2": {"go_live"},
     "model2_mandate": {"go_live", "milestone_met", "milestone_missed"},
     "no_network": {"go_live", "milestone_met", "milestone_missed"},
-    "model2_econ": {"go_live"},
     "turnover_cancelled": {"go_live", "sponsor_replaced", "cancelled"},
 }
 EXPECTED_TRANSITIONS = {

@@ -16,9 +16,9 @@ SMALL = {"org.employees": 200}
 
 
 def econ(**over: object) -> CrmModel:
-    """A small model2_econ firm with ``over`` (dotted names with ``__``) set."""
+    """A small baseline firm with ``over`` (dotted names with ``__``) set."""
     values = {**SMALL, **{k.replace("__", "."): v for k, v in over.items()}}
-    return CrmModel(load("model2_econ").params.with_updates(values), rng=7, create_agents=False)
+    return CrmModel(load("baseline").params.with_updates(values), rng=7, create_agents=False)
 
 
 def test_a_restructuring_halves_every_half_life_and_is_over_after_four() -> None:
@@ -153,7 +153,7 @@ def test_return_and_payback_tell_the_same_story() -> None:
     a third; with services expensed as paid, that is a cumulative profit change >= 0."""
     from crmsim.runner import simulate
 
-    sc = load("model2_econ").with_updates(
+    sc = load("baseline").with_updates(
         {**SMALL, "economics.amortisation_weeks": 0, "economics.benefit_uplift": 0.45}
     )
     seen = set()

@@ -16,7 +16,7 @@ from crmsim.scenario import load
 SMALL = {"org.employees": 200}
 
 
-def model_of(updates: dict | None = None, scenario: str = "model2_people") -> CrmModel:
+def model_of(updates: dict | None = None, scenario: str = "baseline") -> CrmModel:
     params = load(scenario).params.with_updates({**SMALL, **(updates or {})})
     return CrmModel(params, rng=5, create_agents=False)
 

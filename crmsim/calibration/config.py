@@ -11,6 +11,7 @@ A config (TOML)::
     seed = 1                     # seeds the sampler and the runs
     startup = 10                 # random trials before the sampler models the history
     set = { "org.employees" = 300 }   # values fixed in every trial
+    only = ["failure_rate"]      # ids of the targets to fit (default: all of the file)
 
     [parameters]                 # free parameters; [] or "declared" takes the declared range
     "diffusion.p" = [0.002, 0.03]
@@ -42,6 +43,7 @@ _KEYS = {
     "seed": 1,
     "startup": 10,
     "set": {},
+    "only": [],
 }
 _NOT_FREE_GROUPS = ("run", "org", "outcome")
 
@@ -71,6 +73,8 @@ class Config:
     fixed: tuple[tuple[str, Any], ...]
     free: tuple[Free, ...]
     raw: Mapping[str, Any] = field(default_factory=dict)
+    only: tuple[str, ...] = ()
+    """Ids of the targets to fit (empty: every target of the file)."""
 
     def identity(self) -> dict[str, Any]:
         """What must not change when a study is resumed (everything but the budget)."""
@@ -78,6 +82,7 @@ class Config:
             "scenario": self.scenario, "targets": str(self.targets), "seeds": self.seeds,
             "batch": self.batch, "seed": self.seed, "startup": self.startup,
             "set": dict(self.fixed), "free": [[f.name, f.lo, f.hi] for f in self.free],
+            **({"only": list(self.only)} if self.only else {}),
         }  # fmt: skip
 
 
@@ -154,7 +159,18 @@ def load_config(path: str | Path) -> Config:
     if not isinstance(targets, str):
         raise CrmsimError(f'{where}: calibrate.targets must be a file path or "bundled"')
     targets_path = BUNDLED_TARGETS if targets == "bundled" else (path.parent / targets)
-    load_targets(targets_path)  # checked now: bad targets are bad input
+    known = [t.id for t in load_targets(targets_path)]  # checked now: bad targets are bad input
+    only = c["only"]
+    if not isinstance(only, list) or not all(isinstance(i, str) for i in only):
+        raise CrmsimError(
+            f'{where}: calibrate.only must be a list of target ids, e.g. ["failure_rate"]'
+        )
+    for ident in only:
+        if ident not in known:
+            raise CrmsimError(
+                f"{where}: calibrate.only names {ident!r}, not a target of {targets_path.name}; "
+                f"use one of {', '.join(known)}"
+            )
     if not isinstance(c["scenario"], str):
         raise CrmsimError(f"{where}: calibrate.scenario must be a scenario name or path")
     scenario = c["scenario"]
@@ -185,5 +201,5 @@ def load_config(path: str | Path) -> Config:
         seeds=_whole(c["seeds"], "seeds", where, 2), budget=_whole(c["budget"], "budget", where, 1),
         batch=_whole(c["batch"], "batch", where, 1), seed=_whole(c["seed"], "seed", where, 0),
         startup=_whole(c["startup"], "startup", where, 0), fixed=tuple(sorted(fixed)), free=free,
-        raw=data,
+        raw=data, only=tuple(only),
     )  # fmt: skip

@@ -49,7 +49,7 @@ def command(config_path: Path, workers: int | None, scheduler: str | None, out: 
     if workers is not None and scheduler is not None:
         raise CrmsimError("--workers and --scheduler exclude each other; the cluster sets workers")
     config = cal.load_config(config_path)
-    targets = load_targets(config.targets)
+    targets = [t for t in load_targets(config.targets) if not config.only or t.id in config.only]
     out = out or Path("runs") / f"calibrate-{config_path.stem}-{_dt.datetime.now():%Y%m%d-%H%M%S}"
     argv = ["crmsim", "calibrate", str(config_path), "--out", str(out)]
     env = environment()

@@ -259,7 +259,7 @@ class EconomyRules:
             self.restructuring_fade[u] = 0.0 if age < 0 or f <= 1.0 / 16.0 else f
             self.restructuring[u] = self.restructuring_peak[u] * self.restructuring_fade[u]
 
-    # 2c. Turnover: leavers replaced by untrained newcomers; the sponsor replaced (S9).
+    # 2c. Turnover: leavers replaced by newcomers (onboarded in live units); the sponsor (S9).
     def turnover(self, leave: list[float], shape: list[float]) -> None:
         p = self.p
         normal = NormalDist()
@@ -272,6 +272,7 @@ class EconomyRules:
             return math.log(c / (1.0 - c))
 
         staff = 1.0 - (1.0 - p["turnover.staff_annual"]) ** (1.0 / 52.0)
+        onboarded = 0
         for a, i in enumerate(self.users):
             if leave[a] < staff:
                 z = logit(p["frontline.confidence"]) + p["frontline.confidence_spread"] * gauss(
@@ -282,6 +283,15 @@ class EconomyRules:
                 self.state[i] = NOT_USING
                 self.skill[i] = p["start.skill_per_it_maturity"] * p["start.it_maturity"]
                 self.leavers += 1
+                if p["turnover.onboarding"] and self.status != CANCELLED and self.live[i]:
+                    # onboarded into a live unit: trained as at go-live, trying the system
+                    self.skill[i] = skill_after(self.skill[i], self.d.training_skill)
+                    self.state[i] = TRYING
+                    onboarded += 1
+        weeks = p["economics.training_weeks"]
+        if onboarded:
+            for w in range(self.week, self.week + weeks):
+                self.training_queue[w] = self.training_queue.get(w, 0.0) + onboarded / weeks
         last = len(self.users)
         if leave[last] < 1.0 - (1.0 - p["turnover.sponsor_annual"]) ** (1.0 / 52.0):
             z = logit(p["sponsor.commitment"]) + p["sponsor.commitment_spread"] * gauss(shape[last])

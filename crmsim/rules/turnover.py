@@ -15,8 +15,9 @@ from statistics import NormalDist
 
 import numpy as np
 
-from crmsim.codes import NOT_USING, WEEKS_PER_YEAR
+from crmsim.codes import CANCELLED, NOT_USING, TRYING, WEEKS_PER_YEAR
 from crmsim.rules import Params
+from crmsim.rules.learning import skill_after
 from crmsim.rules.logodds import logit, sigmoid
 from crmsim.state import State
 
@@ -40,6 +41,24 @@ def normal(u: float) -> float:
     return _NORMAL.inv_cdf(min(max(u, TINY), 1.0 - TINY))
 
 
+def onboard(s: State, p: Params, idx: np.ndarray) -> None:
+    """Newcomers ``idx`` joining live units: trained like the go-live users, trying the system.
+
+    They get the training's share of their skill gap (``effects.training_skill``
+    scaled by the training lever, as at go-live; not a pilot's or the
+    consultants' coaching, which were once-only) and their training is paid for
+    over ``economics.training_weeks`` like the go-live users'.
+    """
+    if idx.size == 0:
+        return
+    people = s.people
+    people.skill[idx] = skill_after(people.skill[idx], s.d.training_skill)
+    people.state[idx] = TRYING
+    queue, weeks = s.project.training_queue, p["economics.training_weeks"]
+    for w in range(s.project.week, s.project.week + weeks):
+        queue[w] = queue.get(w, 0.0) + idx.size / weeks
+
+
 def turnover(s: State, p: Params, draws: np.ndarray) -> None:
     """Users leave at ``turnover.staff_annual``; the sponsor at ``turnover.sponsor_annual``."""
     if not turnover_on(p):
@@ -59,6 +78,8 @@ def turnover(s: State, p: Params, draws: np.ndarray) -> None:
         people.state[idx] = NOT_USING
         people.skill[idx] = p["start.skill_per_it_maturity"] * p["start.it_maturity"]
         s.project.leavers += int(gone.size)
+        if p["turnover.onboarding"] and s.project.status != CANCELLED:
+            onboard(s, p, idx[people.live[idx]])
     if leave[users.size] < weekly_hazard(p["turnover.sponsor_annual"]):
         z0 = logit(p["sponsor.commitment"]) + p["sponsor.commitment_spread"] * normal(
             float(shape[users.size])

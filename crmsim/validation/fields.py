@@ -18,6 +18,14 @@ not part of the model, and computing them changes no run):
   weeks 1.. of one minus the level's mean confidence, a proxy for that
   level's resistance (the model gives frontline staff and executives no
   resistance variable of their own).
+- ``opposition_manager``, ``opposition_frontline``, ``opposition_executive``:
+  mean over the year after the first go-live (the roll-out, when resistance is
+  seen and reported) of ``(1 - stance) / 2``, one construct for every level:
+  the stance is ``2c - 1`` for executives and frontline staff and ``2c - 1 -
+  resistance`` for middle managers, exactly the stance a manager passes on to
+  the team (:func:`crmsim.kernels.confidence.managers`); so it is the level's
+  doubt, plus half its active resistance where the model has one. Missing if
+  no unit ever went live.
 - ``bass_error``: largest absolute gap, over all weeks, between the run's
   adoption share and the closed-form Bass curve with the run's own
   ``diffusion.p`` and ``diffusion.q`` (only meaningful in the ``bass_limit``
@@ -47,6 +55,9 @@ DERIVED_FIELDS: dict[str, str] = {
     "doubt_manager": "mean (1 - managers' confidence) over the run",
     "doubt_frontline": "mean (1 - frontline confidence) over the run",
     "doubt_executive": "mean (1 - executives' confidence) over the run",
+    "opposition_manager": "middle managers' (1 - stance) / 2 in the year after the first go-live",
+    "opposition_frontline": "frontline staff's (1 - stance) / 2 in the year after the first go-live",
+    "opposition_executive": "executives' (1 - stance) / 2 in the year after the first go-live",
     "bass_error": "largest |adoption - closed-form Bass curve| over the weeks",
 }
 """Fields derived from the weekly series, with a one-line meaning each."""
@@ -56,6 +67,9 @@ WEEKLY_COLUMNS = (
     "confidence_frontline", "confidence_executive",
 )  # fmt: skip
 """Weekly columns the derived fields read."""
+
+OPPOSITION_WEEKS = 52
+"""The roll-out year over which ``opposition_*`` is averaged, from the first go-live."""
 
 _BOOL_FIELDS = ("success", "cancelled", "dip_after_go_live")
 
@@ -108,9 +122,16 @@ def weekly_features(weekly: pd.DataFrame, rates: Mapping[int, tuple[float, float
             ),
             "bass_error": float(np.max(np.abs(adoption - bass_curve(week, p, q)))),
         }
+        live = row["first_go_live_week"]
+        rollout = (week >= live) & (week < live + OPPOSITION_WEEKS)  # all false if never live
+        resistance = g["manager_resistance"].to_numpy(dtype=float)
         for level in ("manager", "frontline", "executive"):
             conf = g[f"confidence_{level}"].to_numpy(dtype=float)
             row[f"doubt_{level}"] = _mean_after_start(week, 1.0 - conf)
+            stance = 2.0 * conf - 1.0 - (resistance if level == "manager" else 0.0)
+            row[f"opposition_{level}"] = (
+                float(np.mean((1.0 - stance[rollout]) / 2.0)) if rollout.any() else np.nan
+            )
         rows.append(row)
     return pd.DataFrame(rows)
 
