@@ -137,6 +137,7 @@ def _fmt(x: Any) -> str:
 
 
 _J = "judgement call"
+_FIT = "fitted to the published patterns (calibration/model_2_0.toml; docs/model.md section 10)"
 
 # (name, kind, default, lo, hi, unit, label, meaning, source)
 # fmt: off
@@ -177,12 +178,12 @@ _TABLE: list[tuple] = [
      'influence; 1 makes the population fully mixed (the Bass limit).',
      'Bass 1969 anchor; judgement call'),
     # --- diffusion ---
-    ('diffusion.p', float, 0.008, 0.0, 1.0, '1/week', 'Innovation rate p',
+    ('diffusion.p', float, 0.0137, 0.0, 1.0, '1/week', 'Innovation rate p',
      'Weekly rate at which a user with access starts trying CRM on their own.',
-     'CAL-7.2 (no published within-firm rate; set so baseline lands in CAL-4.1/4.2)'),
-    ('diffusion.q', float, 0.09, 0.0, 2.0, '1/week', 'Imitation rate q',
+     'CAL-7.2 (no published within-firm rate); ' + _FIT),
+    ('diffusion.q', float, 0.437, 0.0, 2.0, '1/week', 'Imitation rate q',
      'Weekly rate of starting to try CRM per unit of peer adoption share seen.',
-     'CAL-7.2 (no published within-firm rate; set so baseline lands in CAL-4.1/4.2)'),
+     'CAL-7.2 (no published within-firm rate); ' + _FIT),
     # --- frontline ---
     ('frontline.confidence', float, 0.42, 0.0, 1.0, '0-1', 'Staff initial confidence',
      'Mean initial confidence of frontline staff that CRM will work for them.',
@@ -260,9 +261,9 @@ _TABLE: list[tuple] = [
      'Confidence lost per week per unit of relative profit shortfall below the pre-project '
      'level.',
      'S7; judgement call'),
-    ('confidence.communication_weight', float, 0.3, 0.0, 5.0, 'log-odds/week', 'Weight of communication',
+    ('confidence.communication_weight', float, 0.544, 0.0, 5.0, 'log-odds/week', 'Weight of communication',
      'Confidence moved per week by a fully convinced, clear, frequent message.',
-     'S8; CAL-5.4; judgement call'),
+     'S8; CAL-5.4; judgement call, ' + _FIT),
     ('confidence.peer_weight', float, 0.05, 0.0, 5.0, 'log-odds/week', 'Weight of peers',
      'Confidence moved per week by peers who are all fully convinced (or all against).',
      'S9; judgement call'),
@@ -276,9 +277,9 @@ _TABLE: list[tuple] = [
     ('sponsor.commitment', float, 0.75, 0.0, 1.0, '0-1', 'Sponsor commitment',
      'Initial confidence of the executive sponsor in the project.',
      'S4; CAL-5.2 (executives least resistant)'),
-    ('sponsor.commitment_spread', float, 0.5, 0.0, 3.0, 'log-odds sd', 'Uncertainty of sponsor commitment',
+    ('sponsor.commitment_spread', float, 0.604, 0.0, 3.0, 'log-odds sd', 'Uncertainty of sponsor commitment',
      "Standard deviation, between firms, of the sponsor's commitment on the log-odds scale.",
-     'S4; judgement call'),
+     'S4; judgement call, ' + _FIT),
     ('sponsor.retreat_threshold', float, 0.35, 0.0, 1.0, '0-1', 'Sponsor retreat point',
      'Sponsor confidence below which the sponsor starts to retreat (0 never retreats).',
      'S4; judgement call'),
@@ -305,12 +306,12 @@ _TABLE: list[tuple] = [
      'Mean initial confidence of the other executives.',
      'CAL-5.2 (executives 11 % most resistant)'),
     # --- managers ---
-    ('managers.confidence', float, 0.45, 0.0, 1.0, '0-1', "Managers' initial confidence",
+    ('managers.confidence', float, 0.292, 0.0, 1.0, '0-1', "Managers' initial confidence",
      'Mean initial confidence of middle managers.',
-     'CAL-5.2 (middle managers 43 % most resistant)'),
-    ('managers.resistance_sensitivity', float, 1.0, 0.0, 3.0, 'multiple', "Managers' sensitivity to restructuring",
+     'CAL-5.2 (middle managers 43 % most resistant); ' + _FIT),
+    ('managers.resistance_sensitivity', float, 1.07, 0.0, 3.0, 'multiple', "Managers' sensitivity to restructuring",
      'Mean factor turning restructuring depth into resistance (lognormal between managers).',
-     'S5; CAL-5.3 (fear of losing control); judgement call'),
+     'S5; CAL-5.3 (fear of losing control); judgement call, ' + _FIT),
     ('managers.sensitivity_spread', float, 0.5, 0.0, 2.0, 'log sd', 'Spread of sensitivity',
      "Spread between managers of their sensitivity to restructuring (sd of its logarithm; the "
      'mean stays managers.resistance_sensitivity).',
@@ -334,9 +335,9 @@ _TABLE: list[tuple] = [
      "sponsor's message.",
      'CAL-5.4 (personal impact comes from the direct supervisor)'),
     # --- restructuring ---
-    ('restructuring.depth', float, 0.5, 0.0, 1.0, '0-1', 'Restructuring depth',
+    ('restructuring.depth', float, 0.746, 0.0, 1.0, '0-1', 'Restructuring depth',
      'How deeply the roll-out restructures front-end units (authority, job content, merges).',
-     'S5'),
+     'S5; judgement call, ' + _FIT),
     ('restructuring.backoffice_share', float, 0.6, 0.0, 1.0, 'share', 'Back-office restructuring',
      'Depth of restructuring in back-office units as a share of the front-end depth.',
      'S5 (design, production, R&D, finance, purchasing are touched); judgement call'),
@@ -440,10 +441,11 @@ _TABLE: list[tuple] = [
     ('start.skill_per_it_maturity', float, 0.3, 0.0, 1.0, 'skill', 'Skill from IT maturity',
      "Users' initial skill with the system per unit of IT maturity.",
      'S1; judgement call'),
-    ('start.fit_uncertainty', float, 0.15, 0.0, 0.5, '0-1', 'Uncertainty of process fit',
+    ('start.fit_uncertainty', float, 0.106, 0.0, 0.5, '0-1', 'Uncertainty of process fit',
      "Standard deviation, between firms, of how well the system really fits the firm's "
      'processes (revealed only in use).',
-     'S2 (the environment decides); CAL-2.2, CAL-2.6 (wide spread of outcomes); judgement call'),
+     'S2 (the environment decides); CAL-2.2, CAL-2.6 (wide spread of outcomes); judgement call, '
+     + _FIT),
     ('start.budget_per_user', float, 10_385.0, 0.0, 1_000_000.0, '$ per user', 'Budget per user',
      'First-year budget per CRM user; overspending worries the sponsor.',
      'CAL-1.3 ($10,385 average first-year cost per user)'),
