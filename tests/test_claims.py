@@ -23,6 +23,7 @@ pytestmark = pytest.mark.slow
 
 SEEDS = range(50)
 ORG = {"org.employees": 600}
+TMS = "levers.top_management_support"
 
 
 @cache
@@ -75,9 +76,11 @@ def test_top_management_support_is_the_strongest_lever() -> None:
     tms = rates.pop("levers.top_management_support")
     worst_other = min(rates, key=lambda k: rates[k].mean())
     other = rates[worst_other]
-    assert tms.mean() < other.mean(), (tms.mean(), worst_other, other.mean())
-    table = [[tms.sum(), len(tms) - tms.sum()], [other.sum(), len(other) - other.sum()]]
-    assert stats.fisher_exact(table, alternative="less").pvalue < 0.01
+    assert tms.mean() <= other.mean(), (tms.mean(), worst_other, other.mean())
+    # Success sits at the floor without either lever; final use, paired by seed, does not.
+    use = {k: col(runs(((k, 0.0),)), "final_adoption") for k in (*rates, TMS)}
+    worst_use = min(rates, key=lambda k: use[k].mean())
+    assert paired_greater(use[worst_use], use[TMS]) < 0.01, (worst_use, use[worst_use].mean())
 
 
 def test_profit_recovers_after_the_dip() -> None:
@@ -93,16 +96,18 @@ def test_profit_recovers_after_the_dip() -> None:
 
 def test_visibility_pays_where_there_are_results_to_see() -> None:
     """S6: results act through what is made visible, so making them visible pays more
-    where use brings results (full training) than where little is used (no training).
+    where use brings results (full training) than where little is used (no training):
+    the gain in cumulative profit change from high visibility, paired by seed.
 
-    (Replaces a test that held by construction: visible results are never negative.)"""
+    (Replaces a test that held by construction: visible results are never negative. Final
+    use is not the measure: with full training it nears its ceiling under Model 2.0.)"""
 
     def gain(training: float) -> np.ndarray:
         low = col(
-            runs((("visibility.level", 0.1), ("levers.training", training))), "final_adoption"
+            runs((("visibility.level", 0.1), ("levers.training", training))), "cum_profit_delta"
         )
         high = col(
-            runs((("visibility.level", 0.9), ("levers.training", training))), "final_adoption"
+            runs((("visibility.level", 0.9), ("levers.training", training))), "cum_profit_delta"
         )
         return high - low
 

@@ -66,15 +66,26 @@ def more_often(a: np.ndarray, b: np.ndarray) -> float:
 ON = ()
 
 
-def test_amortised_services_put_the_dip_bottom_after_go_live() -> None:
-    """#5 (S7; CAL-3.1, 3.2; ACC-1): with implementation services charged from go-live,
-    the deepest week is where learning and running costs meet, after go-live; expensed as
-    paid, it is the last implementation week, before anyone uses the system."""
-    on, off = arm(ON), arm((("economics.amortisation_weeks", 0),))
-    assert on["dips"].all() and off["dips"].all()
+def test_amortised_services_spare_the_sponsor_a_dip_before_anyone_uses_the_system() -> None:
+    """#5 (S4, S7; CAL-3.1, 3.2; ACC-1): the deepest week is after go-live, where learning
+    and running costs meet; with the implementation services expensed as paid, the P&L the
+    sponsor watches falls before anyone uses the system, and the sponsor's confidence sinks
+    lower (150 seeds: the effect is a few points). Under 0.2's rules expensing put the
+    bottom before go-live; with the learning loss and lagged benefits of Model 2.0 the
+    bottom stays after go-live either way, so the payment schedule no longer makes it."""
+    on = arm(ON)
+    assert on["dips"].all()
     assert on["bottom_after_go_live"].mean() >= 0.8
-    assert off["bottom_after_go_live"].mean() <= 0.3
-    assert more_often(on["bottom_after_go_live"], off["bottom_after_go_live"]) < 0.01
+    seeds = range(150)
+    sponsor_on = sponsor_low(seeds, ())
+    sponsor_off = sponsor_low(seeds, (("economics.amortisation_weeks", 0),))
+    assert greater(sponsor_on, sponsor_off) < 0.01
+
+
+def sponsor_low(seeds: range, off: tuple[tuple[str, object], ...]) -> np.ndarray:
+    """The sponsor's lowest confidence in each run (baseline, 200 employees)."""
+    sc = load("baseline").with_updates({**SMALL, **dict(off)})
+    return np.array([simulate(sc, seed).summary["min_sponsor_confidence"] for seed in seeds])
 
 
 def test_proficiency_ends_the_learning_loss_and_raises_payback() -> None:
@@ -109,12 +120,13 @@ def test_poor_data_costs_benefit() -> None:
     assert greater(off["cum_profit_delta"], on["cum_profit_delta"]) < 0.01
 
 
-def test_staff_turnover_holds_adoption_down() -> None:
-    """#10 (S9; CAL-8.5): leavers are replaced by untrained newcomers who must adopt anew, so
-    fewer users are using at the end and fewer roll-outs succeed."""
+def test_staff_turnover_costs_money() -> None:
+    """#10 (S9; CAL-8.5): leavers take their skill with them; their replacements are trained
+    and learn the system again (their training paid, their learning loss borne), so the
+    cumulative profit change is lower than without turnover. (That turnover holds use down
+    is tested with onboarding off, below: onboarded newcomers keep use up.)"""
     on, off = arm(ON), arm((("turnover.staff_annual", 0.0),))
-    assert greater(off["final_adoption"], on["final_adoption"]) < 0.01
-    assert more_often(off["success"], on["success"]) < 0.01
+    assert greater(off["cum_profit_delta"], on["cum_profit_delta"]) < 0.01
 
 
 def test_onboarded_newcomers_keep_adoption_up() -> None:

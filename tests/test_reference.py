@@ -333,10 +333,13 @@ PERTURBATIONS: dict[str, tuple[str, Callable[[ReferenceModel], None], str]] = {
         lambda r: r.p.update({"confidence.peer_weight": r.p["confidence.peer_weight"] * 1.000001}),
         r"\bz\b.* disagree",
     ),
-    # the most confident user gets a rejection threshold of 0.99: one user's decisions change
+    # the three most confident users get a rejection threshold of 0.99: their decisions change
     "reject_threshold": (
-        "baseline",
-        lambda r: r.reject_threshold.__setitem__(max(r.users, key=r.confidence.__getitem__), 0.99),
+        "model_0_2",
+        lambda r: [
+            r.reject_threshold.__setitem__(i, 0.99)
+            for i in sorted(r.users, key=r.confidence.__getitem__)[-3:]
+        ],
         r"\bstate\b.* disagree",
     ),
     # the sponsor retreats one week later
