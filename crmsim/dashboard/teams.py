@@ -35,6 +35,36 @@ ENV_SET = "CRMSIM_PLAY_SET"
 ENV_SEED = "CRMSIM_PLAY_SEED"
 """How ``crmsim play --dashboard`` hands the game, folder, settings and seed to the page."""
 
+PALETTE: tuple[str, ...] = (
+    "#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd",
+    "#8c564b", "#e377c2", "#17becf", "#7f7f7f", "#bcbd22",
+)  # fmt: skip
+"""Team colours in joining order (matplotlib's first ten, strong enough for a projector)."""
+
+NAMED_COLOURS: dict[str, str] = {
+    "blue": "#1f77b4", "red": "#d62728", "green": "#2ca02c", "orange": "#ff7f0e",
+    "purple": "#9467bd", "brown": "#8c564b", "pink": "#e377c2", "cyan": "#17becf",
+    "grey": "#7f7f7f", "gray": "#7f7f7f", "yellow": "#bcbd22", "black": "#222222",
+    "hong": "#d62728", "lan": "#1f77b4", "lv": "#2ca02c", "huang": "#bcbd22",
+    "zi": "#9467bd", "cheng": "#ff7f0e", "hei": "#222222",
+}  # fmt: skip
+"""A team named after a colour (``red``, ``team-blue``, pinyin ``hong``) is drawn in it."""
+
+
+def team_colours(names: Sequence[str]) -> dict[str, str]:
+    """Each team's colour: the colour its name says, else the next unused one of
+    :data:`PALETTE`, in joining order (a team keeps its colour all game)."""
+    out: dict[str, str] = {}
+    for name in names:
+        words = name.lower().replace("_", "-").split("-")
+        named = next((NAMED_COLOURS[w] for w in words if w in NAMED_COLOURS), None)
+        if named is not None and named not in out.values():
+            out[name] = named
+    free = [c for c in PALETTE if c not in out.values()]
+    for i, name in enumerate(n for n in names if n not in out):
+        out[name] = free[i % len(free)] if free else PALETTE[i % len(PALETTE)]
+    return {name: out[name] for name in names}
+
 
 @dataclass(frozen=True)
 class Standing:
@@ -144,6 +174,10 @@ class Room:
                 )
             )
         return sorted(rows, key=lambda r: (-r.score, r.team))
+
+    def colours(self) -> dict[str, str]:
+        """Each team's colour, in joining order (see :func:`team_colours`)."""
+        return team_colours(list(self.teams))
 
     def series(self) -> Mapping[str, Any]:
         """Each team's weekly series so far (for the charts)."""
