@@ -32,6 +32,12 @@ from crmsim.commands.options import count_option, path_option
     help="The game file, if it has moved since the game was played.",
 )
 @count_option("-j", "--workers", help="Processes for the replays [default: all cores].")
+@click.option(
+    "--class",
+    "whole_class",
+    is_flag=True,
+    help="Also write the class debrief: one page for the whole class, as PDF and PNG slides.",
+)
 def command(
     game_dir: Path,
     replays: int,
@@ -40,6 +46,7 @@ def command(
     out: Path | None,
     game_ref: str | None,
     workers: int | None,
+    whole_class: bool,
 ) -> None:
     """Debrief every team that finished the game in GAME_DIR (written by crmsim play).
 
@@ -64,3 +71,8 @@ def command(
     click.echo(scoreboard(d))
     click.echo(f"pages: {', '.join(str(f) for f in files[:-1])}")
     click.echo(f"record: {files[-1]}")
+    if whole_class:
+        from crmsim.debrief.classroom import write_class
+
+        slides = write_class(d, files[-1].parent)
+        click.echo(f"class debrief: {slides[0]} and {len(slides) - 1} slides (PNG)")

@@ -124,8 +124,14 @@ def serve_dashboard(game: Game, ref: str, out: Path, host: str, port: int) -> No
     import json
     import os
 
-    from crmsim.commands.workshop import check_installed, check_port, free_port, serve
-    from crmsim.dashboard.teams import ENV_GAME, ENV_OUT, ENV_SEED, ENV_SET
+    from crmsim.commands.workshop import (
+        check_installed,
+        check_port,
+        free_port,
+        room_address,
+        serve,
+    )
+    from crmsim.dashboard.teams import ENV_GAME, ENV_OUT, ENV_SEED, ENV_SET, ENV_URL
 
     check_installed()
     port = free_port(host) if port == 0 else port
@@ -134,10 +140,12 @@ def serve_dashboard(game: Game, ref: str, out: Path, host: str, port: int) -> No
     os.environ[ENV_OUT] = str(out.resolve())
     os.environ[ENV_SET] = json.dumps(dict(game.overrides))
     os.environ[ENV_SEED] = str(game.seed)
+    os.environ[ENV_URL] = room_address(host, port)
     click.echo(
         f"crmsim play: {game.name} for teams at http://{host}:{port}  (teams saved in {out}; "
         "Ctrl-C stops)"
     )
+    click.echo(f"crmsim play: each team opens {os.environ[ENV_URL]}/team and types its join code")
     serve("crmsim.dashboard.teamplay", host, port, prog_name="crmsim play")
 
 

@@ -74,6 +74,20 @@ def check_port(host: str, port: int) -> None:
     _bind(host, port)
 
 
+def room_address(host: str, port: int) -> str:
+    """The address other devices open: this computer's address on the local network when
+    serving every network (``--host 0.0.0.0``), else ``host`` itself."""
+    if host not in ("0.0.0.0", "::"):
+        return f"http://{host}:{port}"
+    try:
+        with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
+            s.connect(("10.255.255.255", 1))  # picks the outgoing interface; sends nothing
+            ip = s.getsockname()[0]
+    except OSError:
+        ip = "127.0.0.1"
+    return f"http://{ip}:{port}"
+
+
 @click.command(name="workshop")
 @click.argument("scenario", required=False, default=None)
 @click.option(

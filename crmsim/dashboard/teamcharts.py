@@ -24,8 +24,7 @@ from matplotlib.ticker import PercentFormatter
 
 from crmsim.dashboard.teams import Room
 from crmsim.game import MONEY, Game
-
-_ = str  # i18n: replaced by crmsim.i18n's _ when that module is merged
+from crmsim.i18n import _
 
 MIN_TEXT_PX = 18
 """The smallest chart text on a 1280x720 projector, in CSS pixels (tick labels)."""
@@ -83,6 +82,11 @@ def svg_markup(fig: Figure) -> str:
     )
 
 
+def money_text(game: Game, value: float) -> str:
+    """An amount of the game's money (its budget's unit), e.g. ``"15 k$"``."""
+    return f"{value:,.0f} {MONEY}"
+
+
 def lead_text(weeks: int) -> str:
     """When an action starts to work, in plain words."""
     return _("works at once") if weeks == 0 else _("works after {n} weeks").format(n=weeks)
@@ -94,4 +98,4 @@ def option_text(game: Game, decision: str) -> str:
     name, _sep, department = decision.partition(":")
     action = game.actions[name]
     label = action.label + (f" ({department})" if department else "")
-    return f"{label} · {action.cost:,.0f} {MONEY} · {lead_text(action.lead_weeks)}"
+    return f"{label} · {money_text(game, action.cost)} · {lead_text(action.lead_weeks)}"

@@ -18,17 +18,13 @@ import threading
 import solara
 
 from crmsim.dashboard.hub import Hub, hub_for
-from crmsim.dashboard.teamcharts import option_text
+from crmsim.dashboard.teamcharts import money_text, option_text
 from crmsim.dashboard.teams import ENV_GAME, ENV_OUT, ENV_SEED, ENV_SET, Room
 from crmsim.debrief import event_text
 from crmsim.errors import CrmsimError
-from crmsim.game import MONEY, load_game
+from crmsim.game import load_game
+from crmsim.i18n import _
 from crmsim.organisation import FUNCTIONS
-
-_ = str  # i18n: replaced by crmsim.i18n's _ when that module is merged
-
-ENV_URL = "CRMSIM_PLAY_URL"
-"""The address teams open (``crmsim play --dashboard`` sets it)."""
 
 TEAM_CSS = """
 .crm-team-page { font-size: 18px; line-height: 1.35; max-width: 720px; }
@@ -137,7 +133,7 @@ def TeamRound(hub: Hub, team: str, version: int):
     _para(
         _("score {s:.1f} · using CRM {a:.0f} % · sponsor's confidence {c:.0f} % · {m} left").format(
             s=tg.standing()["score"], a=100 * snap["adoption"],
-            c=100 * snap["confidence_sponsor"], m=f"{tg.budget_left:,.0f} {MONEY}",
+            c=100 * snap["confidence_sponsor"], m=money_text(game, tg.budget_left),
         )
     )  # fmt: skip
     if tg.rounds:

@@ -25,19 +25,17 @@ import os
 import solara
 
 from crmsim.dashboard.hub import Hub
-from crmsim.dashboard.teamcharts import option_text, progress_figure, svg_markup
+from crmsim.dashboard.teamcharts import money_text, option_text, progress_figure, svg_markup
 from crmsim.dashboard.teampage import (
-    ENV_URL,
     TeamPage,
     choices,
     startup_hub,
     use_hub_version,
 )
-from crmsim.dashboard.teams import Room
+from crmsim.dashboard.teams import ENV_URL, Room
 from crmsim.debrief import event_text
-from crmsim.game import MONEY, Game
-
-_ = str  # i18n: replaced by crmsim.i18n's _ when that module is merged
+from crmsim.game import Game
+from crmsim.i18n import _
 
 SMALL = {"font-size": "0.8em", "color": "#444"}
 PROJECTOR_CSS = """
@@ -69,7 +67,7 @@ def scoreboard_html(hub: Hub) -> str:
     for place, s in enumerate(hub.scoreboard(), start=1):
         name = f"<b style='color:{colours.get(s.team, '#000')}'>{e(s.team)}</b>"
         cells = (place, name, s.round, f"{s.score:.1f}", f"{100 * s.adoption:.0f} %",
-                 f"{100 * s.sponsor:.0f} %", e(f"{s.spent:,.0f} {MONEY}"))  # fmt: skip
+                 f"{100 * s.sponsor:.0f} %", e(money_text(hub.game, s.spent)))  # fmt: skip
         body += "<tr>" + "".join(f"<td>{c}</td>" for c in cells) + "</tr>"
     return f"<table class='crm-scoreboard'><tr>{head}</tr>{body}</table>"
 
@@ -197,7 +195,7 @@ def GameCard(game: Game):
         _para(
             _("{rounds} rounds of {weeks} weeks · budget {budget} · up to {n} actions a round")
             .format(rounds=game.rounds, weeks=game.weeks_per_round,
-                    budget=f"{game.budget:,.0f} {MONEY}", n=game.max_actions)
+                    budget=money_text(game, game.budget), n=game.max_actions)
         )  # fmt: skip
         _para(_("Scoring: ") + game.scoring.description, SMALL)
         with solara.Details(_("The actions")):
@@ -281,7 +279,7 @@ def TeamCard(hub: Hub, team: str, colour: str, refused: str, version: int):
         _("sponsor's confidence {x:.0f} %").format(x=100 * snap["confidence_sponsor"]),
         _("managers resisting {x:.0f} %").format(x=100 * snap["managers_resisting"]),
         _("using CRM {x:.0f} %").format(x=100 * snap["adoption"]),
-        _("{x} left").format(x=f"{tg.budget_left:,.0f} {MONEY}"),
+        _("{x} left").format(x=money_text(hub.game, tg.budget_left)),
     ]
     style = f"border-top: 10px solid {colour}; font-size: 19px"
     with solara.Card(margin=0, style=style, classes=["crm-team-card"]):

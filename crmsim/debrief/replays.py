@@ -18,6 +18,7 @@ from typing import Any
 import numpy as np
 
 from crmsim.game import Game, replay
+from crmsim.i18n import _
 
 DEFAULT_REPLAYS = 200
 """Seeds each team's decision sequence is replayed over."""
@@ -120,7 +121,7 @@ def percentile_of(value: float, sample: np.ndarray) -> float:
 def luck_words(share: float) -> str:
     """What a team's place among its own replays says, in plain words."""
     if share > LUCKY:
-        return "lucky: the same decisions usually score lower"
+        return _("lucky: the same decisions usually score lower")
     if share < UNLUCKY:
-        return "unlucky: the same decisions usually score higher"
-    return "about what these decisions usually give"
+        return _("unlucky: the same decisions usually score higher")
+    return _("about what these decisions usually give")

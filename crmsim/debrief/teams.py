@@ -154,7 +154,13 @@ class Debrief:
         return max(self.teams, key=lambda t: t.rank_strategy)
 
     def to_dict(self) -> dict[str, Any]:
-        """A JSON-ready record (written as ``debrief.json``)."""
+        """A JSON-ready record (written as ``debrief.json``; its words in English)."""
+        from crmsim.i18n import language
+
+        with language("en"):
+            return self._record()
+
+    def _record(self) -> dict[str, Any]:
         return {
             "game": self.game.name,
             "game_fingerprint": self.game.fingerprint(),
