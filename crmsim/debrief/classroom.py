@@ -65,8 +65,8 @@ GLOSSARY: tuple[tuple[str, str], ...] = (
     (
         N_("Lucky, unlucky"),
         N_(
-            "A team whose actual score beats more than 80 % of its own replays was lucky; "
-            "one beating less than 20 % was unlucky."
+            "A team whose actual score beats more than 8 in 10 of its own replays was "
+            "lucky; one beating fewer than 2 in 10 was unlucky."
         ),
     ),
     (
@@ -129,7 +129,7 @@ def strategy_sentence(d: Debrief) -> str:
     others = [w for j, w in enumerate(wins[i]) if j != i]
     text = _(
         "The best decisions were team {team}'s: on the same luck they beat the other "
-        "teams' decisions {low:.0f}-{high:.0f} % of the time."
+        "teams' decisions {low:.0f} to {high:.0f} times in 100."
     ).format(team=best.team, low=100 * min(others), high=100 * max(others))
     if top.team != best.team:
         text += " " + _(
