@@ -166,9 +166,11 @@ class Hub:
             return ""
 
     def withdraw(self, team: str) -> None:
-        """Take a team's submission back (to change it before the round is played)."""
+        """Take a team's submission back (to change it before the round is played); until
+        it submits again it would take no action."""
         with self.lock:
             self.submitted.discard(team)
+            self.room.choose(team, [])
             self._changed()
 
     def play_round(self) -> dict[str, str]:

@@ -24,7 +24,7 @@ from matplotlib.ticker import PercentFormatter
 
 from crmsim.dashboard.teams import Room
 from crmsim.game import MONEY, Game
-from crmsim.i18n import _
+from crmsim.i18n import _, ngettext
 
 MIN_TEXT_PX = 18
 """The smallest chart text on a 1280x720 projector, in CSS pixels (tick labels)."""
@@ -89,7 +89,9 @@ def money_text(game: Game, value: float) -> str:
 
 def lead_text(weeks: int) -> str:
     """When an action starts to work, in plain words."""
-    return _("works at once") if weeks == 0 else _("works after {n} weeks").format(n=weeks)
+    if weeks == 0:
+        return _("works at once")
+    return ngettext("works after {n} week", "works after {n} weeks", weeks).format(n=weeks)
 
 
 def option_text(game: Game, decision: str) -> str:

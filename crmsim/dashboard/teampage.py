@@ -14,6 +14,7 @@ import html
 import json
 import os
 import threading
+from collections.abc import Callable
 
 import solara
 
@@ -49,9 +50,13 @@ def startup_hub() -> Hub:
     return hub_for(game, os.environ[ENV_OUT])
 
 
-def use_hub_version(hub: Hub, every: float = 0.5) -> int:
-    """The hub's version, followed: the calling component redraws when another page
-    (another team, the facilitator) changes the hub."""
+def use_hub_version(hub: Hub, every: float = 0.5) -> tuple[int, Callable[[], None]]:
+    """The hub's version, followed, and a function to call after changing the hub here.
+
+    The calling component redraws when another page (another team, the
+    facilitator) changes the hub (it looks every ``every`` seconds), and at
+    once when this page calls the function.
+    """
     seen = solara.use_reactive(hub.version)
 
     def follow(cancel: threading.Event) -> None:
@@ -60,7 +65,7 @@ def use_hub_version(hub: Hub, every: float = 0.5) -> int:
                 seen.set(hub.version)
 
     solara.use_thread(follow, dependencies=[hub], intrusive_cancel=False)
-    return max(seen.value, hub.version)
+    return max(seen.value, hub.version), lambda: seen.set(hub.version)
 
 
 def choices(room: Room, team: str) -> list[str]:
@@ -83,7 +88,7 @@ def choices(room: Room, team: str) -> list[str]:
 def TeamPage():
     """One team's page: the join form, then the team's round."""
     hub = solara.use_memo(startup_hub, [])
-    version = use_hub_version(hub)
+    version, changed = use_hub_version(hub)
     team = solara.use_reactive("")
     code = solara.use_reactive("")
     error = solara.use_reactive("")
@@ -107,11 +112,13 @@ def TeamPage():
             if error.value:
                 solara.Error(error.value)
             return
-        TeamRound(hub, team.value, version).key(f"{team.value}-{hub.room.teams[team.value].round}")
+        TeamRound(hub, team.value, version, changed).key(
+            f"{team.value}-{hub.room.teams[team.value].round}"
+        )
 
 
 @solara.component
-def TeamRound(hub: Hub, team: str, version: int):
+def TeamRound(hub: Hub, team: str, version: int, changed: Callable[[], None]):
     """The team's next round: its standing, the menu, Submit (a fresh one each round)."""
     selected = solara.use_reactive([])
     message = solara.use_reactive("")
@@ -147,7 +154,7 @@ def TeamRound(hub: Hub, team: str, version: int):
     if team in hub.submitted:
         solara.Success(_("Submitted. Waiting for: {teams}").format(
             teams=", ".join(hub.waiting()) or "-"))  # fmt: skip
-        solara.Button(_("Change our decisions"), on_click=lambda: hub.withdraw(team))
+        solara.Button(_("Change our decisions"), on_click=lambda: (hub.withdraw(team), changed()))
         return
 
     def toggle(option: str, on: bool) -> None:
@@ -176,6 +183,7 @@ def TeamRound(hub: Hub, team: str, version: int):
 
     def submit() -> None:
         message.set(hub.submit(team, selected.value))
+        changed()
 
     solara.Button(_("Submit round {n}").format(n=tg.round), on_click=submit,
                   disabled=bool(refusal), color="primary")  # fmt: skip

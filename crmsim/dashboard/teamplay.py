@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import html
 import os
+from collections.abc import Callable
 
 import solara
 
@@ -86,12 +87,13 @@ def next_round(hub: Hub) -> int:
 def Page():
     """The facilitator's screen (projector mode): the whole room of teams."""
     hub = solara.use_memo(startup_hub, [])
-    version = use_hub_version(hub)
+    version, changed = use_hub_version(hub)
     problem = solara.use_reactive("")
     room, game = hub.room, hub.game
 
     def play() -> None:
         refused = hub.play_round()
+        changed()
         problem.set(
             _("Nothing played: ") + "; ".join(f"{t}: {m}" for t, m in refused.items())
             if refused
@@ -102,8 +104,8 @@ def Page():
     with solara.AppBarTitle():
         solara.Text(_("Team play") + f" · {game.title}")
     with solara.Sidebar():
-        TeamsCard(hub, version)
-        RoomSwitches(hub, version)
+        TeamsCard(hub, version, changed)
+        RoomSwitches(hub, version, changed)
         GameCard(game)
     with solara.Column(classes=["crm-projector"]):
         n = next_round(hub)
@@ -123,7 +125,7 @@ def Page():
         refused = room.refusals()
         with solara.ColumnsResponsive(default=12, medium=6, large=4):
             for team in room.teams:
-                TeamCard(hub, team, colours[team], refused.get(team, ""), version)
+                TeamCard(hub, team, colours[team], refused.get(team, ""), version, changed)
         if room.teams and not room.finished:
             waiting = hub.waiting()
             label = _("Play round {n} now").format(n=n)
@@ -208,7 +210,7 @@ def GameCard(game: Game):
 
 
 @solara.component
-def TeamsCard(hub: Hub, version: int):
+def TeamsCard(hub: Hub, version: int, on_change: Callable[[], None]):
     """Add teams (before the first round) and show their join codes."""
     name = solara.use_reactive("")
     error = solara.use_reactive("")
@@ -224,6 +226,7 @@ def TeamsCard(hub: Hub, version: int):
             return
         error.set("")
         name.set("")
+        on_change()
 
     with solara.Card(_("Teams"), margin=0):
         if not any(tg.rounds for tg in hub.room.teams.values()):
@@ -242,28 +245,30 @@ def TeamsCard(hub: Hub, version: int):
 
 
 @solara.component
-def RoomSwitches(hub: Hub, version: int):
+def RoomSwitches(hub: Hub, version: int, on_change: Callable[[], None]):
     """When rounds are played, and the scoreboard hidden or frozen."""
     with solara.Card(_("The room"), margin=0):
         solara.Switch(
             label=_("Play the round as soon as every team has submitted"),
             value=hub.auto_play,
-            on_value=hub.set_auto_play,
+            on_value=lambda on: (hub.set_auto_play(on), on_change()),
         )
         solara.Switch(
             label=_("Hide the scoreboard"),
             value=hub.scoreboard_hidden,
-            on_value=lambda on: hub.show_scoreboard(hidden=on),
+            on_value=lambda on: (hub.show_scoreboard(hidden=on), on_change()),
         )
         solara.Switch(
             label=_("Freeze the scoreboard"),
             value=hub.frozen is not None,
-            on_value=lambda on: hub.show_scoreboard(frozen=on),
+            on_value=lambda on: (hub.show_scoreboard(frozen=on), on_change()),
         )
 
 
 @solara.component
-def TeamCard(hub: Hub, team: str, colour: str, refused: str, version: int):
+def TeamCard(
+    hub: Hub, team: str, colour: str, refused: str, version: int, on_change: Callable[[], None]
+):
     """One team in its colour: where it stands, whether it has submitted, what happened.
 
     The facilitator may choose for a team without a device (its picker);
@@ -300,7 +305,7 @@ def TeamCard(hub: Hub, team: str, colour: str, refused: str, version: int):
                 _("Round {n}: actions (chosen by the facilitator)").format(n=tg.round),
                 values=chosen,
                 all_values=list(texts),
-                on_value=lambda values: hub.choose(team, [texts[v] for v in values]),
+                on_value=lambda values: (hub.choose(team, [texts[v] for v in values]), on_change()),
                 dense=True,
             )
             if refused:

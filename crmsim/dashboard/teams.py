@@ -54,18 +54,19 @@ NAMED_COLOURS: dict[str, str] = {
 
 
 def team_colours(names: Sequence[str]) -> dict[str, str]:
-    """Each team's colour: the colour its name says, else the next unused one of
-    :data:`PALETTE`, in joining order (a team keeps its colour all game)."""
+    """Each team's colour, given in joining order: the colour its name says when still
+    free, else the next free one of :data:`PALETTE`. A team's colour never changes as
+    later teams join."""
     out: dict[str, str] = {}
     for name in names:
         words = name.lower().replace("_", "-").split("-")
         named = next((NAMED_COLOURS[w] for w in words if w in NAMED_COLOURS), None)
-        if named is not None and named not in out.values():
-            out[name] = named
-    free = [c for c in PALETTE if c not in out.values()]
-    for i, name in enumerate(n for n in names if n not in out):
-        out[name] = free[i % len(free)] if free else PALETTE[i % len(PALETTE)]
-    return {name: out[name] for name in names}
+        used = set(out.values())
+        if named is None or named in used:
+            free = [c for c in PALETTE if c not in used]
+            named = free[0] if free else PALETTE[len(out) % len(PALETTE)]
+        out[name] = named
+    return out
 
 
 @dataclass(frozen=True)
