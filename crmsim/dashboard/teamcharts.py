@@ -6,10 +6,10 @@ profit on one figure, each team in its own colour (the colour of its card);
 it scales with the screen and a browser test can measure it.
 
 Chart text is at least :data:`MIN_TEXT_PX` pixels high on a 1280x720
-screen: the fonts below are in points of the figure, which is drawn as wide
-as the page's main column (about 950 pixels at 1280x720 with the sidebar
-open), i.e. scaled up about 1.4 from its :data:`FIG_WIDTH` of 9.5 inches
-(684 points).
+screen (``tests/test_browser_teamplay.py`` measures it): the fonts below are
+in points of the figure, which is drawn as wide as the page's main column
+(about 855 pixels at 1280x720 with the sidebar open), i.e. scaled up about
+1.25 from its :data:`FIG_WIDTH` of 9.5 inches (684 points).
 """
 
 from __future__ import annotations
@@ -32,8 +32,8 @@ MIN_TEXT_PX = 18
 FIG_WIDTH = 9.5
 """Inches; drawn to the main column's width."""
 
-FONT = {"title": 17, "ticks": 14, "legend": 14, "label": 14}
-"""Font sizes in figure points (1.4x that in pixels at 1280x720)."""
+FONT = {"title": 18, "ticks": 16, "legend": 16, "label": 16}
+"""Font sizes in figure points (about 1.25x that in pixels at 1280x720: 20 px and more)."""
 
 
 def progress_figure(room: Room, colours: Mapping[str, str] | None = None) -> Figure:

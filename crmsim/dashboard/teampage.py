@@ -103,6 +103,8 @@ def TeamPage():
         team.set(found)
 
     solara.Style(TEAM_CSS)
+    with solara.AppBarTitle():
+        solara.Text(hub.game.title)
     with solara.Column(classes=["crm-team-page"]):
         if not team.value:
             solara.HTML(tag="h1", unsafe_innerHTML=html.escape(hub.game.title))

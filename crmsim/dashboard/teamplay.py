@@ -237,7 +237,8 @@ def TeamsCard(hub: Hub, version: int, on_change: Callable[[], None]):
         solara.Switch(label=_("Show the join codes"), value=show_codes)
         if show_codes.value and hub.codes:
             rows = "".join(
-                f"<tr><td>{html.escape(t)}</td><td class='crm-code'><b>{c}</b></td></tr>"
+                f"<tr><td style='padding-right:16px'>{html.escape(t)}</td>"
+                f"<td class='crm-code'><b>{c}</b></td></tr>"
                 for t, c in hub.codes.items()
             )
             solara.HTML(unsafe_innerHTML=f"<table style='font-size:20px'>{rows}</table>")
@@ -292,7 +293,10 @@ def TeamCard(
             tag="div",
             unsafe_innerHTML=f"<b style='color:{colour};font-size:28px'>{html.escape(team)}</b>",
         )
-        solara.HTML(unsafe_innerHTML="<br>".join(html.escape(f) for f in figures))
+        solara.HTML(
+            unsafe_innerHTML="<br>".join(html.escape(f) for f in figures),
+            style={"font-size": "20px", "line-height": "1.3"},
+        )
         if tg.finished:
             solara.Success(_("Game over"), dense=True)
         elif team in hub.submitted:
@@ -322,8 +326,15 @@ def TeamCard(
             solara.HTML(unsafe_innerHTML="<br>".join(map(html.escape, lines)), style=SMALL)
 
 
+@solara.component
+def Layout(children: list | None = None):
+    """Solara's app layout without the tabs it would add for the two pages (a team page
+    is opened by its own address, never from the projector)."""
+    solara.AppLayout(children=children or [], navigation=False)
+
+
 routes = [
-    solara.Route(path="/", component=Page, label="facilitator"),
+    solara.Route(path="/", component=Page, label="facilitator", layout=Layout),
     solara.Route(path="team", component=TeamPage, label="team"),
 ]
 """The server's pages: the facilitator's screen and each team's own page."""
