@@ -20,8 +20,12 @@ The API, stable for every module that shows text:
   the locale (``LC_ALL``, ``LC_MESSAGES``, ``LANG``), then ``"en"``;
 * ``lang_option``: the click option ``--lang zh|en`` (resolves and sets the
   language before the command runs; passes ``lang`` to it);
-* ``localized(value)``: a text from a game or scenario file, either a plain
-  string or a table ``{ en = "...", zh = "..." }``, in the current language.
+* ``Text``: a text from a game or scenario file, read from either a plain
+  string (the old form: the same in every language) or a table
+  ``{ en = "...", zh = "..." }``. A ``Text`` *is* its English string (a
+  ``str`` subclass: code that does not translate, JSON, equality and
+  fingerprints see English); ``localized(value)`` gives it (or any plain
+  string or mapping) in the current language.
 
 Kept light: imports only the standard library and click.
 """
@@ -35,6 +39,7 @@ import gettext
 import os
 from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any
 
 import click
@@ -155,13 +160,81 @@ def pgettext(context: str, msg: str) -> str:
     return translations(get_language()).pgettext(context, msg)
 
 
+_CJK = r"\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef\u3000-\u303f"
+
+
+def squash(text: str) -> str:
+    """Whitespace runs to one space, none between two CJK characters (a wrapped TOML string)."""
+    import re
+
+    text = " ".join(str(text).split())
+    return re.sub(rf"(?<=[{_CJK}]) (?=[{_CJK}])", "", text)
+
+
+class Text(str):
+    """A text in several languages that behaves as its English string.
+
+    Built from a plain string (every language reads it) or a mapping
+    ``{"en": ..., "zh": ...}`` (English required); whitespace is squashed
+    (:func:`squash`). ``text.texts`` holds every language's version.
+
+    Raises:
+        ValueError: a mapping without English, with an unknown language or a
+            non-text value.
+        TypeError: neither text nor a mapping.
+    """
+
+    texts: Mapping[str, str]
+
+    def __new__(cls, value: Any) -> Text:
+        if isinstance(value, Text):
+            return value
+        if isinstance(value, str):
+            texts = {DEFAULT: squash(value)}
+            plain = True
+        elif isinstance(value, Mapping):
+            unknown = [k for k in value if k not in LANGUAGES]
+            if unknown:
+                raise ValueError(
+                    f"has unknown language {unknown[0]!r}; use {' and '.join(LANGUAGES)}"
+                )
+            if not all(isinstance(v, str) for v in value.values()):
+                raise ValueError('must be text in quotes in each language, e.g. en = "..."')
+            if not value.get(DEFAULT, "").strip():
+                raise ValueError(
+                    f'needs the English text, e.g. {{ {DEFAULT} = "...", zh = "..." }}'
+                )
+            texts = {k: squash(v) for k, v in value.items()}
+            plain = False
+        else:
+            raise TypeError(f"must be text, or a table of texts per language, got {value!r}")
+        self = super().__new__(cls, texts[DEFAULT])
+        self.texts = MappingProxyType(texts)
+        self.plain = plain
+        return self
+
+    def __reduce__(self) -> tuple:
+        return (Text, (str(self) if self.plain else dict(self.texts),))
+
+    def get(self, lang: str | None = None) -> str:
+        """The text in ``lang`` (default: the current language), else English."""
+        want = lang or get_language()
+        return self.texts.get(want) or str(self)
+
+    def has(self, lang: str) -> bool:
+        """Whether the text was written for ``lang`` (a plain string: every language)."""
+        return self.plain or bool(self.texts.get(lang))
+
+
 def localized(value: Any, lang: str | None = None) -> str:
     """A text from a game or scenario file in the current (or given) language.
 
-    ``value`` is a plain string (the old form, shown as is in every language)
-    or a mapping ``{"en": ..., "zh": ...}``; a language the mapping lacks
-    falls back to English, then to any text it has.
+    ``value`` is a :class:`Text`, a plain string (the old form, shown as is
+    in every language) or a mapping ``{"en": ..., "zh": ...}``; a language
+    the mapping lacks falls back to English, then to any text it has.
     """
+    if isinstance(value, Text):
+        return value.get(lang)
     if isinstance(value, Mapping):
         want = lang or get_language()
         for code in (want, DEFAULT, *value):
