@@ -31,20 +31,15 @@ from crmsim.dashboard.teamcharts import MIN_TEXT_PX
 pytestmark = pytest.mark.browser
 
 TIMEOUT_MS = 90_000
-GAME_ARGS = ["support_system", "--dashboard", "--set", "org.employees=150"]
+GAME_ARGS = ["support_system", "--dashboard", "--lang", "zh", "--set", "org.employees=150"]
 # The smallest on-screen size of the chart's text, as the browser draws it.
 MEASURE_JS = """() => Array.from(document.querySelectorAll('svg.crm-chart text')).map(
   t => parseFloat(getComputedStyle(t).fontSize) * t.getScreenCTM().a)"""
 
 
 def _play_command() -> list[str]:
-    """``crmsim play`` in Chinese (CRMSIM_LANG=zh, resolved as the CLI's --lang does)."""
-    code = (
-        "import sys; from crmsim.i18n import resolve_language, set_language; "
-        "set_language(resolve_language()); from crmsim.cli import main; "
-        "sys.argv = ['crmsim', *sys.argv[1:]]; main()"
-    )
-    return [sys.executable, "-c", code, "play"]
+    """``crmsim play`` of the checkout under test (run from its root: ``-m`` imports it)."""
+    return [sys.executable, "-m", "crmsim", "play"]
 
 
 @pytest.fixture(scope="module")
@@ -53,7 +48,7 @@ def server(tmp_path_factory) -> Iterator[str]:
     folder = tmp_path_factory.mktemp("teamplay")
     log_path = folder / "server.log"
     log = open(log_path, "w+", encoding="utf-8")  # noqa: SIM115 - closed below
-    env = {**os.environ, "PYTHONUNBUFFERED": "1", "CRMSIM_LANG": "zh"}
+    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
     proc = subprocess.Popen(
         [*_play_command(), *GAME_ARGS, "--out", str(folder / "game"), "--port", "0"],
         stdout=log,

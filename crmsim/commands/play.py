@@ -151,7 +151,7 @@ def serve_dashboard(game: Game, ref: str, out: Path, host: str, port: int) -> No
         room_address,
         serve,
     )
-    from crmsim.dashboard.teams import ENV_GAME, ENV_OUT, ENV_SEED, ENV_SET, ENV_URL
+    from crmsim.dashboard.teams import ENV_GAME, ENV_OUT, ENV_ROUNDS, ENV_SEED, ENV_SET, ENV_URL
 
     check_installed()
     port = free_port(host) if port == 0 else port
@@ -161,11 +161,16 @@ def serve_dashboard(game: Game, ref: str, out: Path, host: str, port: int) -> No
     os.environ[ENV_SET] = json.dumps(dict(game.overrides))
     os.environ[ENV_SEED] = str(game.seed)
     os.environ[ENV_URL] = room_address(host, port)
+    os.environ[ENV_ROUNDS] = str(game.rounds)
     click.echo(
         f"crmsim play: {game.name} for teams at http://{host}:{port}  (teams saved in {out}; "
         "Ctrl-C stops)"
     )
-    click.echo(f"crmsim play: each team opens {os.environ[ENV_URL]}/team and types its join code")
+    click.echo(
+        _("crmsim play: each team opens {url}/team and types its join code").format(
+            url=os.environ[ENV_URL]
+        )
+    )
     serve("crmsim.dashboard.teamplay", host, port, prog_name="crmsim play")
 
 

@@ -23,8 +23,9 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import PercentFormatter
 
 from crmsim.dashboard.teams import Room
-from crmsim.game import MONEY, Game
-from crmsim.i18n import _, ngettext
+from crmsim.fonts import use_fonts
+from crmsim.game import Game
+from crmsim.i18n import _, localized, ngettext
 
 MIN_TEXT_PX = 18
 """The smallest chart text on a 1280x720 projector, in CSS pixels (tick labels)."""
@@ -38,6 +39,7 @@ FONT = {"title": 18, "ticks": 16, "legend": 16, "label": 16}
 
 def progress_figure(room: Room, colours: Mapping[str, str] | None = None) -> Figure:
     """CRM use, the sponsor's confidence and profit of every team, week by week."""
+    use_fonts()
     colours = colours or room.colours()
     fig = Figure(figsize=(FIG_WIDTH, 7.2), layout="constrained")
     axes = fig.subplots(3, 1, sharex=True)
@@ -84,7 +86,7 @@ def svg_markup(fig: Figure) -> str:
 
 def money_text(game: Game, value: float) -> str:
     """An amount of the game's money (its budget's unit), e.g. ``"15 k$"``."""
-    return f"{value:,.0f} {MONEY}"
+    return game.money.amount(value)
 
 
 def lead_text(weeks: int) -> str:
@@ -99,5 +101,5 @@ def option_text(game: Game, decision: str) -> str:
     ``"The sponsor's speech · 15 k$ · works at once"``."""
     name, _sep, department = decision.partition(":")
     action = game.actions[name]
-    label = action.label + (f" ({department})" if department else "")
+    label = localized(action.label) + (f" ({department})" if department else "")
     return f"{label} · {money_text(game, action.cost)} · {lead_text(action.lead_weeks)}"

@@ -20,11 +20,11 @@ import solara
 
 from crmsim.dashboard.hub import Hub, hub_for
 from crmsim.dashboard.teamcharts import money_text, option_text
-from crmsim.dashboard.teams import ENV_GAME, ENV_OUT, ENV_SEED, ENV_SET, Room
+from crmsim.dashboard.teams import ENV_GAME, ENV_OUT, ENV_ROUNDS, ENV_SEED, ENV_SET, Room
 from crmsim.debrief import event_text
 from crmsim.errors import CrmsimError
-from crmsim.game import load_game
-from crmsim.i18n import _
+from crmsim.game import BLOCKED_NOTES, load_game
+from crmsim.i18n import _, localized
 from crmsim.organisation import FUNCTIONS
 
 TEAM_CSS = """
@@ -42,10 +42,12 @@ def startup_hub() -> Hub:
             belongs to another game.
     """
     seed = os.environ.get(ENV_SEED)
+    rounds = os.environ.get(ENV_ROUNDS)
     game = load_game(
         os.environ[ENV_GAME],
         overrides=json.loads(os.environ.get(ENV_SET, "{}")),
         seed=int(seed) if seed else None,
+        rounds=int(rounds) if rounds else None,
     )
     return hub_for(game, os.environ[ENV_OUT])
 
@@ -68,19 +70,23 @@ def use_hub_version(hub: Hub, every: float = 0.5) -> tuple[int, Callable[[], Non
     return max(seen.value, hub.version), lambda: seen.set(hub.version)
 
 
-def choices(room: Room, team: str) -> list[str]:
-    """What the team may choose this round: actions not in cooldown, one entry per
-    department for an action aimed at a department."""
+def choices(room: Room, team: str) -> dict[str, str]:
+    """The team's menu this round, one entry per department for an action aimed at a
+    department, each with why it cannot be taken now ("" when it can: not taken once
+    already, out of cooldown, not too late to have an effect)."""
     tg = room.teams[team]
-    out = []
+    out = {}
     for name, action in room.game.actions.items():
-        again = tg.available_from(name)
-        if again is None or again > tg.round:
-            continue
+        blocked = tg.blocked(name)
+        note = (
+            ""
+            if blocked is None
+            else _(BLOCKED_NOTES[blocked.kind]).format(again=tg.available_from(name))
+        )
         if action.target:
-            out += [f"{name}:{f}" for f in FUNCTIONS if tg.model.units_of(f).size]
+            out |= {f"{name}:{f}": note for f in FUNCTIONS if tg.model.units_of(f).size}
         else:
-            out.append(name)
+            out[name] = note
     return out
 
 
@@ -104,10 +110,10 @@ def TeamPage():
 
     solara.Style(TEAM_CSS)
     with solara.AppBarTitle():
-        solara.Text(hub.game.title)
+        solara.Text(localized(hub.game.title))
     with solara.Column(classes=["crm-team-page"]):
         if not team.value:
-            solara.HTML(tag="h1", unsafe_innerHTML=html.escape(hub.game.title))
+            solara.HTML(tag="h1", unsafe_innerHTML=html.escape(localized(hub.game.title)))
             solara.InputText(_("Join code"), value=code, continuous_update=True)
             solara.Button(_("Join"), on_click=join, disabled=not code.value.strip(),
                           color="primary")  # fmt: skip
@@ -165,14 +171,15 @@ def TeamRound(hub: Hub, team: str, version: int, changed: Callable[[], None]):
         message.set("")
 
     _para(_("Choose up to {n} actions for this round:").format(n=game.max_actions))
-    for option in choices(hub.room, team):
+    for option, note in choices(hub.room, team).items():
         with solara.Column(gap="0px"):
             solara.Checkbox(
-                label=option_text(game, option),
+                label=option_text(game, option) + (f" · {note}" if note else ""),
                 value=option in selected.value,
                 on_value=lambda on, o=option: toggle(o, on),
+                disabled=bool(note),
             )
-            _para(game.actions[option.partition(":")[0]].description,
+            _para(localized(game.actions[option.partition(":")[0]].description),
                   {"font-size": "0.75em", "color": "#555", "margin": "-14px 0 4px 32px"})  # fmt: skip
     try:
         with hub.lock:

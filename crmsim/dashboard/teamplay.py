@@ -36,7 +36,7 @@ from crmsim.dashboard.teampage import (
 from crmsim.dashboard.teams import ENV_URL, Room
 from crmsim.debrief import event_text
 from crmsim.game import Game
-from crmsim.i18n import _
+from crmsim.i18n import _, localized
 
 SMALL = {"font-size": "0.8em", "color": "#444"}
 PROJECTOR_CSS = """
@@ -52,9 +52,10 @@ PROJECTOR_CSS = """
 
 
 def options(room: Room, team: str) -> list[str]:
-    """What the facilitator may choose for the team: :func:`choices`, and what is chosen."""
+    """What the facilitator may choose for the team: what :func:`choices` allows this
+    round, and what is chosen."""
     chosen = [str(d) for d in room.pending[team]]
-    out = choices(room, team)
+    out = [option for option, note in choices(room, team).items() if not note]
     return out + [c for c in chosen if c not in out]
 
 
@@ -102,7 +103,7 @@ def Page():
 
     solara.Style(PROJECTOR_CSS)
     with solara.AppBarTitle():
-        solara.Text(_("Team play") + f" · {game.title}")
+        solara.Text(_("Team play") + f" · {localized(game.title)}")
     with solara.Sidebar():
         TeamsCard(hub, version, changed)
         RoomSwitches(hub, version, changed)
@@ -114,7 +115,7 @@ def Page():
             if room.finished
             else _("Round {n} of {total}").format(n=n, total=game.rounds)
         )
-        solara.HTML(tag="h1", unsafe_innerHTML=html.escape(f"{game.title} · {heading}"))
+        solara.HTML(tag="h1", unsafe_innerHTML=html.escape(f"{localized(game.title)} · {heading}"))
         if not room.teams:
             FirstSteps()
         if problem.value:
@@ -193,18 +194,18 @@ def Scoreboard(hub: Hub, version: int):
 @solara.component
 def GameCard(game: Game):
     """The game's rules and menu in plain words."""
-    with solara.Card(game.title, subtitle=game.description, margin=0):
+    with solara.Card(localized(game.title), subtitle=localized(game.description), margin=0):
         _para(
             _("{rounds} rounds of {weeks} weeks · budget {budget} · up to {n} actions a round")
             .format(rounds=game.rounds, weeks=game.weeks_per_round,
                     budget=money_text(game, game.budget), n=game.max_actions)
         )  # fmt: skip
-        _para(_("Scoring: ") + game.scoring.description, SMALL)
+        _para(_("Scoring: ") + localized(game.scoring.description), SMALL)
         with solara.Details(_("The actions")):
             for name, a in game.actions.items():
                 solara.HTML(
                     unsafe_innerHTML=f"<b>{html.escape(option_text(game, name))}</b>: "
-                    f"{html.escape(a.description)}",
+                    f"{html.escape(localized(a.description))}",
                     style=SMALL,
                 )
 

@@ -34,8 +34,9 @@ ENV_OUT = "CRMSIM_PLAY_OUT"
 ENV_SET = "CRMSIM_PLAY_SET"
 ENV_SEED = "CRMSIM_PLAY_SEED"
 ENV_URL = "CRMSIM_PLAY_URL"
-"""How ``crmsim play --dashboard`` hands the game, folder, settings, seed and the address
-teams open to the pages."""
+ENV_ROUNDS = "CRMSIM_PLAY_ROUNDS"
+"""How ``crmsim play --dashboard`` hands the game, folder, settings, seed, the address
+teams open and the number of rounds (``--rounds``) to the pages."""
 
 PALETTE: tuple[str, ...] = (
     "#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd",

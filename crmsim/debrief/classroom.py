@@ -30,7 +30,7 @@ from matplotlib.ticker import PercentFormatter
 
 from crmsim.debrief.replays import DEFAULT_REPLAYS, luck_words
 from crmsim.debrief.teams import Debrief, TeamDebrief
-from crmsim.i18n import N_, _
+from crmsim.i18n import N_, _, localized
 
 SLIDE = (13.333, 7.5)
 """Slide size in inches (16:9)."""
@@ -164,7 +164,7 @@ def _lines(fig: Figure, lines: Sequence[str], top: float, x: float = 0.05, width
 
 def curves_slide(d: Debrief, colours: dict[str, str]) -> Figure:
     """Every team's CRM use, sponsor's confidence and profit, week by week, on one slide."""
-    fig = _slide(_("Every team's game"))
+    fig = _slide(_("Every team's game") + f" · {localized(d.game.title)}")
     axes = fig.subplots(1, 3, gridspec_kw={"left": 0.05, "right": 0.98, "bottom": 0.2, "top": 0.82})
     panels = (
         ("adoption", _("Using CRM")),
@@ -269,8 +269,10 @@ def write_class(d: Debrief, folder: str | Path) -> list[Path]:
     from matplotlib.backends.backend_pdf import PdfPages
 
     from crmsim.files import make_dirs, write_bytes
+    from crmsim.fonts import use_fonts
 
     folder = make_dirs(folder)
+    use_fonts()
     slides = class_slides(d)
     buf = io.BytesIO()
     with matplotlib.rc_context({"pdf.fonttype": 42}), PdfPages(buf) as pdf:

@@ -20,26 +20,34 @@ from crmsim.debrief.records import TeamRecord, team_record
 from crmsim.debrief.replays import DEFAULT_REPLAYS, luck_words, percentile_of, replay_scores
 from crmsim.errors import CrmsimError
 from crmsim.game import STATE_FILE, Game, game_of_state, read_state, resume
-from crmsim.results import CHANGE_WORDS, key_moments, pct, week_text
+from crmsim.i18n import N_, _
+from crmsim.results import key_moments, pct, week_text
 
 EVENT_WORDS: dict[str, str] = {
-    "go_live": "go-live",
-    **CHANGE_WORDS,
-    "milestone_met": "milestone met",
-    "milestone_missed": "milestone missed",
+    "go_live": N_("go-live"),
+    "budget_cut": N_("the sponsor cuts the budget"),
+    "budget_restored": N_("budget restored"),
+    "cancelled": N_("the project is cancelled"),
+    "milestone_met": N_("milestone met"),
+    "milestone_missed": N_("milestone missed"),
 }
+"""Model events in words (translate with ``_()``); the sponsor's moves as in
+:data:`crmsim.results.CHANGE_WORDS`."""
 
 
 def event_text(event: Mapping[str, Any]) -> str | None:
-    """A model event in plain words (None for the game's own intervention records)."""
+    """A model event in plain words, in the current language (None for the game's own
+    intervention records)."""
     kind = event.get("event", "")
     if kind == "go_live":
-        return f"go-live: {event['users']} users in {event['units']} teams"
-    if kind in ("milestone_met", "milestone_missed"):
-        return (
-            f"{EVENT_WORDS[kind]} (plan {pct(event['plan'])}, actual {pct(event['actual'])} using)"
+        return _("go-live: {users} users in {units} teams").format(
+            users=event["users"], units=event["units"]
         )
-    return EVENT_WORDS.get(kind)
+    if kind in ("milestone_met", "milestone_missed"):
+        return _("{what} (plan {plan}, actual {actual} using)").format(
+            what=_(EVENT_WORDS[kind]), plan=pct(event["plan"]), actual=pct(event["actual"])
+        )
+    return _(EVENT_WORDS[kind]) if kind in EVENT_WORDS else None
 
 
 @dataclass
