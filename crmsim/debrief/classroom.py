@@ -32,7 +32,7 @@ from crmsim.debrief.replays import DEFAULT_REPLAYS, luck_words
 from crmsim.debrief.teams import Debrief, TeamDebrief
 from crmsim.i18n import N_, _, localized
 
-SLIDE = (13.333, 7.5)
+SLIDE = (1280 / 96, 720 / 96)
 """Slide size in inches (16:9)."""
 SLIDE_DPI = 96
 """PNG slides at this resolution are 1280x720 pixels."""
@@ -205,8 +205,19 @@ def luck_slide(d: Debrief, colours: dict[str, str]) -> Figure:
     ax.tick_params(axis="x", labelsize=TEXT["small"])
     ax.set_xlabel(_("score"), fontsize=TEXT["small"])
     ax.grid(True, axis="x", alpha=0.3)
-    fig.text(0.05, 0.06, _("● actual score   | what the decisions usually score   ▬ 9 replays in "
-             "10 (the same decisions, other possible futures)"), fontsize=TEXT["small"])  # fmt: skip
+    from matplotlib.lines import Line2D
+
+    grey = "#555555"
+    handles = [
+        Line2D([], [], marker="o", markersize=12, linestyle="", color=grey,
+               label=_("actual score")),
+        Line2D([], [], marker="|", markersize=22, mew=3, linestyle="", color=grey,
+               label=_("what the decisions usually score")),
+        Line2D([], [], linewidth=10, alpha=0.35, color=grey,
+               label=_("9 replays in 10 (the same decisions, other possible futures)")),
+    ]  # fmt: skip
+    fig.legend(handles=handles, loc="lower left", bbox_to_anchor=(0.03, 0.0), ncol=3,
+               fontsize=TEXT["small"], frameon=False)  # fmt: skip
     return fig
 
 
