@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from crmsim.commands.options import count_option, path_option
+from crmsim.i18n import _, lang_option
 
 
 @click.command(name="debrief")
@@ -38,6 +39,7 @@ from crmsim.commands.options import count_option, path_option
     is_flag=True,
     help="Also write the class debrief: one page for the whole class, as PDF and PNG slides.",
 )
+@lang_option
 def command(
     game_dir: Path,
     replays: int,
@@ -47,6 +49,7 @@ def command(
     game_ref: str | None,
     workers: int | None,
     whole_class: bool,
+    lang: str,
 ) -> None:
     """Debrief every team that finished the game in GAME_DIR (written by crmsim play).
 
@@ -64,15 +67,20 @@ def command(
 
     def progress(team: str, done: int, total: int) -> None:
         if done == total:
-            click.echo(f"crmsim debrief: team {team}: {total} replays done", err=True)
+            click.echo(
+                _("crmsim debrief: team {team}: {n} replays done").format(team=team, n=total),
+                err=True,
+            )
 
     d = debrief(game_dir, replays, seed, workers or default_workers(), progress, game_ref)
     files = write(d, out, fmt)
     click.echo(scoreboard(d))
-    click.echo(f"pages: {', '.join(str(f) for f in files[:-1])}")
-    click.echo(f"record: {files[-1]}")
+    click.echo(_("pages: {files}").format(files=", ".join(str(f) for f in files[:-1])))
+    click.echo(_("record: {file}").format(file=files[-1]))
     if whole_class:
         from crmsim.debrief.classroom import write_class
 
         slides = write_class(d, files[-1].parent)
-        click.echo(f"class debrief: {slides[0]} and {len(slides) - 1} slides (PNG)")
+        click.echo(
+            _("class debrief: {pdf} and {n} slides (PNG)").format(pdf=slides[0], n=len(slides) - 1)
+        )

@@ -86,9 +86,11 @@ class TeamDebrief:
     def sequence_text(self) -> str:
         """The decisions, round by round, in one line."""
         rounds = [
-            f"r{r.number}: {', '.join(r.decisions)}" for r in self.record.rounds if r.decisions
+            _("round {n}: {what}").format(n=r.number, what=", ".join(r.labels))
+            for r in self.record.rounds
+            if r.decisions
         ]
-        return "; ".join(rounds) or "no actions at all"
+        return "; ".join(rounds) or _("no actions at all")
 
     def started(self) -> list[tuple[int, int, dict[str, Any]]]:
         """Actions in the order they started to work: ``(number, first week, record)``."""
@@ -108,21 +110,22 @@ class TeamDebrief:
             for action, label in zip(r.actions, r.labels, strict=True):
                 if (r.number, action) in numbers:
                     n, week = numbers[(r.number, action)]
-                    parts.append(f"[{n}] {label}, from week {week}")
+                    parts.append(_("[{n}] {label}, from week {week}").format(
+                        n=n, label=label, week=week))  # fmt: skip
                 else:
-                    parts.append(f"{label} (the game ended before it worked)")
-            rows.append((r.start_week + 0.5, f"round {r.number}", "; ".join(parts)))
+                    parts.append(_("{label} (the game ended before it worked)").format(label=label))
+            rows.append((r.start_week + 0.5, _("round {n}").format(n=r.number), "; ".join(parts)))
         events = result.events
         rows += key_moments(ts, s, events, self.record.retreat)
         reviews = [e for e in events if e["event"] in ("milestone_met", "milestone_missed")]
         if reviews:
             met = [str(e["week"]) for e in reviews if e["event"] == "milestone_met"]
             missed = [str(e["week"]) for e in reviews if e["event"] == "milestone_missed"]
-            text = "milestone reviews: " + "; ".join(
+            text = _("milestone reviews: ") + "; ".join(
                 part
                 for part in (
-                    f"met in week {', '.join(met)}" if met else "",
-                    f"missed in week {', '.join(missed)}" if missed else "",
+                    _("met in week {weeks}").format(weeks=", ".join(met)) if met else "",
+                    _("missed in week {weeks}").format(weeks=", ".join(missed)) if missed else "",
                 )
                 if part
             )
