@@ -43,6 +43,8 @@ def ClassDebriefPanel(hub: Hub, replays: int = DEFAULT_REPLAYS):
                 files.set(written)
             except CrmsimError as exc:
                 problem.set(str(exc))
+            except Exception as exc:  # noqa: BLE001 - shown on the page, not lost in a thread
+                problem.set(f"{type(exc).__name__}: {exc}")
             finally:
                 busy.set(False)
 

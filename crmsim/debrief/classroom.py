@@ -127,10 +127,17 @@ def strategy_sentence(d: Debrief) -> str:
         return _("With one team there is nobody to compare with.")
     i = names.index(best.team)
     others = [w for j, w in enumerate(wins[i]) if j != i]
-    text = _(
-        "The best decisions were team {team}'s: on the same luck they beat the other "
-        "teams' decisions {low:.0f} to {high:.0f} times in 100."
-    ).format(team=best.team, low=100 * min(others), high=100 * max(others))
+    low, high = round(100 * min(others)), round(100 * max(others))
+    if low == high:
+        text = _(
+            "The best decisions were team {team}'s: on the same luck they beat each of the "
+            "other teams' decisions {n} times in 100."
+        ).format(team=best.team, n=high)
+    else:
+        text = _(
+            "The best decisions were team {team}'s: on the same luck they beat the other "
+            "teams' decisions {low} to {high} times in 100."
+        ).format(team=best.team, low=low, high=high)
     if top.team != best.team:
         text += " " + _(
             "Team {top} finished first, but its decisions usually score less than team "
@@ -153,7 +160,7 @@ def _lines(fig: Figure, lines: Sequence[str], top: float, x: float = 0.05, width
 
     from crmsim.i18n import get_language
 
-    width = width // 2 if get_language() == "zh" else width  # a Chinese character is wide
+    width = int(width * 0.7) if get_language() == "zh" else width  # a Chinese character is wide
     y = top
     for line in lines:
         wrapped = "\n".join(textwrap.wrap(line, width)) or " "
