@@ -252,7 +252,8 @@ def _load_batch(root: Path, require_complete: bool = False) -> Handout:
     of_runs = _("{share} of {n} runs")
     figures = [
         [_("Success")] + [of_runs.format(share=pct(r.success_rate), n=r.runs) for r in rows],
-        ["  " + _("{level} interval").format(level="95 %")] + [f"{pct(r.success_lo)}-{pct(r.success_hi)}" for r in rows],
+        ["  " + _("{level} interval").format(level="95 %")]
+        + [f"{pct(r.success_lo)}-{pct(r.success_hi)}" for r in rows],
         [_("Using CRM at the end (median)")] + [pct(r.adoption_median) for r in rows],
         ["  " + _("middle half of runs")]
         + [f"{pct(r.adoption_q25)}-{pct(r.adoption_q75)}" for r in rows],

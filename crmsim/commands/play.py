@@ -154,6 +154,9 @@ def serve_dashboard(game: Game, ref: str, out: Path, host: str, port: int) -> No
     os.environ[ENV_OUT] = str(out.resolve())
     os.environ[ENV_SET] = json.dumps(dict(game.overrides))
     os.environ[ENV_SEED] = str(game.seed)
+    from crmsim.i18n import ENV_VAR, get_language
+
+    os.environ[ENV_VAR] = get_language()  # the team-play page speaks the command's language
     click.echo(
         f"crmsim play: {game.name} for teams at http://{host}:{port}  (teams saved in {out}; "
         "Ctrl-C stops)"
