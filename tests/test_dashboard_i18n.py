@@ -57,3 +57,22 @@ def test_a_chinese_run_handout_renders_and_reads_in_chinese(tmp_path: Path) -> N
     for expected in ("CRM 推行：发生了什么", "关键数字", "期末在用 CRM", "一家中等规模的中国企业"):
         assert expected in text, expected
     assert "seed" not in text.lower()
+
+
+def test_the_workshop_page_in_chinese_draws_every_glyph(monkeypatch) -> None:
+    """`crmsim workshop --lang zh`: sidebar in Chinese; the charts draw no missing-glyph boxes."""
+    solara = pytest.importorskip("solara")
+    v = pytest.importorskip("ipyvuetify")
+    from crmsim.dashboard import app
+    from crmsim.dashboard.controls import ENV_SCENARIO, ENV_SEED, ENV_SET
+
+    monkeypatch.setenv(ENV_SCENARIO, "china_firm")
+    monkeypatch.setenv(ENV_SEED, "3")
+    monkeypatch.setenv(ENV_SET, '{"org.employees": 150}')
+    monkeypatch.setenv(i18n.ENV_VAR, "zh")
+    with warnings.catch_warnings():
+        warnings.filterwarnings("error", message=r"Glyph \d+ .* missing from font")
+        _box, rc = solara.render(solara.AppLayout(children=[app.Page()]), handle_error=False)
+    labels = {w.label for w in rc.find(v.Slider).widgets}
+    assert {"培训", "高层支持", "先行试点"} <= labels
+    assert rc.find(v.Switch, label="并排：比较两种设置").widgets

@@ -47,7 +47,7 @@ from crmsim.dashboard.orglayout import (  # noqa: F401 (re-exported)
     ring_layout,
     sample_units,
 )
-from crmsim.i18n import N_, _
+from crmsim.i18n import N_, _, get_language
 from crmsim.model import NOT_USING, REJECTING, TRYING, USING, CrmModel
 from crmsim.organisation import EXECUTIVE, FRONTLINE, MANAGER
 
@@ -297,7 +297,7 @@ class OrgRenderer(SpaceRenderer):
                 va=va,
                 fontsize=12 if front else 10,
                 color="#222222" if front else "#8a8a8a",
-                style="normal" if front else "italic",
+                style="normal" if front or get_language() != "en" else "italic",  # no CJK italic
                 fontweight="bold" if front else "normal",
             )
         handles = [
