@@ -195,10 +195,8 @@ def serve_dashboard(game: Game, ref: str, out: Path, host: str, port: int) -> No
               help="Port of the team-play page (0 picks a free one).")  # fmt: skip
 @click.option("--host", default="127.0.0.1", show_default=True,
               help="Address of the team-play page (0.0.0.0: other computers in the room).")  # fmt: skip
-@click.option(
+@count_option(
     "--rounds",
-    type=click.IntRange(min=1),
-    default=None,
     help="Play this many rounds instead of the game's (within the range the game file allows).",
 )
 @lang_option
