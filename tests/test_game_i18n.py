@@ -55,8 +55,13 @@ def test_every_text_of_a_bundled_game_is_in_english_and_chinese(name: str) -> No
 
 @pytest.mark.parametrize("name", bundled())
 def test_every_bundled_scenario_describes_itself_in_english_and_chinese(name: str) -> None:
-    d = load(name).description
-    assert isinstance(d, Text) and not d.plain and d.texts.get("zh"), name
+    scenario = load(name)
+    money = scenario.money
+    texts = [scenario.description, money.unit]
+    if money.currency != "USD":  # a converted currency says where its rate and level come from
+        texts += [money.per_usd_source, money.cost_level_source]
+    for t in texts:
+        assert isinstance(t, Text) and not t.plain and t.texts.get("zh") and t.texts.get("en"), t
 
 
 def test_old_plain_text_game_files_still_read_in_every_language(tmp_path: Path) -> None:
