@@ -65,10 +65,10 @@ class Money:
     scale: float = 1000.0
     unit: Text = field(default_factory=lambda: Text({"en": "k$", "zh": "千美元"}))
     per_usd: float = 1.0
-    per_usd_source: str = ""
+    per_usd_source: Text = field(default_factory=lambda: Text(""))
     per_usd_date: str = ""
     cost_level: float = 1.0
-    cost_level_source: str = ""
+    cost_level_source: Text = field(default_factory=lambda: Text(""))
     digits: int = 0
 
     def unit_name(self, lang: str | None = None) -> str:
@@ -100,10 +100,10 @@ class Money:
             "scale": self.scale,
             "unit": dict(self.unit.texts),
             "per_usd": self.per_usd,
-            "per_usd_source": self.per_usd_source,
+            "per_usd_source": dict(self.per_usd_source.texts),
             "per_usd_date": self.per_usd_date,
             "cost_level": self.cost_level,
-            "cost_level_source": self.cost_level_source,
+            "cost_level_source": dict(self.cost_level_source.texts),
             "digits": self.digits,
         }
 
@@ -136,25 +136,29 @@ def parse_money(raw: Any, where: str, parent: Money = USD) -> Money:
             )
     values = parent.to_dict()
     values.update(raw)
-    for key in ("currency", "symbol", "per_usd_source", "per_usd_date", "cost_level_source"):
+    for key in ("currency", "symbol", "per_usd_date"):
         if not isinstance(values[key], str):
             raise CrmsimError(f'{where} [money]: {key} must be text in quotes, e.g. {key} = "..."')
+    texts = {}
+    for key in ("unit", "per_usd_source", "cost_level_source"):
+        try:
+            texts[key] = Text(values[key])
+        except (TypeError, ValueError) as exc:
+            raise CrmsimError(
+                f'{where} [money]: {key} {exc} (write "..." or {{ en = "...", zh = "..." }})'
+            ) from None
     digits = values["digits"]
     if isinstance(digits, bool) or not isinstance(digits, int) or not 0 <= digits <= 3:
         raise CrmsimError(f"{where} [money]: digits must be a whole number from 0 to 3")
-    try:
-        unit = Text(values["unit"])
-    except (TypeError, ValueError) as exc:
-        raise CrmsimError(f"{where} [money]: unit {exc}") from None
     return Money(
         currency=values["currency"].upper(),
         symbol=values["symbol"],
         scale=_positive(f"{where} money.scale", values["scale"]),
-        unit=unit,
+        unit=texts["unit"],
         per_usd=_positive(f"{where} money.per_usd", values["per_usd"]),
-        per_usd_source=values["per_usd_source"],
+        per_usd_source=texts["per_usd_source"],
         per_usd_date=values["per_usd_date"],
         cost_level=_positive(f"{where} money.cost_level", values["cost_level"]),
-        cost_level_source=values["cost_level_source"],
+        cost_level_source=texts["cost_level_source"],
         digits=digits,
     )

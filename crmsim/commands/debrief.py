@@ -64,11 +64,16 @@ def command(
     matplotlib.use("Agg")  # set here, never at import (STYLE 7)
     from crmsim.debrief import debrief, scoreboard, write
     from crmsim.executors import default_workers
+    from crmsim.fonts import use_fonts
+
+    use_fonts()  # Chinese pages need a CJK font: say so before the replays
 
     def progress(team: str, done: int, total: int) -> None:
         if done == total:
             click.echo(
-                _("crmsim debrief: team {team}: {n} replays done").format(team=team, n=total),
+                _("crmsim debrief: team {team}: {total} replays done").format(
+                    team=team, total=total
+                ),
                 err=True,
             )
 

@@ -6,19 +6,14 @@ from pathlib import Path
 
 import click
 
-from crmsim.commands.options import path_option
+from crmsim.commands.options import count_option, path_option
 from crmsim.i18n import _, lang_option
 
 
 @click.command(name="handouts")
 @click.argument("game")
 @path_option("--out", help="The PDF to write [default: runs/handouts/<game>-<lang>.pdf].")
-@click.option(
-    "--rounds",
-    type=click.IntRange(min=1),
-    default=None,
-    help="Decision sheets for this many rounds (as crmsim play --rounds).",
-)
+@count_option("--rounds", help="Decision sheets for this many rounds (as crmsim play --rounds).")
 @lang_option
 def command(game: str, out: Path | None, rounds: int | None, lang: str) -> None:
     """Write the participant pack of GAME (a bundled game or a .toml file) as a PDF.

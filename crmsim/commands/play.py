@@ -162,6 +162,9 @@ def serve_dashboard(game: Game, ref: str, out: Path, host: str, port: int) -> No
     os.environ[ENV_SEED] = str(game.seed)
     os.environ[ENV_URL] = room_address(host, port)
     os.environ[ENV_ROUNDS] = str(game.rounds)
+    from crmsim.i18n import ENV_VAR, get_language
+
+    os.environ[ENV_VAR] = get_language()  # the team-play page speaks the command's language
     click.echo(
         f"crmsim play: {game.name} for teams at http://{host}:{port}  (teams saved in {out}; "
         "Ctrl-C stops)"
@@ -205,10 +208,8 @@ def serve_dashboard(game: Game, ref: str, out: Path, host: str, port: int) -> No
               help="Port of the team-play page (0 picks a free one).")  # fmt: skip
 @click.option("--host", default="127.0.0.1", show_default=True,
               help="Address of the team-play page (0.0.0.0: other computers in the room).")  # fmt: skip
-@click.option(
+@count_option(
     "--rounds",
-    type=click.IntRange(min=1),
-    default=None,
     help="Play this many rounds instead of the game's (within the range the game file allows).",
 )
 @lang_option

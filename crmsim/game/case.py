@@ -36,6 +36,20 @@ ROLES: dict[str, str] = {
 }
 """The roles of the role cards, with their names (translate with ``_(ROLES[role])``)."""
 
+DEPARTMENTS: dict[str, str] = {
+    "sales": N_("sales"),
+    "marketing": N_("marketing"),
+    "customer_service": N_("customer service"),
+    "field_support": N_("field support"),
+    "product": N_("product"),
+    "production": N_("production"),
+    "rnd": N_("R&D"),
+    "finance": N_("finance"),
+    "purchasing": N_("purchasing"),
+}
+"""The organisation's functions (:data:`crmsim.organisation.FUNCTIONS`) in plain words
+(translate with ``_()``): department pickers, the organisation chart."""
+
 
 def text(value: Any, where: str) -> Text:
     """One text of a game file: a string, or ``{ en = "...", zh = "..." }``.

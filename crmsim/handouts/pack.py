@@ -120,8 +120,8 @@ def _case(pages: Pages, game: Game, go_live: int) -> None:
             ),
             size=8.5,
         )  # fmt: skip
-        pages.text(money.per_usd_source, size=7.5, color="#666666")
-        pages.text(money.cost_level_source, size=7.5, color="#666666")
+        pages.text(localized(money.per_usd_source), size=7.5, color="#666666")
+        pages.text(localized(money.cost_level_source), size=7.5, color="#666666")
 
 
 def _grid(pages: Pages, items: list, per_row: int, rows: int, draw) -> None:
