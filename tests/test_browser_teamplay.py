@@ -14,17 +14,13 @@ Marked ``browser``: ``pytest -m "not browser"`` leaves it out.
 
 from __future__ import annotations
 
-import os
 import re
-import signal
-import subprocess
 import sys
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from test_browser import CHROMIUM, CHROMIUM_FLAGS, START_TIMEOUT, wait_for
+from browserlib import chromium, serving, wait_for
 
 from crmsim.dashboard.teamcharts import MIN_TEXT_PX
 
@@ -46,64 +42,15 @@ def _play_command() -> list[str]:
 def server(tmp_path_factory) -> Iterator[str]:
     """The team-play server in Chinese on a free port of 127.0.0.1; yields its address."""
     folder = tmp_path_factory.mktemp("teamplay")
-    log_path = folder / "server.log"
-    log = open(log_path, "w+", encoding="utf-8")  # noqa: SIM115 - closed below
-    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
-    proc = subprocess.Popen(
-        [*_play_command(), *GAME_ARGS, "--out", str(folder / "game"), "--port", "0"],
-        stdout=log,
-        stderr=subprocess.STDOUT,
-        env=env,
-        cwd=Path(__file__).resolve().parents[1],
-        start_new_session=True,
-    )
-    try:
-
-        def address() -> str | None:
-            if proc.poll() is not None:
-                pytest.fail(f"crmsim play exited with {proc.returncode}:\n{log_path.read_text()}")
-            found = re.search(r"(http://127\.0\.0\.1:\d+)", log_path.read_text())
-            return found.group(1) if found else None
-
-        url = wait_for(address, START_TIMEOUT, "crmsim play to print its address")
-
-        def answers() -> bool:
-            try:
-                with urllib.request.urlopen(url, timeout=5) as response:
-                    return response.status == 200
-            except OSError:
-                return False
-
-        wait_for(answers, START_TIMEOUT, f"the team-play page at {url} to answer")
+    command = [*_play_command(), *GAME_ARGS, "--out", str(folder / "game"), "--port", "0"]
+    with serving(command, folder / "server.log", cwd=Path(__file__).resolve().parents[1]) as url:
         yield url
-    finally:
-        try:
-            os.killpg(proc.pid, signal.SIGTERM)
-            proc.wait(timeout=15)
-        except ProcessLookupError:
-            pass
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait(timeout=15)
-        log.close()
 
 
 @pytest.fixture(scope="module")
 def browser():
-    if os.environ.get("CI"):  # CI installs both: a missing one must fail, not skip
-        import playwright.sync_api as sync_api
-
-        assert Path(CHROMIUM).exists(), f"{CHROMIUM} not found; run scripts/setup-browser.sh"
-    else:
-        sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
-        if not Path(CHROMIUM).exists():
-            pytest.skip(f"{CHROMIUM} not found; run scripts/setup-browser.sh")
-    with sync_api.sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_FLAGS)
-        try:
-            yield chromium
-        finally:
-            chromium.close()
+    with chromium() as b:
+        yield b
 
 
 def _join_and_submit(browser, url: str, code: str, team: str, errors: list[str]):

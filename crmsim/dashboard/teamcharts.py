@@ -99,7 +99,12 @@ def lead_text(weeks: int) -> str:
 def option_text(game: Game, decision: str) -> str:
     """A menu entry in plain words with its cost and lead time, e.g.
     ``"The sponsor's speech · 15 k$ · works at once"``."""
-    name, _sep, department = decision.partition(":")
-    action = game.actions[name]
-    label = localized(action.label) + (f" ({department})" if department else "")
+    action = game.actions[decision.partition(":")[0]]
+    label = decision_label(game, decision)
     return f"{label} · {money_text(game, action.cost)} · {lead_text(action.lead_weeks)}"
+
+
+def decision_label(game: Game, decision: str) -> str:
+    """A decision in plain words, e.g. ``"Restructure a department (sales)"``."""
+    name, _sep, department = decision.partition(":")
+    return localized(game.actions[name].label) + (f" ({department})" if department else "")

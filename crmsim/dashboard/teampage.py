@@ -10,11 +10,13 @@ when the round has been played it shows the new round.
 
 from __future__ import annotations
 
+import functools
 import html
 import json
 import os
 import threading
 from collections.abc import Callable
+from typing import Any
 
 import solara
 
@@ -70,6 +72,18 @@ def use_hub_version(hub: Hub, every: float = 0.5) -> tuple[int, Callable[[], Non
     return max(seen.value, hub.version), lambda: seen.set(hub.version)
 
 
+def locked[F: Callable[..., Any]](component: F) -> F:
+    """Render a component holding its hub's lock (its first argument): a round another
+    page plays meanwhile is never seen half-way."""
+
+    @functools.wraps(component)
+    def body(hub: Hub, *args: Any, **kwargs: Any) -> Any:
+        with hub.lock:
+            return component(hub, *args, **kwargs)
+
+    return body  # type: ignore[return-value]
+
+
 def choices(room: Room, team: str) -> dict[str, str]:
     """The team's menu this round, one entry per department for an action aimed at a
     department, each with why it cannot be taken now ("" when it can: not taken once
@@ -93,7 +107,13 @@ def choices(room: Room, team: str) -> dict[str, str]:
 @solara.component
 def TeamPage():
     """One team's page: the join form, then the team's round."""
-    hub = solara.use_memo(startup_hub, [])
+    TeamScreen(solara.use_memo(startup_hub, []))
+
+
+@solara.component
+@locked
+def TeamScreen(hub: Hub):
+    """The join form, then the team's round (rendered under the hub's lock)."""
     version, changed = use_hub_version(hub)
     team = solara.use_reactive("")
     code = solara.use_reactive("")
@@ -126,6 +146,7 @@ def TeamPage():
 
 
 @solara.component
+@locked
 def TeamRound(hub: Hub, team: str, version: int, changed: Callable[[], None]):
     """The team's next round: its standing, the menu, Submit (a fresh one each round)."""
     selected = solara.use_reactive([])

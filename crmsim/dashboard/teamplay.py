@@ -26,10 +26,17 @@ from collections.abc import Callable
 import solara
 
 from crmsim.dashboard.hub import Hub
-from crmsim.dashboard.teamcharts import money_text, option_text, progress_figure, svg_markup
+from crmsim.dashboard.teamcharts import (
+    decision_label,
+    money_text,
+    option_text,
+    progress_figure,
+    svg_markup,
+)
 from crmsim.dashboard.teampage import (
     TeamPage,
     choices,
+    locked,
     startup_hub,
     use_hub_version,
 )
@@ -87,7 +94,13 @@ def next_round(hub: Hub) -> int:
 @solara.component
 def Page():
     """The facilitator's screen (projector mode): the whole room of teams."""
-    hub = solara.use_memo(startup_hub, [])
+    Facilitator(solara.use_memo(startup_hub, []))
+
+
+@solara.component
+@locked
+def Facilitator(hub: Hub):
+    """The facilitator's screen, rendered under the hub's lock."""
     version, changed = use_hub_version(hub)
     problem = solara.use_reactive("")
     room, game = hub.room, hub.game
@@ -164,6 +177,7 @@ def FirstSteps():
 
 
 @solara.component
+@locked
 def Waiting(hub: Hub, version: int):
     """Who has submitted and who the room waits for."""
     colours = hub.room.colours()
@@ -181,6 +195,7 @@ def Waiting(hub: Hub, version: int):
 
 
 @solara.component
+@locked
 def Scoreboard(hub: Hub, version: int):
     """The scoreboard, unless hidden; says when it is frozen."""
     if hub.scoreboard_hidden:
@@ -211,6 +226,7 @@ def GameCard(game: Game):
 
 
 @solara.component
+@locked
 def TeamsCard(hub: Hub, version: int, on_change: Callable[[], None]):
     """Add teams (before the first round) and show their join codes."""
     name = solara.use_reactive("")
@@ -247,6 +263,7 @@ def TeamsCard(hub: Hub, version: int, on_change: Callable[[], None]):
 
 
 @solara.component
+@locked
 def RoomSwitches(hub: Hub, version: int, on_change: Callable[[], None]):
     """When rounds are played, and the scoreboard hidden or frozen."""
     with solara.Card(_("The room"), margin=0):
@@ -268,6 +285,7 @@ def RoomSwitches(hub: Hub, version: int, on_change: Callable[[], None]):
 
 
 @solara.component
+@locked
 def TeamCard(
     hub: Hub, team: str, colour: str, refused: str, version: int, on_change: Callable[[], None]
 ):
@@ -317,7 +335,7 @@ def TeamCard(
                 solara.Error(refused, dense=True)
         if tg.rounds:
             last = tg.rounds[-1]
-            did = ", ".join(option_text(hub.game, str(d)).split(" · ")[0] for d in last.decisions)
+            did = ", ".join(decision_label(hub.game, str(d)) for d in last.decisions)
             lines = [_("round {n}: {what}").format(n=last.number, what=did or _("no action"))]
             lines += [
                 _("week {w}: {what}").format(w=e["week"], what=text)
