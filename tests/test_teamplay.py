@@ -199,3 +199,27 @@ def test_a_team_joins_with_its_code_submits_and_the_facilitator_sees_it(page, v)
     blue.find(v.Btn, children=["Submit round 1"]).widget.click()  # no action: the last one in
     assert [tg.round for tg in hub.room.teams.values()] == [2, 2]
     blue.find(v.Btn, children=["Submit round 2"]).assert_single()  # its page moved on
+
+
+def test_at_the_end_the_facilitator_makes_the_class_debrief(v, tmp_path, monkeypatch) -> None:
+    solara, _ = _stack()
+    from solara.widgets import HTML
+
+    from crmsim.dashboard.classview import ClassDebriefPanel
+    from crmsim.dashboard.hub import Hub
+
+    monkeypatch.setattr("crmsim.executors.default_workers", lambda: 1)
+    hub = Hub(load_game("huaxin_short", SMALL, rounds=6), tmp_path)
+    for team in ("red", "blue"):
+        hub.add_team(team)
+    while not hub.room.finished:
+        hub.submit("red", [])
+        hub.submit(
+            "blue", [next(iter(hub.game.actions))] if hub.room.teams["blue"].round == 1 else []
+        )
+    box, rc = solara.render(ClassDebriefPanel(hub, replays=3), handle_error=False)
+    rc.find(v.Btn, children=["Make the class debrief (PDF and slides)"]).widget.click()
+    wait_until(lambda: sum("crm-slide" in w.unsafe_innerHTML for w in rc.find(HTML).widgets) == 5)
+    assert not rc.find(v.Alert, type="error").widgets
+    written = sorted(p.name for p in (tmp_path / "debrief").iterdir())
+    assert "class-debrief.pdf" in written and "class-debrief-5.png" in written
