@@ -64,11 +64,10 @@ def play_class(game, folder: Path) -> None:
 
 
 def cpu_seconds() -> float:
-    """CPU time of this process and of its finished worker processes (less moved by other
-    work on a shared machine than the wall time)."""
+    """CPU time of this process (with ``--workers 1`` the whole compute; worker processes
+    of a pool are the forkserver's children, not counted here)."""
     me = resource.getrusage(resource.RUSAGE_SELF)
-    workers = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return me.ru_utime + me.ru_stime + workers.ru_utime + workers.ru_stime
+    return me.ru_utime + me.ru_stime
 
 
 def main() -> None:
@@ -100,7 +99,8 @@ def main() -> None:
                 f"{lang}: {args.game}, {len(TEAMS)} teams x {game.rounds} rounds: play "
                 f"{t1 - t0:.1f} s; class debrief ({args.replays} replays a team, "
                 f"{args.workers} workers, {len(files) - 2} slides + PDF) {t2 - t1:.1f} s; "
-                f"total {t2 - t0:.1f} s wall, {c2 - c0:.1f} s CPU; best decisions: {d.best.team}"
+                f"total {t2 - t0:.1f} s wall, {c2 - c0:.1f} s CPU in this process; best decisions: "
+                f"{d.best.team}"
             )
 
 
