@@ -124,3 +124,11 @@ def test_teams_keep_their_colours_and_a_colour_name_is_drawn_in_that_colour() ->
     assert team_colours(["red", "team-blue", "alpha"]) == {
         k: colours[k] for k in ("red", "team-blue", "alpha")
     }  # a team's colour does not change as later teams join
+
+
+def test_teams_are_given_this_computers_address_only_when_serving_the_network() -> None:
+    from crmsim.commands.workshop import room_address
+
+    assert room_address("127.0.0.1", 8766) == "http://127.0.0.1:8766"  # the default: local only
+    lan = room_address("0.0.0.0", 8766)
+    assert lan.startswith("http://") and lan.endswith(":8766") and "0.0.0.0" not in lan
