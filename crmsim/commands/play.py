@@ -109,8 +109,11 @@ def _start(
         )
     if seed is not None and seed != g["seed"]:
         raise CrmsimError(f"team {team} plays with seed {g['seed']}; resume without --seed")
-    played = int(g["definition"]["rounds"])
-    if rounds is not None and rounds != played:
+    definition = g.get("definition")
+    played = definition.get("rounds") if isinstance(definition, dict) else None
+    if not isinstance(played, int) or isinstance(played, bool):
+        played = rounds  # a state that does not say: the file's rounds (resume then checks)
+    elif rounds is not None and rounds != played:
         raise CrmsimError(f"team {team} plays {played} rounds; resume without --rounds")
     return resume(load_game(ref, g["overrides"], g["seed"], played), state)
 
