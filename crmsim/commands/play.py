@@ -232,6 +232,9 @@ def command(
 
     matplotlib.use("Agg")  # set here, never at import (STYLE 7)
     from crmsim.commands.play_text import final_report, menu, round_report, status_line, wrap
+    from crmsim.fonts import use_fonts
+
+    use_fonts()  # the team's chart at the end speaks the game's language
     from crmsim.game import check_team_name, load_game, read_decisions, save
 
     overrides = dict(assignments)
