@@ -199,7 +199,7 @@ class Text(str):
                     f"has unknown language {unknown[0]!r}; use {' and '.join(LANGUAGES)}"
                 )
             if not all(isinstance(v, str) for v in value.values()):
-                raise ValueError('must be text in quotes in each language, e.g. en = "..."')
+                raise ValueError('should be text in quotes in each language, e.g. en = "..."')
             if not value.get(DEFAULT, "").strip():
                 raise ValueError(
                     f'needs the English text, e.g. {{ {DEFAULT} = "...", zh = "..." }}'
@@ -207,7 +207,7 @@ class Text(str):
             texts = {k: squash(v) for k, v in value.items()}
             plain = False
         else:
-            raise TypeError(f"must be text, or a table of texts per language, got {value!r}")
+            raise TypeError(f"should be text, or a table of texts per language, got {value!r}")
         self = super().__new__(cls, texts[DEFAULT])
         self.texts = MappingProxyType(texts)
         self.plain = plain

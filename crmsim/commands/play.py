@@ -109,8 +109,11 @@ def _start(
         )
     if seed is not None and seed != g["seed"]:
         raise CrmsimError(f"team {team} plays with seed {g['seed']}; resume without --seed")
-    played = int(g["definition"]["rounds"])
-    if rounds is not None and rounds != played:
+    definition = g.get("definition")
+    played = definition.get("rounds") if isinstance(definition, dict) else None
+    if not isinstance(played, int) or isinstance(played, bool):
+        played = rounds  # a state that does not say: the file's rounds (resume then checks)
+    elif rounds is not None and rounds != played:
         raise CrmsimError(f"team {team} plays {played} rounds; resume without --rounds")
     return resume(load_game(ref, g["overrides"], g["seed"], played), state)
 
@@ -242,6 +245,9 @@ def command(
 
     matplotlib.use("Agg")  # set here, never at import (STYLE 7)
     from crmsim.commands.play_text import final_report, menu, round_report, status_line, wrap
+    from crmsim.fonts import use_fonts
+
+    use_fonts()  # the team's chart at the end speaks the game's language
     from crmsim.game import check_team_name, load_game, read_decisions, save
 
     overrides = dict(assignments)

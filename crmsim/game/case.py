@@ -60,7 +60,7 @@ def text(value: Any, where: str) -> Text:
     try:
         return Text(value)
     except (TypeError, ValueError) as exc:
-        message = str(exc) if isinstance(exc, ValueError) else "must be text"
+        message = str(exc) if isinstance(exc, ValueError) else "should be text"
         raise CrmsimError(
             f'{where} {message} (write "..." or {{ {" = ..., ".join(LANGUAGES)} = ... }})'
         ) from None
