@@ -114,6 +114,10 @@ def Facilitator(hub: Hub):
             else ""
         )
 
+    colours = room.colours()
+    chart = solara.use_memo(  # drawn again only when the game changes
+        lambda: svg_markup(progress_figure(room, colours)) if room.teams else "", [version]
+    )
     solara.Style(PROJECTOR_CSS)
     with solara.AppBarTitle():
         solara.Text(_("Team play") + f" · {localized(game.title)}")
@@ -135,7 +139,6 @@ def Facilitator(hub: Hub):
             solara.Error(problem.value)
         if room.teams and not room.finished:
             Waiting(hub, version)
-        colours = room.colours()
         refused = room.refusals()
         with solara.ColumnsResponsive(default=12, medium=6, large=4):
             for team in room.teams:
@@ -148,10 +151,7 @@ def Facilitator(hub: Hub):
             solara.Button(label, on_click=play, color="primary", disabled=bool(refused))
         if room.teams:
             Scoreboard(hub, version)
-            solara.HTML(
-                unsafe_innerHTML=svg_markup(progress_figure(room, colours)),
-                classes=["crm-chart-box"],
-            )
+            solara.HTML(unsafe_innerHTML=chart, classes=["crm-chart-box"])
         if room.finished:
             from crmsim.dashboard.classview import ClassDebriefPanel
 
