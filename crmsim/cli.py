@@ -31,6 +31,7 @@ COMMANDS: dict[str, str] = {
     "report": "report",
     "play": "play",
     "debrief": "debrief",
+    "handouts": "handouts",
     "validate": "validate",
     "calibrate": "calibrate",
     "check": "check",

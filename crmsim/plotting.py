@@ -19,27 +19,29 @@ import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
+from crmsim.i18n import N_, _
+
 # Adoption states of CRM users (S6): column, label, colour.
 STATE_LINES: tuple[tuple[str, str, str], ...] = (
-    ("adoption", "using", "#1a9850"),
-    ("trying", "trying", "#fdae61"),
-    ("rejecting", "rejecting / work-arounds", "#d73027"),
+    ("adoption", N_("using"), "#1a9850"),
+    ("trying", N_("trying"), "#fdae61"),
+    ("rejecting", N_("rejecting / work-arounds"), "#d73027"),
 )
 
 # Mean confidence by role (S4, S5, S6): column, label, colour.
 CONFIDENCE_LINES: tuple[tuple[str, str, str], ...] = (
-    ("confidence_sponsor", "sponsor", "#762a83"),
-    ("confidence_executive", "other executives", "#c2a5cf"),
-    ("confidence_manager", "middle managers", "#2166ac"),
-    ("confidence_frontline", "frontline staff", "#8c510a"),
+    ("confidence_sponsor", N_("sponsor"), "#762a83"),
+    ("confidence_executive", N_("other executives"), "#c2a5cf"),
+    ("confidence_manager", N_("middle managers"), "#2166ac"),
+    ("confidence_frontline", N_("frontline staff"), "#8c510a"),
 )
 
 # Events marked on every panel: event name -> (label, colour).
 MARKED_EVENTS: dict[str, tuple[str, str]] = {
-    "go_live": ("go-live", "#999999"),
-    "budget_cut": ("budget cut", "#e08214"),
-    "budget_restored": ("budget restored", "#5aae61"),
-    "cancelled": ("cancelled", "#000000"),
+    "go_live": (N_("go-live"), "#999999"),
+    "budget_cut": (N_("budget cut"), "#e08214"),
+    "budget_restored": (N_("budget restored"), "#5aae61"),
+    "cancelled": (N_("cancelled"), "#000000"),
 }
 
 
@@ -100,7 +102,7 @@ def label_week(
     ax.text(
         week,
         0.98 if top else 0.02,
-        f" {label}",
+        f" {_(label)}",
         transform=ax.get_xaxis_transform(),
         rotation=90,
         va="top" if top else "bottom",
@@ -132,7 +134,7 @@ def plot_adoption(
     ax = _new_axes(ax)
     week = ts["week"]
     for column, label, colour in STATE_LINES:
-        ax.plot(week, ts[column], color=colour, linewidth=2.0, label=label)
+        ax.plot(week, ts[column], color=colour, linewidth=2.0, label=_(label))
     for column, label, colour in CONFIDENCE_LINES:
         if column in ts:
             ax.plot(
@@ -141,10 +143,10 @@ def plot_adoption(
                 color=colour,
                 linewidth=1.2,
                 linestyle="--",
-                label=f"confidence: {label}",
+                label=_("confidence: {who}").format(who=_(label)),
             )
     ax.set_ylim(0.0, 1.0)
-    return _dress(ax, week, events, "share of users / confidence", "Adoption and confidence")
+    return _dress(ax, week, events, _("share of users / confidence"), _("Adoption and confidence"))
 
 
 def plot_profit(
@@ -170,10 +172,10 @@ def plot_profit(
     ax.axhline(0.0, color="black", linewidth=0.9, zorder=2)
     ax.fill_between(week, pct, 0.0, where=pct < 0, color="#d73027", alpha=0.25, linewidth=0)
     ax.fill_between(week, pct, 0.0, where=pct > 0, color="#1a9850", alpha=0.25, linewidth=0)
-    ax.plot(week, pct, color="#333333", linewidth=1.6, label="profit vs pre-project")
-    ax.set_xlabel("week")
-    title = "Profit relative to the pre-project level"
-    return _dress(ax, week, events, "profit vs pre-project (%)", title)
+    ax.plot(week, pct, color="#333333", linewidth=1.6, label=_("profit vs pre-project"))
+    ax.set_xlabel(_("week"))
+    title = _("Profit relative to the pre-project level")
+    return _dress(ax, week, events, _("profit vs pre-project (%)"), title)
 
 
 def _dress(

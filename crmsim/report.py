@@ -40,8 +40,10 @@ from matplotlib.axes import Axes
 
 from crmsim.errors import CrmsimError
 from crmsim.files import atomic_write, make_dirs
+from crmsim.i18n import _
 from crmsim.params import PARAMS
 from crmsim.report_layout import A4, render_figure, render_html  # noqa: F401 - re-exported
+from crmsim.report_words import median_cell, scenario_text, setting_text, value_text  # noqa: F401
 from crmsim.results import (  # noqa: F401 - GROWTH_WINDOW, TIPPING_MIN_ADOPTION: re-exported
     GROWTH_WINDOW,
     TIPPING_MIN_ADOPTION,
@@ -90,27 +92,6 @@ class Handout:
     notes: list[str] = field(default_factory=list)
 
 
-# ---------------------------------------------------------------- words
-
-
-def setting_text(name: str, value: Any) -> str:
-    """One changed setting in plain words, e.g. ``"Training: 0.8 (usual 0.5)"``."""
-    p = PARAMS.get(name)
-    if p is None:
-        return f"{name}: {value}"
-    return f"{p.label}: {_value(value)} (usual {_value(p.default)})"
-
-
-def _value(v: Any) -> str:
-    if isinstance(v, bool):
-        return "yes" if v else "no"
-    if isinstance(v, float):
-        return f"{v:g}"
-    if isinstance(v, int):
-        return f"{v:,}"
-    return str(v)
-
-
 # ---------------------------------------------------------------- loading
 
 
@@ -151,35 +132,34 @@ def _load_run(root: Path) -> Handout:
     scenario = manifest.get("scenario", {})
     weeks = int(ts["week"].max())
     about = [
-        scenario.get("description") or "",
-        f"{params.get('org.employees', 0):,} employees, {weeks} weeks "
-        f"({weeks / 52:.1f} years), seed {manifest.get('seed')}. One simulated run: "
-        "another seed gives another, equally likely story.",
-    ]
+        scenario_text(scenario),
+        _("{n} employees, {weeks} weeks ({years:.1f} years), draw {seed}. One simulated run: "
+          "another draw gives another, equally likely story.").format(
+            n=f"{params.get('org.employees', 0):,}", weeks=weeks, years=weeks / 52,
+            seed=manifest.get("seed"),
+        ),
+    ]  # fmt: skip
     changed = manifest.get("changed_from_defaults", {})
     settings = [setting_text(k, v) for k, v in changed.items()]
 
     project = outcome_text(s)
     success_rule = pct(params.get("outcome.success_adoption"))
+    dip = _("{depth} deep, {weeks} weeks below before").format(
+        depth=pct(s["profit_dip_depth"], 1), weeks=s["dip_weeks"]
+    )
     figures = [
-        ["Using CRM at the end", f"{pct(s['final_adoption'])} of CRM users"],
-        ("Rejecting or working around", pct(s["final_rejecting"])),
-        (
-            "Success",
-            ("yes" if s["success"] else "no") + f" (needs {success_rule} using, no cancellation)",
-        ),
-        ("Half the users reached", week_text(s["weeks_to_50"])),
-        (
-            "Profit dip",
-            f"{pct(s['profit_dip_depth'], 1)} deep, {s['dip_weeks']} weeks below before"
-            if s["profit_dip_depth"] > 0
-            else "none",
-        ),
-        ("Payback", week_text(s["payback_week"])),
-        ("Project", project),
-        ("Sponsor's lowest confidence", pct(s["min_sponsor_confidence"])),
-        ("Milestones", f"{s['milestones_met']} met, {s['milestones_missed']} missed"),
-    ]
+        [_("Using CRM at the end"), _("{share} of CRM users").format(share=pct(s["final_adoption"]))],
+        (_("Rejecting or working around"), pct(s["final_rejecting"])),
+        (_("Success"), value_text(bool(s["success"]))
+         + _(" (needs {rule} using, no cancellation)").format(rule=success_rule)),
+        (_("Half the users reached"), week_text(s["weeks_to_50"])),
+        (_("Profit dip"), dip if s["profit_dip_depth"] > 0 else _("none")),
+        (_("Payback"), week_text(s["payback_week"])),
+        (_("Project"), project),
+        (_("Sponsor's lowest confidence"), pct(s["min_sponsor_confidence"])),
+        (_("Milestones"), _("{met} met, {missed} missed").format(
+            met=s["milestones_met"], missed=s["milestones_missed"])),
+    ]  # fmt: skip
 
     retreat = params.get("sponsor.retreat_threshold", PARAMS["sponsor.retreat_threshold"].default)
     timeline = key_moments(ts, s, events, retreat)
@@ -201,11 +181,13 @@ def _load_run(root: Path) -> Handout:
     return Handout(
         source=root,
         kind="run",
-        title=f"{scenario.get('name', root.name)} · seed {manifest.get('seed')}",
+        title=_("{name} · draw {seed}").format(
+            name=scenario.get("name", root.name), seed=manifest.get("seed")
+        ),
         about=[a for a in about if a],
         settings=settings,
         figures=[list(row) for row in figures],
-        timeline=[[when, what] for _, when, what in timeline],
+        timeline=[[when, what] for _w, when, what in timeline],
         draw_adoption=lambda ax: plot_adoption(ts, events, ax=ax),
         draw_profit=lambda ax: plot_profit(ts, events, ax=ax),
     )
@@ -230,7 +212,7 @@ def _load_batch(root: Path, require_complete: bool = False) -> Handout:
     notes = [] if found.complete else [found.headline(), *found.group_lines(by)]
     if len(groups) > MAX_GROUPS:
         notes.append(f"{len(groups)} groups in the batch; the first {MAX_GROUPS} are shown.")
-        keep = [k for k, _ in groups[:MAX_GROUPS]]
+        keep = [k for k, _g in groups[:MAX_GROUPS]]
         mask = ok.set_index(by).index.isin(keep)
         ok = ok[mask]
         groups = groups[:MAX_GROUPS]
@@ -261,50 +243,53 @@ def _load_batch(root: Path, require_complete: bool = False) -> Handout:
         prefix = f"{name}: " if len(about) > 2 else ""
         settings += [prefix + setting_text(k, v) for k, v in changed.items() if k not in sweep]
     for name in sweep:
-        values = ", ".join(_value(v) for v in sorted(ok[name].unique()))
+        values = ", ".join(value_text(v) for v in sorted(ok[name].unique()))
         settings.append(f"{PARAMS[name].label} varied: {values}")
 
     table = compare_table(ok, by)
-    labels = [group_label(by, k if isinstance(k, tuple) else (k,)) for k, _ in groups]
+    labels = [group_label(by, k if isinstance(k, tuple) else (k,)) for k, _g in groups]
     rows = list(table.itertuples(index=False))
+    of_runs = _("{share} of {n} runs")
     figures = [
-        ["Success"] + [f"{pct(r.success_rate)} of {r.runs} runs" for r in rows],
-        ["  95 % interval"] + [f"{pct(r.success_lo)}-{pct(r.success_hi)}" for r in rows],
-        ["Using CRM at the end (median)"] + [pct(r.adoption_median) for r in rows],
-        ["  middle half of runs"] + [f"{pct(r.adoption_q25)}-{pct(r.adoption_q75)}" for r in rows],
-        ["Profit dip (median depth)"] + [pct(r.dip_depth_median, 1) for r in rows],
-        ["Weeks below before (median)"] + [f"{r.dip_weeks_median:.0f}" for r in rows],
-        ["Cancelled"] + [pct(r.cancel_rate) for r in rows],
+        [_("Success")] + [of_runs.format(share=pct(r.success_rate), n=r.runs) for r in rows],
+        ["  " + _("{level} interval").format(level="95 %")]
+        + [f"{pct(r.success_lo)}-{pct(r.success_hi)}" for r in rows],
+        [_("Using CRM at the end (median)")] + [pct(r.adoption_median) for r in rows],
+        ["  " + _("middle half of runs")]
+        + [f"{pct(r.adoption_q25)}-{pct(r.adoption_q75)}" for r in rows],
+        [_("Profit dip (median depth)")] + [pct(r.dip_depth_median, 1) for r in rows],
+        [_("Weeks below before (median)")] + [f"{r.dip_weeks_median:.0f}" for r in rows],
+        [_("Cancelled")] + [pct(r.cancel_rate) for r in rows],
     ]
 
     events = _batch_event_weeks(store, ok, by, scenarios, sweep)
     timeline: list[list[str]] = []
     for column, what in (
-        ("go_live", "Go-live"),
-        ("wavering", "Sponsor wavering"),
-        ("dip_bottom", "Profit dip at its bottom"),
-        ("tipping", "Tipping point"),
-        ("half", "Half the users use CRM"),
-        ("cut", "Budget cut"),
-        ("cancel", "Cancellation"),
+        ("go_live", _("Go-live")),
+        ("wavering", _("Sponsor wavering")),
+        ("dip_bottom", _("Profit dip at its bottom")),
+        ("tipping", _("Tipping point")),
+        ("half", _("Half the users use CRM")),
+        ("cut", _("Budget cut")),
+        ("cancel", _("Cancellation")),
     ):
-        timeline.append([what] + [_median_cell(events.loc[g["run_id"], column]) for _, g in groups])
+        timeline.append([what] + [median_cell(events.loc[g["run_id"], column]) for _k, g in groups])
     notes.insert(
         0,
-        "What happened when: the median week among the runs where it happened, and in how "
-        "many runs it did.",
-    )
+        _("What happened when: the median week among the runs where it happened, and in how "
+          "many runs it did."),
+    )  # fmt: skip
 
     weekly_adoption = band_table(store.iter_weekly(["week", "adoption"]), ok, "adoption", by)
     weekly_profit = band_table(store.iter_weekly(["week", "profit_rel"]), ok, "profit_rel", by)
 
     def draw_adoption(ax: Axes) -> None:
-        plot_bands(weekly_adoption, by, "adoption", ax=ax, title="Routine CRM users")
+        plot_bands(weekly_adoption, by, "adoption", ax=ax, title=_("Routine CRM users"))
         ax.set_ylim(0.0, 1.0)
 
     def draw_profit(ax: Axes) -> None:
         plot_bands(
-            weekly_profit, by, "profit_rel", ax=ax, title="Profit against before the project"
+            weekly_profit, by, "profit_rel", ax=ax, title=_("Profit against before the project")
         )
         ax.axhline(0.0, color="black", linewidth=0.9)
 
@@ -321,15 +306,6 @@ def _load_batch(root: Path, require_complete: bool = False) -> Handout:
         columns=labels,
         notes=notes,
     )
-
-
-def _median_cell(weeks: pd.Series) -> str:
-    """``"week 17 (all)"``, ``"week 85 (4 of 6)"`` or ``"never"``."""
-    happened = weeks.dropna()
-    if happened.empty:
-        return "never"
-    share = "all" if len(happened) == len(weeks) else f"{len(happened)} of {len(weeks)}"
-    return f"week {happened.median():.0f} ({share})"
 
 
 def _batch_event_weeks(store, ok: pd.DataFrame, by, scenarios, sweep) -> pd.DataFrame:
@@ -387,6 +363,9 @@ def write(path: str | Path, out: str | Path | None = None, require_complete: boo
     suffix = target.suffix.lower()
     if suffix not in FORMATS:
         raise CrmsimError(f"--out {target}: use a .pdf or .html file name")
+    from crmsim.fonts import use_fonts
+
+    use_fonts()  # Chinese needs a CJK font (and embeds it); English is as before
     handout = load(path, require_complete)
     make_dirs(target.parent)
     if suffix == ".pdf":

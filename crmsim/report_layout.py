@@ -10,12 +10,14 @@ from __future__ import annotations
 import base64
 import html
 import io
-import textwrap
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
+
+from crmsim.handouts.layout import wrap
+from crmsim.i18n import _, get_language
 
 if TYPE_CHECKING:
     from crmsim.report import Handout
@@ -24,13 +26,13 @@ A4 = (8.27, 11.69)
 
 
 def _wrap(text: str, width: int) -> str:
-    return "\n".join(textwrap.wrap(text, width)) or " "
+    return "\n".join(wrap(text, width)).strip("\n") or " "
 
 
 def render_figure(handout: Handout) -> Figure:
     """The handout as one A4 page (a matplotlib figure, saved as PDF)."""
     fig = Figure(figsize=A4)
-    fig.text(0.06, 0.965, "CRM roll-out: what happened", fontsize=9, color="#666666")
+    fig.text(0.06, 0.965, _("CRM roll-out: what happened"), fontsize=9, color="#666666")
     title = _wrap(handout.title, 52)  # an interrupted batch's title is long
     fig.text(0.06, 0.945, title, fontsize=16, fontweight="bold", va="top")
     y = 0.915 - 0.022 * title.count("\n")
@@ -39,7 +41,11 @@ def render_figure(handout: Handout) -> Figure:
     if handout.settings:
         shown = handout.settings[:8]
         more = len(handout.settings) - len(shown)
-        text = "Set differently: " + "; ".join(shown) + (f"; and {more} more" if more else "")
+        text = (
+            _("Set differently: ")
+            + "; ".join(shown)
+            + (_("; and {n} more").format(n=more) if more else "")
+        )
         y = _text(fig, 0.06, y, text, 110, fontsize=8, color="#333333")
     batch = bool(handout.columns)
     height = 0.17 if batch else 0.20
@@ -59,18 +65,18 @@ def render_figure(handout: Handout) -> Figure:
     y = top - 2 * height - 0.115
     if batch:
         header = ["", *handout.columns]
-        fig.text(0.06, y, "Key figures", fontsize=11, fontweight="bold", va="top")
+        fig.text(0.06, y, _("Key figures"), fontsize=11, fontweight="bold", va="top")
         y = _table(fig, 0.06, 0.94, y - 0.022, header, handout.figures)
-        fig.text(0.06, y - 0.008, "What happened when", fontsize=11, fontweight="bold", va="top")
+        fig.text(0.06, y - 0.008, _("What happened when"), fontsize=11, fontweight="bold", va="top")
         _table(fig, 0.06, 0.94, y - 0.030, header, handout.timeline)
     else:
-        fig.text(0.06, y, "Key figures", fontsize=11, fontweight="bold", va="top")
-        fig.text(0.52, y, "What happened when", fontsize=11, fontweight="bold", va="top")
+        fig.text(0.06, y, _("Key figures"), fontsize=11, fontweight="bold", va="top")
+        fig.text(0.52, y, _("What happened when"), fontsize=11, fontweight="bold", va="top")
         yy = y - 0.022
         for what, value in handout.figures[:16]:
             yy = _text(fig, 0.06, yy, f"{what}: {value}", 58, fontsize=8)
         _table(fig, 0.52, 0.94, y - 0.022, None, handout.timeline[:18], first=0.2)
-    foot = " ".join(handout.notes + [f"Source: {handout.source}"])
+    foot = " ".join(handout.notes + [_("Source: {path}").format(path=handout.source)])
     fig.text(0.06, 0.025, _wrap(foot, 120), fontsize=6.5, color="#777777", va="bottom")
     return fig
 
@@ -140,15 +146,18 @@ def render_html(handout: Handout) -> str:
 
     settings = ""
     if handout.settings:
-        settings = "<p class=small><b>Set differently:</b> " + e("; ".join(handout.settings))
+        settings = f"<p class=small><b>{e(_('Set differently: '))}</b>" + e(
+            "; ".join(handout.settings)
+        )
     notes = "".join(f"<p class=small>{e(n)}</p>" for n in handout.notes)
     about = "".join(f"<p>{e(a)}</p>" for a in handout.about)
+    lang = "zh-Hans" if get_language() == "zh" else "en"
     return f"""<!doctype html>
-<html lang="en"><head><meta charset="utf-8">
+<html lang="{lang}"><head><meta charset="utf-8">
 <title>{e(handout.title)}</title>
 <style>
 @page {{ size: A4; margin: 12mm; }}
-body {{ font-family: "DejaVu Sans", Arial, sans-serif; font-size: 10pt; max-width: 190mm;
+body {{ font-family: "DejaVu Sans", Arial, "Noto Sans CJK SC", sans-serif; font-size: 10pt; max-width: 190mm;
   margin: 0 auto; color: #222; }}
 h1 {{ font-size: 16pt; margin: 0 0 4pt; }} h2 {{ font-size: 11pt; margin: 8pt 0 3pt; }}
 p {{ margin: 2pt 0; }} .small {{ font-size: 8.5pt; color: #444; }}
@@ -158,17 +167,17 @@ th, td {{ text-align: left; vertical-align: top; padding: 1pt 8pt 1pt 0; }}
 th {{ font-weight: 600; }} .when th {{ white-space: nowrap; }}
 .rows > div {{ margin-bottom: 4pt; }}
 </style></head><body>
-<p class=small>CRM roll-out: what happened</p>
+<p class=small>{e(_("CRM roll-out: what happened"))}</p>
 <h1>{e(handout.title)}</h1>
 {about}
 {settings}
-<img alt="Adoption week by week" src="data:image/png;base64,{_chart_png(handout.draw_adoption)}">
-<img alt="Profit week by week" src="data:image/png;base64,{_chart_png(handout.draw_profit)}">
+<img alt="{e(_("Adoption week by week"))}" src="data:image/png;base64,{_chart_png(handout.draw_adoption)}">
+<img alt="{e(_("Profit week by week"))}" src="data:image/png;base64,{_chart_png(handout.draw_profit)}">
 <div class="{"rows" if handout.columns else "cols"}">
-<div><h2>Key figures</h2>{table(handout.figures)}</div>
-<div class="when"><h2>What happened when</h2>{table(handout.timeline)}</div>
+<div><h2>{e(_("Key figures"))}</h2>{table(handout.figures)}</div>
+<div class="when"><h2>{e(_("What happened when"))}</h2>{table(handout.timeline)}</div>
 </div>
 {notes}
-<p class=small>Source: {e(str(handout.source))}</p>
+<p class=small>{e(_("Source: {path}").format(path=handout.source))}</p>
 </body></html>
 """

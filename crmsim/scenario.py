@@ -29,6 +29,8 @@ from typing import Any
 
 from crmsim.data import DATA_DIR
 from crmsim.errors import CrmsimError
+from crmsim.i18n import Text
+from crmsim.money import USD, Money, parse_money
 from crmsim.params import PARAMS, ParamSet, suggest
 
 SCENARIO_DIR: Path = DATA_DIR
@@ -49,6 +51,8 @@ class Scenario:
         batch: The file's ``[batch]`` section, unvalidated here (the batch
             engine validates it), read-only.
         chain: Names of the scenarios it inherits from, nearest first.
+        money: The firm's currency (the file's ``[money]``, else the parent's,
+            else US dollars; :mod:`crmsim.money`).
     """
 
     name: str
@@ -57,6 +61,7 @@ class Scenario:
     path: Path | None = None
     batch: MappingProxyType = field(default_factory=lambda: MappingProxyType({}))
     chain: tuple[str, ...] = ()
+    money: Money = USD
 
     def __post_init__(self) -> None:
         if not isinstance(self.batch, MappingProxyType):
@@ -64,7 +69,7 @@ class Scenario:
 
     def __reduce__(self):  # picklable for process pools and Dask (the proxy is not)
         fields = (self.name, self.description, self.params, self.path, dict(self.batch))
-        return (Scenario, (*fields, self.chain))
+        return (Scenario, (*fields, self.chain, self.money))
 
     def with_updates(self, updates: dict[str, Any]) -> Scenario:
         """A copy with some parameter values replaced (validated)."""
@@ -77,6 +82,7 @@ class Scenario:
             path=self.path,
             batch=self.batch,
             chain=self.chain,
+            money=self.money,
         )
 
     def to_dict(self) -> dict[str, Any]:
@@ -156,7 +162,7 @@ def _read_toml(path: Path) -> dict[str, Any]:
 def _raw_params(data: dict[str, Any], path: Path) -> dict[str, Any]:
     flat: dict[str, Any] = {}
     for key, value in data.items():
-        if key in ("scenario", "batch"):
+        if key in ("scenario", "batch", "money"):
             continue
         if not isinstance(value, dict):
             hint = suggest(key) or "; put parameters in their group's table, e.g. [levers]"
@@ -194,7 +200,7 @@ def load(ref: str | Path, _seen: tuple[str, ...] = ()) -> Scenario:
 
     check_keys(meta, sorted(_META_KEYS), path.name, "scenario.")
     for k in ("name", "description"):
-        if not isinstance(meta.get(k, ""), str):
+        if not isinstance(meta.get(k, ""), str) and not (k == "description" and _texts(meta[k])):
             raise CrmsimError(f'{path.name}: scenario.{k} must be text, e.g. {k} = "..."')
     batch = data.get("batch", {})
     if not isinstance(batch, dict):
@@ -224,14 +230,26 @@ def load(ref: str | Path, _seen: tuple[str, ...] = ()) -> Scenario:
     merged_batch = dict(parent.batch) if parent else {}
     merged_batch.update(batch)
     description = meta.get("description", parent.description if parent else "")
+    parent_money = parent.money if parent else USD
     return Scenario(
         name=path.stem,
-        description=str(description),
+        description=Text(description) if isinstance(description, dict) else str(description),
         params=params,
         path=path,
         batch=MappingProxyType(merged_batch),
         chain=((parent.name,) + parent.chain) if parent else (),
+        money=parse_money(data["money"], path.name, parent_money)
+        if "money" in data
+        else parent_money,
     )
+
+
+def _texts(value: Any) -> bool:
+    """Whether ``value`` is a text per language, ``{ en = "...", zh = "..." }`` (crmsim.i18n)."""
+    try:
+        return isinstance(value, dict) and bool(Text(value))
+    except (TypeError, ValueError):
+        return False
 
 
 def from_params(name: str = "custom", overrides: dict[str, Any] | None = None) -> Scenario:

@@ -3,6 +3,8 @@
 #   bash scripts/setup.sh          the tool itself, with the workshop dashboard
 #   bash scripts/setup.sh --test   plus what the test suite needs (pytest, hypothesis,
 #                                  Playwright and Debian's Chromium for the browser test)
+# Both install a Chinese (CJK) font for the charts and handouts in Chinese (crmsim.fonts):
+# Debian's fonts-noto-cjk through apt-get when it is available (as root, or with sudo).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 want_test=0
@@ -17,6 +19,23 @@ if command -v pyenv >/dev/null 2>&1 && pyenv versions --bare 2>/dev/null | grep 
   PY="$(pyenv root)/versions/$(pyenv versions --bare | grep '^3\.12' | tail -n 1)/bin/python"
 fi
 "$PY" -c 'import sys; assert sys.version_info >= (3, 12), "crmsim needs Python >= 3.12"'
+install_cjk_font() {
+  if fc-list 2>/dev/null | grep -qi "Noto Sans CJK"; then return 0; fi
+  if ! command -v apt-get >/dev/null 2>&1; then
+    echo "setup.sh: no apt-get here; install a Chinese font (Noto Sans CJK SC) yourself" \
+      "for crmsim's Chinese charts and handouts" >&2
+    return 0
+  fi
+  local sudo=""
+  if [ "$(id -u)" != 0 ]; then
+    if command -v sudo >/dev/null 2>&1; then sudo="sudo"; else
+      echo "setup.sh: not root and no sudo; run: apt-get install fonts-noto-cjk" >&2; return 0
+    fi
+  fi
+  $sudo apt-get update -q >/dev/null
+  $sudo apt-get install -y -q fonts-noto-cjk >/dev/null
+}
+install_cjk_font
 [ -x .venv/bin/python ] || "$PY" -m venv .venv
 .venv/bin/python -m pip install -q --upgrade pip
 if [ "$want_test" = 1 ]; then

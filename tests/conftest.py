@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from pathlib import Path
 
@@ -9,6 +10,10 @@ import pytest
 from click.testing import CliRunner, Result
 
 from crmsim.cli import main
+
+# Tests read English unless they ask for another language (crmsim.i18n), whatever
+# this machine's locale; tests/test_i18n.py clears this where it tests the order.
+os.environ["CRMSIM_LANG"] = "en"
 
 
 @pytest.fixture

@@ -14,32 +14,17 @@ test can. Marked ``browser``: ``pytest -m "not browser"`` leaves it out.
 
 from __future__ import annotations
 
-import os
 import re
 import shutil
-import signal
-import subprocess
 import sys
-import time
-import urllib.request
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from browserlib import chromium, serving, wait_for
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_FLAGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-dev-shm-usage",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-START_TIMEOUT = 90.0  # seconds for the server to answer (about 4 s when the machine is idle)
 ACTION_TIMEOUT_MS = 90_000  # for the page to show what an action should bring
 # A small organisation that goes live in week 1, so a few weeks change the picture.
 WORKSHOP_ARGS = ["baseline", "--seed", "3", "--set", "org.employees=300",
@@ -54,80 +39,19 @@ def _workshop_command() -> list[str]:
     return [found, "workshop"] if found else [sys.executable, "-m", "crmsim.cli", "workshop"]
 
 
-def wait_for(check: Callable[[], object], timeout: float, what: str, every: float = 0.25):
-    """Poll ``check`` until it returns something true; fail after ``timeout`` seconds."""
-    deadline = time.monotonic() + timeout
-    while True:
-        value = check()
-        if value:
-            return value
-        if time.monotonic() > deadline:
-            pytest.fail(f"timed out after {timeout:.0f} s waiting for {what}")
-        time.sleep(every)
-
-
 @pytest.fixture(scope="module")
 def workshop(tmp_path_factory) -> Iterator[str]:
     """``crmsim workshop`` on a free port of 127.0.0.1; yields its address. Always stopped."""
     log_path = tmp_path_factory.mktemp("workshop") / "workshop.log"
-    log = open(log_path, "w+", encoding="utf-8")  # noqa: SIM115 - closed below
-    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
-    proc = subprocess.Popen(
-        [*_workshop_command(), *WORKSHOP_ARGS, "--port", "0", "--host", "127.0.0.1"],
-        stdout=log,
-        stderr=subprocess.STDOUT,
-        env=env,
-        start_new_session=True,  # its own process group: stopped as a whole
-    )
-    try:
-
-        def address() -> str | None:
-            if proc.poll() is not None:
-                pytest.fail(
-                    f"crmsim workshop exited with {proc.returncode}:\n{log_path.read_text()}"
-                )
-            found = re.search(r"at (http://127\.0\.0\.1:\d+)", log_path.read_text())
-            return found.group(1) if found else None
-
-        url = wait_for(address, START_TIMEOUT, "crmsim workshop to print its address")
-
-        def answers() -> bool:
-            try:
-                with urllib.request.urlopen(url, timeout=5) as response:
-                    return response.status == 200
-            except OSError:
-                return False
-
-        wait_for(answers, START_TIMEOUT, f"the dashboard at {url} to answer")
+    command = [*_workshop_command(), *WORKSHOP_ARGS, "--port", "0", "--host", "127.0.0.1"]
+    with serving(command, log_path) as url:
         yield url
-    finally:
-        try:
-            os.killpg(proc.pid, signal.SIGTERM)
-            proc.wait(timeout=15)
-        except ProcessLookupError:
-            pass
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait(timeout=15)
-        log.close()
 
 
 @pytest.fixture(scope="module")
 def browser():
-    if os.environ.get("CI"):  # CI installs both: a missing one must fail, not skip
-        import playwright.sync_api as sync_api
-
-        assert Path(CHROMIUM).exists(), f"{CHROMIUM} not found; run scripts/setup-browser.sh"
-    else:
-        sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
-        if not Path(CHROMIUM).exists():
-            pytest.skip(f"{CHROMIUM} not found; run scripts/setup-browser.sh")
-    with sync_api.sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_FLAGS)
-        try:
-            yield chromium
-        finally:
-            chromium.close()
+    with chromium() as b:
+        yield b
 
 
 def week_shown(page) -> float:

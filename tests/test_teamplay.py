@@ -93,15 +93,42 @@ def v():
 
 
 @pytest.fixture
-def page(monkeypatch, tmp_path):
-    solara, _ = _stack()
+def env(monkeypatch, tmp_path):
+    _stack()
     monkeypatch.setenv(ENV_GAME, "support_system")
     monkeypatch.setenv(ENV_OUT, str(tmp_path))
     monkeypatch.setenv(ENV_SET, json.dumps(SMALL))
+    return tmp_path
+
+
+@pytest.fixture
+def page(env):
+    solara, _ = _stack()
     from crmsim.dashboard import teamplay
 
     box, rc = solara.render(solara.AppLayout(children=[teamplay.Page()]), handle_error=False)
     return rc
+
+
+def team_page(v, code: str):
+    """A team's own page, joined with ``code``."""
+    solara, _ = _stack()
+    from crmsim.dashboard import teampage
+
+    box, rc = solara.render(teampage.TeamPage(), handle_error=False)
+    rc.find(v.TextField, label="Join code").widget.v_model = code
+    rc.find(v.Btn, children=["Join"]).widget.click()
+    return rc
+
+
+def wait_until(check, timeout: float = 30.0) -> None:
+    """Poll ``check`` (a page follows the hub from another thread, every half second)."""
+    import time
+
+    deadline = time.monotonic() + timeout
+    while not check():
+        assert time.monotonic() < deadline, "the page did not follow the hub"
+        time.sleep(0.1)
 
 
 def add_team(rc, v, name: str) -> None:
@@ -109,29 +136,90 @@ def add_team(rc, v, name: str) -> None:
     rc.find(v.Btn, children=["Add team"]).widget.click()
 
 
-def test_the_page_adds_teams_plays_a_round_and_saves_it(page, v, tmp_path) -> None:
+def texts(rc, v) -> str:
+    """All the text of the page's HTML pieces."""
+    from solara.widgets import HTML
+
+    return " ".join(w.unsafe_innerHTML for w in rc.find(HTML).widgets)
+
+
+def test_the_first_screen_says_what_to_do_first(page, v) -> None:
+    assert "What to do first" in texts(page, v)
+    add_team(page, v, "red")
+    assert "What to do first" not in texts(page, v)
+
+
+def test_the_facilitator_chooses_for_a_team_sees_costs_and_plays_the_round(page, v, env) -> None:
     add_team(page, v, "red")
     add_team(page, v, "blue")
-    selects = page.find(v.Select, label="Round 1: actions").widgets
+    label = "Round 1: actions (chosen by the facilitator)"
+    selects = page.find(v.Select, label=label).widgets
     assert len(selects) == 2
-    assert "restructure_department:sales" in selects[0].items
-    selects[0].v_model = ["sponsor_speech", "pilot_department"]
-    page.find(v.Btn, children=["Play round 1 for every team"]).widget.click()
-    assert len(page.find(v.Select, label="Round 2: actions").widgets) == 2
-    assert "sponsor_speech" not in page.find(v.Select).widgets[0].items  # in cooldown
-    state = read_state(tmp_path / "red")
-    assert state["rounds"][0]["decisions"] == ["sponsor_speech", "pilot_department"]
-    assert sorted(os.listdir(tmp_path)) == ["blue", "red"]
+    speech = next(i for i in selects[0].items if i.startswith("The sponsor's speech"))
+    assert " k$ · works " in speech  # cost and lead time in the picker
+    assert any(i.startswith("Restructure a department (sales) · ") for i in selects[0].items)
+    selects[0].v_model = [speech]
+    page.find(
+        v.Btn, children=["Play round 1 now (teams not submitted take no action)"]
+    ).widget.click()
+    assert len(page.find(v.Select, label=label.replace("1", "2")).widgets) == 2
+    assert read_state(env / "red")["rounds"][0]["decisions"] == ["sponsor_speech"]
+    assert sorted(os.listdir(env)) == ["blue", "join_codes.json", "red"]
 
 
 def test_the_page_shows_a_refusal_on_the_team_card_and_blocks_the_round(page, v) -> None:
     add_team(page, v, "red")
-    page.find(v.Select, label="Round 1: actions").widget.v_model = [
-        "process_analysis",
-        "hire_consultants",
-        "project_team",
-        "training_wave",
-    ]
+    select = page.find(v.Select, label="Round 1: actions (chosen by the facilitator)").widget
+    select.v_model = select.items[:4]
     alerts = page.find(v.Alert, type="error").widgets
     assert alerts and "allows at most 3 actions; 4 chosen" in str(alerts[0].children)
-    assert page.find(v.Btn, children=["Play round 1 for every team"]).widget.disabled
+    play = page.find(v.Btn, children=["Play round 1 now (teams not submitted take no action)"])
+    assert play.widget.disabled
+
+
+def test_a_team_joins_with_its_code_submits_and_the_facilitator_sees_it(page, v) -> None:
+    from crmsim.dashboard.teampage import startup_hub
+
+    add_team(page, v, "red")
+    add_team(page, v, "blue")
+    hub = startup_hub()
+    red = team_page(v, hub.codes["red"])
+    assert "Team red" in texts(red, v)
+    boxes = red.find(v.Checkbox).widgets
+    assert any("works at once" in b.label for b in boxes)
+    for box in boxes[:4]:
+        box.v_model = True
+    assert "allows at most 3 actions" in str(red.find(v.Alert).widget.children)  # at once
+    boxes[3].v_model = False
+    red.find(v.Btn, children=["Submit round 1"]).widget.click()
+    assert hub.submitted == {"red"} and len(hub.room.pending["red"]) == 3
+    assert "Waiting for: blue" in str(red.find(v.Alert).widget.children)
+    wait_until(lambda: "✔ submitted" in texts(page, v))  # the facilitator's page follows
+    blue = team_page(v, hub.codes["blue"])
+    blue.find(v.Btn, children=["Submit round 1"]).widget.click()  # no action: the last one in
+    assert [tg.round for tg in hub.room.teams.values()] == [2, 2]
+    blue.find(v.Btn, children=["Submit round 2"]).assert_single()  # its page moved on
+
+
+def test_at_the_end_the_facilitator_makes_the_class_debrief(v, tmp_path, monkeypatch) -> None:
+    solara, _ = _stack()
+    from solara.widgets import HTML
+
+    from crmsim.dashboard.classview import ClassDebriefPanel
+    from crmsim.dashboard.hub import Hub
+
+    monkeypatch.setattr("crmsim.executors.default_workers", lambda: 1)
+    hub = Hub(load_game("huaxin_short", SMALL, rounds=6), tmp_path)
+    for team in ("red", "blue"):
+        hub.add_team(team)
+    while not hub.room.finished:
+        hub.submit("red", [])
+        hub.submit(
+            "blue", [next(iter(hub.game.actions))] if hub.room.teams["blue"].round == 1 else []
+        )
+    box, rc = solara.render(ClassDebriefPanel(hub, replays=3), handle_error=False)
+    rc.find(v.Btn, children=["Make the class debrief (PDF and slides)"]).widget.click()
+    wait_until(lambda: sum("crm-slide" in w.unsafe_innerHTML for w in rc.find(HTML).widgets) == 5)
+    assert not rc.find(v.Alert, type="error").widgets
+    written = sorted(p.name for p in (tmp_path / "debrief").iterdir())
+    assert "class-debrief.pdf" in written and "class-debrief-5.png" in written

@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from crmsim.commands.options import count_option, path_option
+from crmsim.i18n import _, lang_option
 
 
 @click.command(name="debrief")
@@ -32,6 +33,13 @@ from crmsim.commands.options import count_option, path_option
     help="The game file, if it has moved since the game was played.",
 )
 @count_option("-j", "--workers", help="Processes for the replays [default: all cores].")
+@click.option(
+    "--class",
+    "whole_class",
+    is_flag=True,
+    help="Also write the class debrief: one page for the whole class, as PDF and PNG slides.",
+)
+@lang_option
 def command(
     game_dir: Path,
     replays: int,
@@ -40,6 +48,8 @@ def command(
     out: Path | None,
     game_ref: str | None,
     workers: int | None,
+    whole_class: bool,
+    lang: str,
 ) -> None:
     """Debrief every team that finished the game in GAME_DIR (written by crmsim play).
 
@@ -54,13 +64,28 @@ def command(
     matplotlib.use("Agg")  # set here, never at import (STYLE 7)
     from crmsim.debrief import debrief, scoreboard, write
     from crmsim.executors import default_workers
+    from crmsim.fonts import use_fonts
+
+    use_fonts()  # Chinese pages need a CJK font: say so before the replays
 
     def progress(team: str, done: int, total: int) -> None:
         if done == total:
-            click.echo(f"crmsim debrief: team {team}: {total} replays done", err=True)
+            click.echo(
+                _("crmsim debrief: team {team}: {total} replays done").format(
+                    team=team, total=total
+                ),
+                err=True,
+            )
 
     d = debrief(game_dir, replays, seed, workers or default_workers(), progress, game_ref)
     files = write(d, out, fmt)
     click.echo(scoreboard(d))
-    click.echo(f"pages: {', '.join(str(f) for f in files[:-1])}")
-    click.echo(f"record: {files[-1]}")
+    click.echo(_("pages: {files}").format(files=", ".join(str(f) for f in files[:-1])))
+    click.echo(_("record: {file}").format(file=files[-1]))
+    if whole_class:
+        from crmsim.debrief.classroom import write_class
+
+        slides = write_class(d, files[-1].parent)
+        click.echo(
+            _("class debrief: {pdf} and {n} slides (PNG)").format(pdf=slides[0], n=len(slides) - 1)
+        )

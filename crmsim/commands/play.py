@@ -10,6 +10,7 @@ import click
 
 from crmsim.commands.options import count_option, path_option, set_option
 from crmsim.errors import CrmsimError
+from crmsim.i18n import _, lang_option, localized
 
 if TYPE_CHECKING:
     from crmsim.game import Decision, Game, TeamGame
@@ -23,18 +24,20 @@ QUIT_WORDS = ("quit", "q", "exit")
 
 def _ask(tg: TeamGame) -> list[Decision] | None:
     """Prompt until the team's decisions for this round are valid (None: quit)."""
-    from crmsim.commands.play_text import action_info, menu, resolve_numbers
-    from crmsim.game import MONEY, Decision, parse_decisions
+    from crmsim.commands.play_text import action_info, menu, names, resolve_numbers
+    from crmsim.game import Decision, parse_decisions
 
     game = tg.game
     while True:
         text = click.prompt(
-            f"Round {tg.round} decisions (names or numbers, comma-separated; "
-            "'help', 'help NAME', 'quit')",
+            _(
+                "Round {n} decisions (names or numbers, comma-separated; "
+                "'help', 'help NAME', 'quit')"
+            ).format(n=tg.round),
             default="",
             show_default=False,
         ).strip()
-        word, _, rest = text.partition(" ")
+        word, _sep, rest = text.partition(" ")
         if word.lower() in HELP_WORDS:
             rest = rest.strip()
             if rest:
@@ -42,31 +45,45 @@ def _ask(tg: TeamGame) -> list[Decision] | None:
                 if name in game.actions:
                     click.echo(action_info(game, name))
                     continue
-                click.echo(f"no action {rest!r}")
+                click.echo(_("no action {name!r}").format(name=rest))
                 continue
             click.echo(menu(tg, long=True))
-            click.echo(f"Scoring: {game.scoring.description}\n  {game.scoring.rule_text()}")
+            click.echo(
+                _("Scoring: {rule}").format(rule=localized(game.scoring.description))
+                + f"\n  {game.scoring.rule_text()}"
+            )
             continue
         if text.lower() in QUIT_WORDS:
             return None
-        if not text and not click.confirm(f"No action in round {tg.round}?", default=True):
+        if not text and not click.confirm(
+            _("No action in round {n}?").format(n=tg.round), default=True
+        ):
             continue
         try:
             chosen = tg.check(resolve_numbers(tg, parse_decisions(text)))
         except CrmsimError as exc:
-            click.echo(f"refused: {exc}")
+            click.echo(_("refused: {why}").format(why=exc))
             continue
         if chosen:
             cost = sum(game.actions[d.action].cost for d in chosen)
             click.echo(
-                f"chosen: {', '.join(str(d) for d in chosen)} for {cost:,.0f} {MONEY} "
-                f"({tg.budget_left - cost:,.0f} {MONEY} left)"
+                _("chosen: {names} for {cost} ({left} left)").format(
+                    names=names(tg, chosen),
+                    cost=game.money.amount(cost),
+                    left=game.money.amount(tg.budget_left - cost),
+                )
             )
         return list(chosen)
 
 
 def _start(
-    ref: str, team: str, folder: Path, do_resume: bool, overrides: dict, seed: int | None
+    ref: str,
+    team: str,
+    folder: Path,
+    do_resume: bool,
+    overrides: dict,
+    seed: int | None,
+    rounds: int | None = None,
 ) -> TeamGame:
     from crmsim.game import STATE_FILE, TeamGame, load_game, read_state, resume
 
@@ -79,7 +96,7 @@ def _start(
             "continue it, or choose another --team or --out"
         )
     if not do_resume:
-        return TeamGame(load_game(ref, overrides, seed), team)
+        return TeamGame(load_game(ref, overrides, seed, rounds), team)
     if not saved.is_file():
         raise CrmsimError(f"no saved game for team {team} in {folder}; start it without --resume")
     state = read_state(folder)
@@ -92,7 +109,13 @@ def _start(
         )
     if seed is not None and seed != g["seed"]:
         raise CrmsimError(f"team {team} plays with seed {g['seed']}; resume without --seed")
-    return resume(load_game(ref, g["overrides"], g["seed"]), state)
+    definition = g.get("definition")
+    played = definition.get("rounds") if isinstance(definition, dict) else None
+    if not isinstance(played, int) or isinstance(played, bool):
+        played = rounds  # a state that does not say: the file's rounds (resume then checks)
+    elif rounds is not None and rounds != played:
+        raise CrmsimError(f"team {team} plays {played} rounds; resume without --rounds")
+    return resume(load_game(ref, g["overrides"], g["seed"], played), state)
 
 
 def _check_script(tg: TeamGame, script: dict[int, list[Decision]], path: Path) -> None:
@@ -115,7 +138,7 @@ def _finish(tg: TeamGame, folder: Path, ref: str) -> None:
     replay += ["--decisions", str((folder / "decisions.toml").resolve())]
     for name, value in tg.game.overrides.items():
         replay += ["--set", f"{name}={value}"]
-    replay += ["--seed", str(tg.game.seed)]
+    replay += ["--seed", str(tg.game.seed), "--rounds", str(tg.game.rounds)]
     write_run(folder, tg.game.scenario, tg.result(), shlex.join(replay))
 
 
@@ -124,8 +147,14 @@ def serve_dashboard(game: Game, ref: str, out: Path, host: str, port: int) -> No
     import json
     import os
 
-    from crmsim.commands.workshop import check_installed, check_port, free_port, serve
-    from crmsim.dashboard.teams import ENV_GAME, ENV_OUT, ENV_SEED, ENV_SET
+    from crmsim.commands.workshop import (
+        check_installed,
+        check_port,
+        free_port,
+        room_address,
+        serve,
+    )
+    from crmsim.dashboard.teams import ENV_GAME, ENV_OUT, ENV_ROUNDS, ENV_SEED, ENV_SET, ENV_URL
 
     check_installed()
     port = free_port(host) if port == 0 else port
@@ -134,9 +163,19 @@ def serve_dashboard(game: Game, ref: str, out: Path, host: str, port: int) -> No
     os.environ[ENV_OUT] = str(out.resolve())
     os.environ[ENV_SET] = json.dumps(dict(game.overrides))
     os.environ[ENV_SEED] = str(game.seed)
+    os.environ[ENV_URL] = room_address(host, port)
+    os.environ[ENV_ROUNDS] = str(game.rounds)
+    from crmsim.i18n import ENV_VAR, get_language
+
+    os.environ[ENV_VAR] = get_language()  # the team-play page speaks the command's language
     click.echo(
         f"crmsim play: {game.name} for teams at http://{host}:{port}  (teams saved in {out}; "
         "Ctrl-C stops)"
+    )
+    click.echo(
+        _("crmsim play: each team opens {url}/team and types its join code").format(
+            url=os.environ[ENV_URL]
+        )
     )
     serve("crmsim.dashboard.teamplay", host, port, prog_name="crmsim play")
 
@@ -172,6 +211,11 @@ def serve_dashboard(game: Game, ref: str, out: Path, host: str, port: int) -> No
               help="Port of the team-play page (0 picks a free one).")  # fmt: skip
 @click.option("--host", default="127.0.0.1", show_default=True,
               help="Address of the team-play page (0.0.0.0: other computers in the room).")  # fmt: skip
+@count_option(
+    "--rounds",
+    help="Play this many rounds instead of the game's (within the range the game file allows).",
+)
+@lang_option
 def command(
     game: str,
     team: str | None,
@@ -184,6 +228,8 @@ def command(
     dashboard: bool,
     port: int,
     host: str,
+    rounds: int | None,
+    lang: str,
 ) -> None:
     """Play GAME (a bundled game or a .toml file) as team TEAM, round by round.
 
@@ -198,11 +244,14 @@ def command(
     import matplotlib
 
     matplotlib.use("Agg")  # set here, never at import (STYLE 7)
-    from crmsim.commands.play_text import final_report, menu, round_report, status_line
-    from crmsim.game import MONEY, check_team_name, load_game, read_decisions, save
+    from crmsim.commands.play_text import final_report, menu, round_report, status_line, wrap
+    from crmsim.fonts import use_fonts
+
+    use_fonts()  # the team's chart at the end speaks the game's language
+    from crmsim.game import check_team_name, load_game, read_decisions, save
 
     overrides = dict(assignments)
-    ref_game = load_game(game, overrides, seed)  # validate before touching any folder
+    ref_game = load_game(game, overrides, seed, rounds)  # validate before touching any folder
     game_dir = out if out is not None else Path("runs") / "games" / ref_game.name
     if dashboard:
         serve_dashboard(ref_game, game, game_dir, host, port)
@@ -211,7 +260,7 @@ def command(
         raise click.UsageError("--team NAME is required (or --dashboard for all teams)")
     check_team_name(team)
     folder = game_dir / team
-    tg = _start(game, team, folder, do_resume, overrides, seed)
+    tg = _start(game, team, folder, do_resume, overrides, seed, rounds)
     planned = read_decisions(script, tg.game) if script is not None else None
     if planned is not None:
         _check_script(tg, planned, script)
@@ -219,18 +268,34 @@ def command(
     if not tg.rounds:
         save(tg, folder)  # the team's folder exists from the start
     g = tg.game
+    money = g.money
     click.echo(
-        f"{g.title} ({g.name}) · team {team} · {g.rounds} rounds of {g.weeks_per_round} weeks · "
-        f"budget {g.budget:,.0f} {MONEY} · up to {g.max_actions} actions a round"
+        _(
+            "{title} ({name}) · team {team} · {rounds} rounds of {weeks} weeks · "
+            "budget {budget} · up to {most} actions a round"
+        ).format(
+            title=localized(g.title),
+            name=g.name,
+            team=team,
+            rounds=g.rounds,
+            weeks=g.weeks_per_round,
+            budget=money.amount(g.budget),
+            most=g.max_actions,
+        )
     )
+    saved_note = _("saved after round {n} in {folder}; continue with --resume")
     if tg.rounds:
-        click.echo(f"resumed after round {len(tg.rounds)}; {tg.budget_left:,.0f} {MONEY} left")
+        click.echo(
+            _("resumed after round {n}; {left} left").format(
+                n=len(tg.rounds), left=money.amount(tg.budget_left)
+            )
+        )
     if planned is None:
-        click.echo(click.wrap_text(g.description, 100))
-        click.echo(f"Scoring: {g.scoring.rule_text()}")
+        click.echo(wrap(localized(g.description), 100))
+        click.echo(_("Scoring: {rule}").format(rule=g.scoring.rule_text()))
     while not tg.finished:
         if stop_after is not None and tg.round > stop_after:
-            click.echo(f"saved after round {len(tg.rounds)} in {folder}; continue with --resume")
+            click.echo(saved_note.format(n=len(tg.rounds), folder=folder))
             return
         if planned is not None:
             try:
@@ -239,16 +304,20 @@ def command(
                 raise CrmsimError(f"round {tg.round}: {exc}") from None
         else:
             click.echo(
-                f"\nRound {tg.round} of {g.rounds} · weeks {tg.week + 1}-"
-                f"{tg.week + g.weeks_per_round} · {tg.budget_left:,.0f} {MONEY} left"
+                "\n"
+                + _("Round {n} of {rounds} · weeks {first}-{last} · {left} left").format(
+                    n=tg.round,
+                    rounds=g.rounds,
+                    first=tg.week + 1,
+                    last=tg.week + g.weeks_per_round,
+                    left=money.amount(tg.budget_left),
+                )
             )
             click.echo(status_line(tg))
             click.echo(menu(tg))
             chosen = _ask(tg)
             if chosen is None:
-                click.echo(
-                    f"saved after round {len(tg.rounds)} in {folder}; continue with --resume"
-                )
+                click.echo(saved_note.format(n=len(tg.rounds), folder=folder))
                 return
             tg.play_round(chosen)
         save(tg, folder)

@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from crmsim.commands.check import require_complete_option
+from crmsim.i18n import lang_option
 
 
 @click.command(name="report")
@@ -18,7 +19,8 @@ from crmsim.commands.check import require_complete_option
     help="File to write, .pdf or .html [default: RUN_DIR/handout.pdf].",
 )
 @require_complete_option
-def command(run_dir: Path, out: Path | None, require_complete: bool) -> None:
+@lang_option
+def command(run_dir: Path, out: Path | None, require_complete: bool, lang: str) -> None:
     """Write a one-page handout of RUN_DIR (from crmsim run or crmsim batch).
 
     The scenario in plain words, adoption and profit week by week (median
@@ -26,7 +28,7 @@ def command(run_dir: Path, out: Path | None, require_complete: bool) -> None:
     happened when: go-live, the sponsor wavering, the bottom of the profit
     dip, the tipping point, budget cut, cancellation, payback. An
     interrupted batch's handout says how many of the planned runs it shows,
-    in its title and notes.
+    in its title and notes. With --lang zh the handout is in Chinese.
     """
     from crmsim.report import write
 

@@ -14,6 +14,8 @@ import click
 
 from crmsim.commands.options import count_option, set_option
 from crmsim.errors import CrmsimError
+from crmsim.i18n import ENV_VAR as LANG_VAR
+from crmsim.i18n import _, lang_option
 
 DEFAULT_PORT = 8765
 APP = "crmsim.dashboard.app"
@@ -26,8 +28,10 @@ def check_installed() -> None:
     missing = [name for name in _NEEDS if importlib.util.find_spec(name) is None]
     if missing:
         raise CrmsimError(
-            f"the dashboard needs {', '.join(missing)}; install it with "
-            "pip install 'crmsim[workshop]' (see docs/workshop.md)"
+            _(
+                "the dashboard needs {missing}; install it with "
+                "pip install 'crmsim[workshop]' (see docs/workshop.md)"
+            ).format(missing=", ".join(missing))
         )
 
 
@@ -46,12 +50,17 @@ def _bind(host: str, port: int) -> int:
     except (OSError, UnicodeError, OverflowError) as exc:  # gaierror is an OSError
         if getattr(exc, "errno", None) == errno.EADDRINUSE:
             raise CrmsimError(
-                f"port {port} on {host} is in use; choose another with --port (0 picks a free one)"
+                _(
+                    "port {port} on {host} is in use; choose another with --port "
+                    "(0 picks a free one)"
+                ).format(port=port, host=host)
             ) from None
         problem = getattr(exc, "strerror", None) or str(exc) or type(exc).__name__
         raise CrmsimError(
-            f"cannot listen on {host}:{port}: {problem}; check --host "
-            "(127.0.0.1: this computer only, 0.0.0.0: every network)"
+            _(
+                "cannot listen on {host}:{port}: {problem}; check --host "
+                "(127.0.0.1: this computer only, 0.0.0.0: every network)"
+            ).format(host=host, port=port, problem=problem)
         ) from None
 
 
@@ -72,6 +81,20 @@ def check_port(host: str, port: int) -> None:
             not this computer's.
     """
     _bind(host, port)
+
+
+def room_address(host: str, port: int) -> str:
+    """The address other devices open: this computer's address on the local network when
+    serving every network (``--host 0.0.0.0``), else ``host`` itself."""
+    if host not in ("0.0.0.0", "::"):
+        return f"http://{host}:{port}"
+    try:
+        with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
+            s.connect(("10.255.255.255", 1))  # picks the outgoing interface; sends nothing
+            ip = s.getsockname()[0]
+    except OSError:
+        ip = "127.0.0.1"
+    return f"http://{ip}:{port}"
 
 
 @click.command(name="workshop")
@@ -98,8 +121,14 @@ def check_port(host: str, port: int) -> None:
     "Start with one parameter changed, e.g. --set levers.training=0.8 (repeatable).",
     "assignments",
 )
+@lang_option
 def command(
-    scenario: str | None, port: int, host: str, seed: int | None, assignments: dict[str, Any]
+    scenario: str | None,
+    port: int,
+    host: str,
+    seed: int | None,
+    assignments: dict[str, Any],
+    lang: str,
 ) -> None:
     """Start the workshop dashboard for SCENARIO [default: baseline] and print its address.
 
@@ -115,9 +144,11 @@ def command(
         ENV_SEED,
         ENV_SET,
     )
+    from crmsim.fonts import use_fonts
     from crmsim.scenario import load
 
     check_installed()
+    use_fonts()  # Chinese without a CJK font: say so here, not in the browser
     ref = scenario or DEFAULT_SCENARIO
     loaded = load(ref)  # validate now: a bad name fails here, not in the browser
     overrides = dict(assignments)
@@ -128,13 +159,20 @@ def command(
     os.environ[ENV_SCENARIO] = str(loaded.path or ref)
     os.environ[ENV_SEED] = str(DEFAULT_SEED if seed is None else seed)
     os.environ[ENV_SET] = json.dumps(overrides)
+    os.environ[LANG_VAR] = lang  # the page speaks the command's language
 
     url = f"http://{host}:{port}"
-    click.echo(f"crmsim workshop: {loaded.name} at {url}  (open it in a browser; Ctrl-C stops)")
+    click.echo(
+        _("crmsim workshop: {name} at {url}  (open it in a browser; Ctrl-C stops)").format(
+            name=loaded.name, url=url
+        )
+    )
     if host in ("0.0.0.0", "::"):
         click.echo(
-            f"crmsim workshop: on this computer open http://127.0.0.1:{port}; from others in "
-            f"the room use this computer's network address with port {port}"
+            _(
+                "crmsim workshop: on this computer open http://127.0.0.1:{port}; from others in "
+                "the room use this computer's network address with port {port}"
+            ).format(port=port)
         )
     serve(APP, host, port, prog_name="crmsim workshop")
 

@@ -39,6 +39,7 @@ from crmsim.dashboard.controls import (
     slider_spec,
 )
 from crmsim.dashboard.session import WorkshopModel
+from crmsim.i18n import _, resolve_language, set_language
 from crmsim.scenario import load
 
 PLAY_INTERVAL_MS = 50
@@ -67,9 +68,17 @@ every chart inside its grid cell whatever the screen's width."""
 def startup_setup() -> Setup:
     """The setup ``crmsim workshop`` asked for (through the environment), validated.
 
+    The page speaks the language ``crmsim workshop --lang`` chose (through
+    ``CRMSIM_LANG``, then the locale) and draws Chinese with a CJK font.
+
     Raises:
-        CrmsimError: for an unknown scenario or parameter, or a bad value.
+        CrmsimError: for an unknown scenario or parameter, or a bad value;
+            Chinese without a CJK font.
     """
+    from crmsim.fonts import use_fonts
+
+    set_language(resolve_language(None))
+    use_fonts()
     scenario = load(os.environ.get(ENV_SCENARIO, DEFAULT_SCENARIO))
     overrides = json.loads(os.environ.get(ENV_SET, "{}"))
     scenario = scenario.with_updates(overrides)
@@ -111,7 +120,7 @@ def Page():
         model,
         components=components_for(model.value),
         model_params={"setup": lambda: setup.value},
-        name=f"CRM roll-out workshop · {initial.scenario_name}",
+        name=_("CRM roll-out workshop · {scenario}").format(scenario=initial.scenario_name),
         play_interval=PLAY_INTERVAL_MS,
     ).key(f"sides-{len(model.value.sides)}")
 
@@ -124,30 +133,33 @@ def SettingsPanel(chosen: Setup, running: Setup, editing: solara.Reactive[str], 
     """
     side = editing.value if chosen.side_by_side else SIDES[0]
     with solara.Card(
-        "Workshop settings", subtitle=chosen.description, margin=0, classes=["crm-settings"]
+        _("Workshop settings"), subtitle=chosen.description, margin=0, classes=["crm-settings"]
     ):
         if chosen != running:
             solara.Warning(
-                "Settings changed that shape the start (size, seed, sponsor...): press "
-                "Reset to start again with them (the run on screen keeps its old settings).",
+                _(
+                    "Settings changed that shape the start (size, organisation, sponsor...): "
+                    "press Reset to start again with them (the run on screen keeps its old "
+                    "settings)."
+                ),
                 dense=True,
             )
         with solara.Row():
             solara.InputInt(
-                "Seed (same seed, same organisation and chances)",
+                _("Draw number (same number: same organisation and same chances)"),
                 value=chosen.seed,
                 on_value=lambda v: (
                     on_change(lambda s: s.with_seed(v)) if v is not None and v >= 0 else None
                 ),
             )
         solara.Switch(
-            label="Side by side: compare two settings",
+            label=_("Side by side: compare two settings"),
             value=chosen.side_by_side,
             on_value=lambda on: on_change(lambda s: s.with_side_by_side(on)),
         )
         if chosen.side_by_side:
             with solara.Row(style={"align-items": "center"}):
-                solara.Text("Settings below are for the")
+                solara.Text(_("Settings below are for the"))
                 solara.ToggleButtonsSingle(
                     value=editing.value,
                     values=list(SIDES),
@@ -156,12 +168,14 @@ def SettingsPanel(chosen: Setup, running: Setup, editing: solara.Reactive[str], 
                 )
             diff = describe_differences(chosen)
             solara.Text(
-                f"Right differs: {diff}" if diff else "Both sides have the same settings.",
+                _("Right differs: {diff}").format(diff=diff)
+                if diff
+                else _("Both sides have the same settings."),
                 style={"font-size": "0.85em"},
             )
         for number, group in enumerate(CONTROL_GROUPS):
-            with solara.Details(group.title, expand=number == 0):
-                solara.Text(group.note, style={"font-size": "0.85em", "color": "#555"})
+            with solara.Details(_(group.title), expand=number == 0):
+                solara.Text(_(group.note), style={"font-size": "0.85em", "color": "#555"})
                 for name in group.names:
                     ParamSlider(name, chosen, side if group.per_side else SIDES[0], on_change)
 

@@ -31,6 +31,7 @@ from mesa.visualization.utils import update_counter
 from crmsim.dashboard.controls import describe_differences
 from crmsim.dashboard.orgview import OrgRenderer, OrgView
 from crmsim.dashboard.session import WorkshopModel
+from crmsim.i18n import N_, _
 from crmsim.model import ACTIVE, CANCELLED, CUT
 from crmsim.plotting import CONFIDENCE_LINES, MARKED_EVENTS, STATE_LINES, label_week
 
@@ -56,19 +57,19 @@ class ChartSpec:
 
 
 CHARTS: tuple[ChartSpec, ...] = (
-    ChartSpec("Who uses CRM (share of CRM users)", STATE_LINES),
-    ChartSpec("Confidence that CRM will work, by role", CONFIDENCE_LINES),
+    ChartSpec(N_("Who uses CRM (share of CRM users)"), STATE_LINES),
+    ChartSpec(N_("Confidence that CRM will work, by role"), CONFIDENCE_LINES),
     ChartSpec(
-        "Profit against before the project (the J-curve)",
-        (("profit_rel", "profit vs pre-project", "#333333"),),
+        N_("Profit against before the project (the J-curve)"),
+        (("profit_rel", N_("profit vs pre-project"), "#333333"),),
         ylim=None,
         zero_line=True,
     ),
     ChartSpec(
-        "Middle managers' resistance",
+        N_("Middle managers' resistance"),
         (
-            ("manager_resistance", "mean resistance (0-100 %)", "#542788"),
-            ("managers_resisting", "managers resisting (resistance 50 % or more)", "#b35806"),
+            ("manager_resistance", N_("mean resistance (0-100 %)"), "#542788"),
+            ("managers_resisting", N_("managers resisting (resistance 50 % or more)"), "#b35806"),
         ),
     ),
 )
@@ -90,15 +91,15 @@ def chart_components(model: WorkshopModel) -> list:
 
 def _finisher(spec: ChartSpec, model: WorkshopModel) -> Callable[[Any], None]:
     """The post-processing of one chart: labels, styles, axes, event marks."""
-    labels = {col: label for col, label, _ in spec.lines}
+    labels = {col: _(label) for col, label, _colour in spec.lines}
     two = len(model.sides) > 1
 
     def finish(ax) -> None:
         for line in ax.get_lines():
-            side, _, col = str(line.get_label()).partition(".")
+            side, _dot, col = str(line.get_label()).partition(".")
             if col not in labels:
                 continue
-            line.set_label(f"{labels[col]} ({side})" if two else labels[col])
+            line.set_label(f"{labels[col]} ({_(SIDE_WORDS[side])})" if two else labels[col])
             line.set_linestyle(SIDE_STYLE.get(side, "-"))
             line.set_linewidth(2.4)
         if spec.zero_line:
@@ -109,13 +110,13 @@ def _finisher(spec: ChartSpec, model: WorkshopModel) -> Callable[[Any], None]:
             ax.set_ylim(*spec.ylim)
         ax.yaxis.set_major_formatter(PercentFormatter(xmax=1.0, decimals=0))
         ax.xaxis.set_major_locator(MaxNLocator(integer=True))
-        ax.set_title(spec.title, loc="left", fontsize=FONT["title"])
+        ax.set_title(_(spec.title), loc="left", fontsize=FONT["title"])
         ax.tick_params(labelsize=FONT["ticks"])
         ax.grid(True, alpha=0.3)
         # Mesa labels the x axis "Step" after this hook; one step is one week.
         ax.xaxis.label.set_visible(False)
         ax.annotate(
-            "week",
+            _("week"),
             xy=(1.0, 0.0),
             xycoords="axes fraction",
             xytext=(0, -26),
@@ -148,26 +149,31 @@ def mark_events(ax, events_by_side: dict[str, list[dict]]) -> None:
             sides_at.setdefault((event["week"], kind), []).append(side)
     for (week, kind), sides in sorted(sides_at.items()):
         label, colour = MARKED_EVENTS[kind]
+        label = _(label)
         if len(sides) < len(events_by_side):
-            label = f"{label} ({', '.join(sides)})"
+            label = f"{label} ({', '.join(_(SIDE_WORDS[s]) for s in sides)})"
         ax.axvline(week, color=colour, linestyle=":", linewidth=1.6, zorder=1)
         label_week(ax, week, label, colour, top=False, fontsize=10)
 
 
 # ---------------------------------------------------------------- components
 
-STATUS_WORDS = {ACTIVE: "project active", CUT: "budget cut", CANCELLED: "project cancelled"}
+STATUS_WORDS = {
+    ACTIVE: N_("project active"),
+    CUT: N_("budget cut"),
+    CANCELLED: N_("project cancelled"),
+}
 STATUS_COLOURS = {ACTIVE: "#1a9850", CUT: "#e08214", CANCELLED: "#222222"}
 
 
 def key_figures(model: WorkshopModel, side: str) -> str:
     """One short line of the side's key figures this week, in plain words."""
     last = model.latest(side)
-    status = STATUS_WORDS[int(last["status"])]
-    return (
-        f"{100 * last['adoption']:.0f} % using · {100 * last['rejecting']:.0f} % rejecting · "
-        f"profit {100 * last['profit_rel']:+.1f} % · {status}"
-    )
+    status = _(STATUS_WORDS[int(last["status"])])
+    return _("{using:.0f} % using · {rejecting:.0f} % rejecting · profit {profit:+.1f} % · {status}").format(
+        using=100 * last["adoption"], rejecting=100 * last["rejecting"],
+        profit=100 * last["profit_rel"], status=status,
+    )  # fmt: skip
 
 
 def network_component(side: str) -> Callable[[WorkshopModel], Any]:
@@ -186,15 +192,16 @@ def NetworkPanel(model: WorkshopModel, side: str):
     update_counter.get()
     view: OrgView = model.views[side]
     renderer = solara.use_memo(lambda: OrgRenderer(view), [view])
-    title = side.capitalize() if model.setup.side_by_side else "The organisation"
-    note = f"drawn: {view.caption()}"
+    title = _(SIDE_WORDS[side]) if model.setup.side_by_side else _("The organisation")
+    note = _("drawn: {what}").format(what=view.caption())
     if side == "right" and model.setup.side_by_side:
         diff = describe_differences(model.setup, limit=2)
-        note = f"differs: {diff}" if diff else "same settings as the left"
+        note = _("differs: {diff}").format(diff=diff) if diff else _("same settings as the left")
     with solara.Column(gap="0px", classes=["crm-panel"]):
         solara.HTML(
             unsafe_innerHTML=(
-                f"<b>{escape(title)} · week {model.week}</b>: {escape(key_figures(model, side))}"
+                f"<b>{escape(title)} · {escape(_('week {n}').format(n=model.week))}</b>: "
+                f"{escape(key_figures(model, side))}"
                 f"<br><small>{escape(note)}</small>"
             ),
             style="font-size: 16px; line-height: 1.25",
@@ -245,15 +252,23 @@ def ProjectTimeline(model: WorkshopModel):
                 )
             elif kind == "go_live":
                 ax.plot(event["week"], y - 0.4, marker="|", markersize=14, color="#555555")
-    ax.set_yticks(range(len(sides)), [s for s in reversed(sides)] if len(sides) > 1 else [""])
+    ax.set_yticks(
+        range(len(sides)), [_(SIDE_WORDS[s]) for s in reversed(sides)] if len(sides) > 1 else [""]
+    )
     ax.set_ylim(-0.8, len(sides) - 0.2)
     ax.set_xlim(0, model.weeks)
     ax.tick_params(labelsize=FONT["ticks"])
-    ax.set_title("Project status", loc="left", fontsize=FONT["title"])
-    handles = [Patch(color=STATUS_COLOURS[c], label=STATUS_WORDS[c]) for c in STATUS_COLOURS]
+    ax.set_title(_("Project status"), loc="left", fontsize=FONT["title"])
+    handles = [Patch(color=STATUS_COLOURS[c], label=_(STATUS_WORDS[c])) for c in STATUS_COLOURS]
     handles += [
         Line2D(
-            [], [], marker="^", linestyle="", color="#1a9850", markersize=10, label="milestone met"
+            [],
+            [],
+            marker="^",
+            linestyle="",
+            color="#1a9850",
+            markersize=10,
+            label=_("milestone met"),
         ),
         Line2D(
             [],
@@ -262,9 +277,11 @@ def ProjectTimeline(model: WorkshopModel):
             linestyle="",
             color="#d73027",
             markersize=10,
-            label="milestone missed",
+            label=_("milestone missed"),
         ),
-        Line2D([], [], marker="|", linestyle="", color="#555555", markersize=12, label="go-live"),
+        Line2D(
+            [], [], marker="|", linestyle="", color="#555555", markersize=12, label=_("go-live")
+        ),
     ]
     ax.legend(
         handles=handles,
@@ -281,17 +298,23 @@ def ProjectTimeline(model: WorkshopModel):
 
 
 EVENT_WORDS: dict[str, Callable[[dict], str]] = {
-    "go_live": lambda e: f"{e['units']} teams go live ({e['users']} users)",
-    "milestone_met": lambda e: (
-        f"milestone met (plan {100 * e['plan']:.0f} %, actual {100 * e['actual']:.0f} %)"
+    "go_live": lambda e: _("{units} teams go live ({users} users)").format(
+        units=e["units"], users=e["users"]
     ),
-    "milestone_missed": lambda e: (
-        f"milestone missed (plan {100 * e['plan']:.0f} %, actual {100 * e['actual']:.0f} %)"
+    "milestone_met": lambda e: _("milestone met (plan {plan:.0f} %, actual {actual:.0f} %)").format(
+        plan=100 * e["plan"], actual=100 * e["actual"]
     ),
-    "budget_cut": lambda e: "the sponsor cuts the budget",
-    "budget_restored": lambda e: "the budget is restored",
-    "cancelled": lambda e: "the project is cancelled",
+    "milestone_missed": lambda e: _(
+        "milestone missed (plan {plan:.0f} %, actual {actual:.0f} %)"
+    ).format(plan=100 * e["plan"], actual=100 * e["actual"]),
+    "budget_cut": lambda e: _("the sponsor cuts the budget"),
+    "budget_restored": lambda e: _("the budget is restored"),
+    "cancelled": lambda e: _("the project is cancelled"),
 }
+"""Events in plain words, in the current language."""
+
+SIDE_WORDS = {"left": N_("Left"), "right": N_("Right")}
+"""The sides of side-by-side mode, in words (translate with ``_()``)."""
 
 
 def event_words(event: dict) -> str:
@@ -306,11 +329,17 @@ def _event_lines(model: WorkshopModel, last: int = 4) -> str:
     two = len(model.sides) > 1
     for side, m in model.sides.items():
         recent = m.events[-last:]
-        head = f"<b>{side.capitalize()}:</b> " if two else ""
+        head = f"<b>{escape(_(SIDE_WORDS[side]))}:</b> " if two else ""
         if not recent:
-            lines.append(f"{head}nothing yet: the first teams go live after the implementation")
+            lines.append(
+                head + escape(_("nothing yet: the first teams go live after the implementation"))
+            )
             continue
         lines.append(
-            head + "; ".join(f"week {e['week']}: {escape(event_words(e))}" for e in recent)
+            head
+            + "; ".join(
+                escape(_("week {w}: {what}").format(w=e["week"], what=event_words(e)))
+                for e in recent
+            )
         )
-    return "<b>What happened</b><br>" + "<br>".join(lines)
+    return f"<b>{escape(_('What happened'))}</b><br>" + "<br>".join(lines)

@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import Any
 
+from crmsim.i18n import N_, _, localized
 from crmsim.params import LEVERS, PARAMS, ParamSet
 from crmsim.scenario import Scenario
 
@@ -52,29 +53,76 @@ class ControlGroup:
 
 CONTROL_GROUPS: tuple[ControlGroup, ...] = (
     ControlGroup(
-        "The nine levers",
-        "What 202 firms named as the first condition of a successful roll-out (S3), "
-        "from 0 (not done) to 1 (done fully).",
+        N_("The nine levers"),
+        N_(
+            "What 202 firms named as the first condition of a successful roll-out (S3), "
+            "from 0 (not done) to 1 (done fully)."
+        ),
         LEVERS,
     ),
     ControlGroup(
-        "Sponsor and managers",
-        "The sponsor's own conviction (S4) and how deeply the roll-out restructures "
-        "the managers' units (S5).",
+        N_("Sponsor and managers"),
+        N_(
+            "The sponsor's own conviction (S4) and how deeply the roll-out restructures "
+            "the managers' units (S5)."
+        ),
         ("sponsor.commitment", "restructuring.depth"),
     ),
     ControlGroup(
-        "Seeing results, hearing the message",
-        "How much of the real results staff can see (S6) and how the sponsor communicates (S8).",
+        N_("Seeing results, hearing the message"),
+        N_(
+            "How much of the real results staff can see (S6) and how the sponsor communicates (S8)."
+        ),
         ("visibility.level", "communication.cadence", "communication.clarity"),
     ),
     ControlGroup(
-        "The organisation",
-        "Shared by both sides; a new size draws a new organisation.",
+        N_("The organisation"),
+        N_("Shared by both sides; a new size draws a new organisation."),
         ("org.employees",),
         per_side=False,
     ),
 )
+"""The sidebar's groups (titles and notes in English: show them with ``_()``)."""
+
+# The labels and meanings (crmsim.params) of the controlled parameters, marked for the
+# catalogue so that the sidebar reads in Chinese (tests/test_dashboard_i18n.py checks that
+# they are still the declarations' words).
+PARAM_WORDS = (
+    N_("Process analysis"),
+    N_("Analysing and redesigning processes first: better fit and benefits, clearer roles and "
+       "less conflict; costs analysis time."),
+    N_("Customer participation"),
+    N_("Bringing customers in: a better fit and results that customers make visible."),
+    N_("Top-management support"),
+    N_("The top team's active backing of the sponsor: resources, communication, coordination "
+       "and resilience in setbacks."),
+    N_("Expert help"),
+    N_("Consultants and vendor experts: support capacity for learners and a better fit."),
+    N_("Pilot first"),
+    N_("A local pilot before the rest goes live: lessons learned and a visible early win, at "
+       "the price of delay."),
+    N_("Training"),
+    N_("Training per user: initial skill, faster learning, less frustration."),
+    N_("Phased roll-out"),
+    N_("Going live in waves: support is not overloaded, at the price of delay."),
+    N_("Vendor evaluation"),
+    N_("Evaluating the vendor: a better system, fewer defects and better fit."),
+    N_("Sensible staffing"),
+    N_("A dedicated project team: support capacity and coordination."),
+    N_("Sponsor commitment"),
+    N_("Initial confidence of the executive sponsor in the project."),
+    N_("Restructuring depth"),
+    N_("How deeply the roll-out restructures front-end units (authority, job content, merges)."),
+    N_("Visibility of results"),
+    N_("Share of the real results that is made visible to staff (dashboards, wins shared)."),
+    N_("Communication cadence"),
+    N_("How often the sponsor's message is repeated (1: every week; CAL-5.4 wants 5-7 "
+       "repeats)."),
+    N_("Communication clarity"),
+    N_("How clearly the steps and goals are explained."),
+    N_("Organisation size"),
+    N_("Head count: executives, middle managers and frontline staff together."),
+)  # fmt: skip
 
 CONTROLLED: tuple[str, ...] = tuple(n for g in CONTROL_GROUPS for n in g.names)
 SHARED: tuple[str, ...] = tuple(n for g in CONTROL_GROUPS if not g.per_side for n in g.names)
@@ -115,7 +163,7 @@ def slider_spec(name: str) -> SliderSpec:
         hi = min(hi, WORKSHOP_MAX_EMPLOYEES)
     is_int = p.kind is int
     step = 1 if is_int else (hi - lo) / 20.0
-    return SliderSpec(name, p.label, p.meaning, lo, hi, step, is_int)
+    return SliderSpec(name, _(p.label), _(p.meaning), lo, hi, step, is_int)
 
 
 @dataclass(frozen=True)
@@ -124,7 +172,7 @@ class Setup:
 
     Attributes:
         scenario_name: The scenario the workshop started from.
-        description: The scenario's one line of plain words.
+        description: The scenario's one line of plain words (in the current language).
         seed: Seed of both sides' generators: same seed, same organisation
             and the same random draws, so the sides differ only by their settings.
         left: Parameters of the left (or only) organisation.
@@ -140,7 +188,7 @@ class Setup:
     @classmethod
     def from_scenario(cls, scenario: Scenario, seed: int) -> Setup:
         """The starting setup: one organisation with the scenario's values."""
-        return cls(scenario.name, scenario.description, int(seed), scenario.params)
+        return cls(scenario.name, localized(scenario.description), int(seed), scenario.params)
 
     @property
     def side_by_side(self) -> bool:
@@ -198,9 +246,11 @@ def describe_differences(setup: Setup, limit: int = 3) -> str:
     """The differences between the sides in plain words, e.g.
     ``"Top-management support 0.60 vs 0.10"``; empty when the sides are equal."""
     parts = [
-        f"{PARAMS[n].label} {format_value(n, a)} vs {format_value(n, b)}"
+        _("{label} {left} vs {right}").format(
+            label=_(PARAMS[n].label), left=format_value(n, a), right=format_value(n, b)
+        )
         for n, a, b in setup.differences()
     ]
     if len(parts) > limit:
-        parts = parts[:limit] + [f"{len(parts) - limit} more"]
-    return "; ".join(parts)
+        parts = parts[:limit] + [_("{n} more").format(n=len(parts) - limit)]
+    return _("; ").join(parts)

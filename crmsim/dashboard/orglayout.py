@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from crmsim.game.case import DEPARTMENTS
 from crmsim.organisation import (
     EXECUTIVE,
     FRONT_FUNCTIONS,
@@ -63,11 +64,8 @@ def sample_units(org: Organisation, rng: np.random.Generator, max_people: int) -
 
 GOLDEN_ANGLE = np.pi * (3.0 - np.sqrt(5.0))
 SPACING = 1.0  # distance between neighbours in a team
-FUNCTION_NAMES = {
-    "customer_service": "customer service",
-    "field_support": "field support",
-    "rnd": "R&D",
-}
+FUNCTION_NAMES = DEPARTMENTS
+"""Department names in plain words (English: translate with ``_()`` where drawn)."""
 
 
 def ring_layout(

@@ -47,6 +47,7 @@ from crmsim.dashboard.orglayout import (  # noqa: F401 (re-exported)
     ring_layout,
     sample_units,
 )
+from crmsim.i18n import N_, _, get_language
 from crmsim.model import NOT_USING, REJECTING, TRYING, USING, CrmModel
 from crmsim.organisation import EXECUTIVE, FRONTLINE, MANAGER
 
@@ -63,11 +64,11 @@ STANDING_COLOURS = {
     NO_CRM: "#cfcfcf",
 }
 STANDING_LEGEND = (
-    (ON_BOARD, "using CRM / backs it"),
-    (IN_BETWEEN, "trying / wavering"),
-    (AGAINST, "rejecting / resists"),
-    (NOT_YET, "not using yet"),
-    (NO_CRM, "back office (no CRM)"),
+    (ON_BOARD, N_("using CRM / backs it")),
+    (IN_BETWEEN, N_("trying / wavering")),
+    (AGAINST, N_("rejecting / resists")),
+    (NOT_YET, N_("not using yet")),
+    (NO_CRM, N_("back office (no CRM)")),
 )
 _ADOPTION_STANDING = {NOT_USING: NOT_YET, TRYING: IN_BETWEEN, USING: ON_BOARD, REJECTING: AGAINST}
 
@@ -144,8 +145,10 @@ class OrgView:
         """What the picture shows, e.g. ``"all 1,000 people"`` or a sample's size."""
         org = self.model.org
         if not self.is_sample:
-            return f"all {org.n:,} people"
-        return f"{self.n_drawn:,} of {org.n:,} people ({self.units.size} whole teams at random)"
+            return _("all {n} people").format(n=f"{org.n:,}")
+        return _("{drawn} of {n} people ({teams} whole teams at random)").format(
+            drawn=f"{self.n_drawn:,}", n=f"{org.n:,}", teams=self.units.size
+        )
 
     def standing(self) -> np.ndarray:
         """:func:`standing` of the whole organisation, computed once per week
@@ -237,7 +240,7 @@ class OrgChartDrawer(NetworkSpaceDrawer):
         self.view = view
         super().__init__(space, layout_alg=stored_layout)
         extent = float(np.abs(view.pos).max()) if view.pos.size else 1.0
-        margin = max((r for _, _, r, _ in view.sectors), default=extent) * 1.3
+        margin = max((sector[2] for sector in view.sectors), default=extent) * 1.3
         self.viz_xmin = self.viz_ymin = -max(extent, margin)
         self.viz_xmax = self.viz_ymax = max(extent, margin)
 
@@ -289,12 +292,12 @@ class OrgRenderer(SpaceRenderer):
             ax.text(
                 x,
                 y,
-                name,
+                _(name),
                 ha=ha,
                 va=va,
                 fontsize=12 if front else 10,
                 color="#222222" if front else "#8a8a8a",
-                style="normal" if front else "italic",
+                style="normal" if front or get_language() != "en" else "italic",  # no CJK italic
                 fontweight="bold" if front else "normal",
             )
         handles = [
@@ -305,7 +308,7 @@ class OrgRenderer(SpaceRenderer):
                 marker="o",
                 markersize=9,
                 color=STANDING_COLOURS[code],
-                label=text,
+                label=_(text),
             )
             for code, text in STANDING_LEGEND
         ]
@@ -318,9 +321,13 @@ class OrgRenderer(SpaceRenderer):
                 markersize=ms,
                 markerfacecolor="white",
                 markeredgecolor="#333333",
-                label=text,
+                label=_(text),
             )
-            for marker, ms, text in (("*", 14, "executive"), ("s", 8, "manager"), ("o", 6, "staff"))
+            for marker, ms, text in (
+                ("*", 14, N_("executive")),
+                ("s", 8, N_("manager")),
+                ("o", 6, N_("staff")),
+            )
         ]
         ax.legend(
             handles=handles,

@@ -33,7 +33,41 @@ ENV_GAME = "CRMSIM_PLAY_GAME"
 ENV_OUT = "CRMSIM_PLAY_OUT"
 ENV_SET = "CRMSIM_PLAY_SET"
 ENV_SEED = "CRMSIM_PLAY_SEED"
-"""How ``crmsim play --dashboard`` hands the game, folder, settings and seed to the page."""
+ENV_URL = "CRMSIM_PLAY_URL"
+ENV_ROUNDS = "CRMSIM_PLAY_ROUNDS"
+"""How ``crmsim play --dashboard`` hands the game, folder, settings, seed, the address
+teams open and the number of rounds (``--rounds``) to the pages."""
+
+PALETTE: tuple[str, ...] = (
+    "#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd",
+    "#8c564b", "#e377c2", "#17becf", "#7f7f7f", "#bcbd22",
+)  # fmt: skip
+"""Team colours in joining order (matplotlib's first ten, strong enough for a projector)."""
+
+NAMED_COLOURS: dict[str, str] = {
+    "blue": "#1f77b4", "red": "#d62728", "green": "#2ca02c", "orange": "#ff7f0e",
+    "purple": "#9467bd", "brown": "#8c564b", "pink": "#e377c2", "cyan": "#17becf",
+    "grey": "#7f7f7f", "gray": "#7f7f7f", "yellow": "#bcbd22", "black": "#222222",
+    "hong": "#d62728", "lan": "#1f77b4", "lv": "#2ca02c", "huang": "#bcbd22",
+    "zi": "#9467bd", "cheng": "#ff7f0e", "hei": "#222222",
+}  # fmt: skip
+"""A team named after a colour (``red``, ``team-blue``, pinyin ``hong``) is drawn in it."""
+
+
+def team_colours(names: Sequence[str]) -> dict[str, str]:
+    """Each team's colour, given in joining order: the colour its name says when still
+    free, else the next free one of :data:`PALETTE`. A team's colour never changes as
+    later teams join."""
+    out: dict[str, str] = {}
+    for name in names:
+        words = name.lower().replace("_", "-").split("-")
+        named = next((NAMED_COLOURS[w] for w in words if w in NAMED_COLOURS), None)
+        used = set(out.values())
+        if named is None or named in used:
+            free = [c for c in PALETTE if c not in used]
+            named = free[0] if free else PALETTE[len(out) % len(PALETTE)]
+        out[name] = named
+    return out
 
 
 @dataclass(frozen=True)
@@ -144,6 +178,10 @@ class Room:
                 )
             )
         return sorted(rows, key=lambda r: (-r.score, r.team))
+
+    def colours(self) -> dict[str, str]:
+        """Each team's colour, in joining order (see :func:`team_colours`)."""
+        return team_colours(list(self.teams))
 
     def series(self) -> Mapping[str, Any]:
         """Each team's weekly series so far (for the charts)."""

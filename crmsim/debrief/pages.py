@@ -16,7 +16,8 @@ from matplotlib.axes import Axes
 from crmsim.debrief.replays import luck_words
 from crmsim.debrief.teams import Debrief, TeamDebrief
 from crmsim.errors import CrmsimError
-from crmsim.game import MONEY, Game
+from crmsim.game import Game
+from crmsim.i18n import N_, _, localized
 from crmsim.results import outcome_text, pct
 
 DEBRIEF_DIR = "debrief"
@@ -48,7 +49,7 @@ def plot_decisions(team: TeamDebrief, game: Game, ax: Axes | None = None) -> Axe
     for r in range(0, game.rounds, 2):
         ax.axvspan(r * per, (r + 1) * per, color="#f0f0f0", zorder=0, linewidth=0)
     last_on_level: list[float] = []  # markers closer than 6 weeks stack upwards
-    for n, week, _ in team.started():
+    for n, week, _record in team.started():
         level = next((i for i, x in enumerate(last_on_level) if week - x >= 6), None)
         if level is None:
             level = len(last_on_level)
@@ -57,14 +58,17 @@ def plot_decisions(team: TeamDebrief, game: Game, ax: Axes | None = None) -> Axe
         y = 0.03 + 0.05 * level
         ax.plot(week, y, marker="^", color="#08519c", markersize=4, zorder=5)
         ax.text(week + 0.8, y, str(n), fontsize=6.5, color="#08519c", va="center", ha="left")
-    ax.set_title(f"Team {team.team}: adoption, confidence and its actions (▲ numbered)", loc="left")
+    ax.set_title(
+        _("Team {team}: adoption, confidence and its actions (▲ numbered)").format(team=team.team),
+        loc="left",
+    )
     return ax
 
 
 def plot_luck(
     team: TeamDebrief, best: float, others: Sequence[TeamDebrief] = (), ax: Axes | None = None
 ):
-    """The team's decisions replayed over other seeds, and where its actual score falls.
+    """The team's decisions replayed in other possible futures, and where its actual score falls.
 
     Args:
         team: The team.
@@ -75,11 +79,11 @@ def plot_luck(
     ax = _axes(ax)
     bins = np.linspace(0.0, best, 41)
     ax.hist(team.replays, bins=bins, color="#9ecae1", edgecolor="white",
-            label=f"same decisions, {team.replays.size} other seeds")  # fmt: skip
+            label=_("same decisions, {n} other possible futures").format(n=team.replays.size))  # fmt: skip
     ax.axvline(team.median, color="#08519c", linestyle="--", linewidth=1.4,
-               label=f"their median {team.median:.1f}")  # fmt: skip
+               label=_("what they usually score: {x:.1f}").format(x=team.median))  # fmt: skip
     ax.axvline(team.score, color="#d73027", linewidth=2.2,
-               label=f"actual score {team.score:.1f}")  # fmt: skip
+               label=_("actual score {x:.1f}").format(x=team.score))  # fmt: skip
     for other in others:
         if other.team == team.team:
             continue
@@ -87,12 +91,24 @@ def plot_luck(
         ax.annotate(other.team, (other.median, 0), xytext=(0, 7), textcoords="offset points",
                     fontsize=6, ha="center", color="#555555")  # fmt: skip
     ax.set_xlim(0.0, best)
-    ax.set_xlabel(f"score (best {best:g}); | other teams' medians")
-    ax.set_ylabel("replays")
-    ax.set_title("Strategy or luck", loc="left", fontsize=10)
+    ax.set_xlabel(_("score (best {best:g}); | what other teams' decisions usually score")
+                  .format(best=best))  # fmt: skip
+    ax.set_ylabel(_("replays"))
+    ax.set_title(_("Strategy or luck"), loc="left", fontsize=10)
     ax.grid(True, alpha=0.3)
     ax.legend(loc="upper left", fontsize=6.5, frameon=False)
     return ax
+
+
+MEASURE_WORDS: dict[str, str] = {
+    "adoption": N_("using CRM"),
+    "speed": N_("speed"),
+    "sponsor": N_("sponsor"),
+    "profit": N_("profit"),
+    "budget_left": N_("budget left"),
+    "success": N_("success"),
+}
+"""The scoring measures in words (translate with ``_()``)."""
 
 
 def key_figures(d: Debrief, team: TeamDebrief) -> list[list[str]]:
@@ -101,27 +117,53 @@ def key_figures(d: Debrief, team: TeamDebrief) -> list[list[str]]:
     s = team.record.result.summary
     n = len(d.teams)
     lo, hi = team.band()
+    points = ", ".join(f"{_(MEASURE_WORDS.get(k, k))} {v:.1f}" for k, v in team.points.items())
     return [
-        ["Score", f"{team.score:.1f} of {game.scoring.maximum:g}, rank {team.rank_actual} of {n}"],
-        ["Points", ", ".join(f"{k} {v:.1f}" for k, v in team.points.items())],
-        ["Using CRM at the end", f"{pct(s['final_adoption'])} of CRM users"],
-        ["Success", "yes" if s["success"] else "no"],
-        ["Spent on actions", f"{team.record.spent:,.0f} of {game.budget:,.0f} {MONEY}"],
-        ["Project", outcome_text(s)],
-        ["Same decisions, other seeds", f"median {team.median:.1f}; 90 % within {lo:.1f}-{hi:.1f}"],
-        [
-            "Actual score beats",
-            f"{pct(team.share_beaten)} of them: {luck_words(team.share_beaten)}",
-        ],
-        ["Rank by strategy", f"{team.rank_strategy} of {n} (by the median of the replays)"],
-    ]
+        [_("Score"), _("{x:.1f} of {best:g}, rank {rank} of {n}").format(
+            x=team.score, best=game.scoring.maximum, rank=team.rank_actual, n=n)],
+        [_("Points"), points],
+        [_("Using CRM at the end"), _("{x} of CRM users").format(x=pct(s["final_adoption"]))],
+        [_("Success"), _("yes") if s["success"] else _("no")],
+        [_("Spent on actions"), _("{spent} of {budget}").format(
+            spent=game.money.amount(team.record.spent), budget=game.money.amount(game.budget))],
+        [_("Project"), outcome_text(s)],
+        [_("Same decisions, other possible futures"),
+         _("usually {x:.1f}; 9 in 10 within {lo:.1f}-{hi:.1f}").format(
+             x=team.median, lo=lo, hi=hi)],
+        [_("Actual score beats"), _("{share} of them: {words}").format(
+            share=pct(team.share_beaten), words=luck_words(team.share_beaten))],
+        [_("Rank by strategy"), _("{rank} of {n} (by what the decisions usually score)").format(
+            rank=team.rank_strategy, n=n)],
+    ]  # fmt: skip
 
 
 def _sequence_rows(team: TeamDebrief) -> list[str]:
     rows = [
-        f"round {r.number}: {', '.join(r.decisions)}" for r in team.record.rounds if r.decisions
+        _("round {n}: {what}").format(n=r.number, what=", ".join(r.labels))
+        for r in team.record.rounds
+        if r.decisions
     ]
-    return rows or ["no actions at all"]
+    return rows or [_("no actions at all")]
+
+
+def _about(game: Game) -> str:
+    """The game in one line: rounds, the organisation, the budget, the scoring."""
+    return _(
+        "{rounds} rounds of {weeks} weeks, {people} employees, budget {budget}. Scoring: {rule}"
+    ).format(
+        rounds=game.rounds,
+        weeks=game.weeks_per_round,
+        people=f"{game.scenario.params['org.employees']:,}",
+        budget=game.money.amount(game.budget),
+        rule=localized(game.scoring.description),
+    )
+
+
+def _replays_note(d: Debrief) -> str:
+    return _(
+        "Replays: the same decisions in the same rounds, played in {n} other possible futures "
+        "of the same firm; every team's decisions meet the same ones (listed in {file})."
+    ).format(n=len(d.seeds), file=DEBRIEF_FILE)
 
 
 def render_page(d: Debrief, team: TeamDebrief, max_rows: int = 24):
@@ -143,27 +185,16 @@ def render_page(d: Debrief, team: TeamDebrief, max_rows: int = 24):
         fig.text(x, y, wrapped, va="top", fontsize=size, **kw)
         return y - 0.0125 * (size / 8) * (wrapped.count("\n") + 1) - 0.003
 
-    fig.text(0.06, 0.965, "CRM roll-out workshop: debrief", fontsize=9, color="#666666")
-    fig.text(0.06, 0.945, f"Team {team.team} · {game.title}", fontsize=16, fontweight="bold",
-             va="top")  # fmt: skip
+    fig.text(0.06, 0.965, _("CRM roll-out workshop: debrief"), fontsize=9, color="#666666")
+    fig.text(0.06, 0.945, _("Team {team}").format(team=team.team) + f" · "
+             f"{localized(game.title)}", fontsize=16, fontweight="bold", va="top")  # fmt: skip
     y = 0.912
-    y = text(0.06, y, game.description, 118, 8)
-    setting = "; ".join(f"{k} = {v}" for k, v in game.overrides.items())
-    y = text(
-        0.06,
-        y,
-        f"{game.rounds} rounds of {game.weeks_per_round} weeks, "
-        f"{game.scenario.params['org.employees']:,} employees, seed {game.seed}"
-        + (f" ({setting})" if setting else "")
-        + f", budget {game.budget:,.0f} {MONEY}. Scoring: {game.scoring.rule_text()}.",
-        118,
-        8,
-        color="#333333",
-    )
+    y = text(0.06, y, localized(game.description), 118, 8)
+    y = text(0.06, y, _about(game), 118, 8, color="#333333")
     top = y - 0.01
     ax1 = fig.add_axes((0.08, top - 0.22, 0.60, 0.20))
     plot_decisions(team, game, ax=ax1)
-    ax1.set_xlabel("week", fontsize=8)
+    ax1.set_xlabel(_("week"), fontsize=8)
     ax2 = fig.add_axes((0.08, top - 0.43, 0.40, 0.15))
     plot_luck(team, game.scoring.maximum, d.teams, ax=ax2)
     for ax in (ax1, ax2):
@@ -178,38 +209,35 @@ def render_page(d: Debrief, team: TeamDebrief, max_rows: int = 24):
 
     # Right of the luck chart: the key figures.
     yk = top - 0.26
-    fig.text(0.55, yk, "Key figures", fontsize=11, fontweight="bold", va="top")
+    fig.text(0.55, yk, _("Key figures"), fontsize=11, fontweight="bold", va="top")
     yk -= 0.022
     for what, value in key_figures(d, team):
         yk = text(0.55, yk, f"{what}: {value}", 60, 7.5)
 
     # Below: the timeline (left) and the best and worst decisions (right).
     y = min(yk, top - 0.48) - 0.01
-    fig.text(0.06, y, "What happened when", fontsize=11, fontweight="bold", va="top")
-    fig.text(0.60, y, "Best and worst decisions", fontsize=11, fontweight="bold", va="top")
+    fig.text(0.06, y, _("What happened when"), fontsize=11, fontweight="bold", va="top")
+    fig.text(0.60, y, _("Best and worst decisions"), fontsize=11, fontweight="bold", va="top")
     rows = team.timeline()
     if len(rows) > max_rows:
         rows = rows[: max_rows - 1] + [
-            (0, "...", f"{len(rows) - max_rows + 1} more in the HTML page")
+            (0, "...", _("{n} more in the HTML page").format(n=len(rows) - max_rows + 1))
         ]
     yt = y - 0.024
-    for _, when, what in rows:
+    for _key, when, what in rows:
         fig.text(0.06, yt, when, fontsize=7.5, fontweight="bold", va="top")
         yt = text(0.15, yt, what, 62, 7.5)
     yb = y - 0.024
-    for label, other in (("Best", d.best), ("Worst", d.worst)):
+    for label, other in ((_("Best"), d.best), (_("Worst"), d.worst)):
         yb = text(
-            0.60, yb, f"{label}: team {other.team}, median {other.median:.1f} over the replays "
-            f"(actual {other.score:.1f})", 50, 7.5, fontweight="bold",
+            0.60, yb, _("{label}: team {team}, usually {x:.1f} over the replays (actual "
+                        "{actual:.1f})").format(label=label, team=other.team, x=other.median,
+                                                actual=other.score), 50, 7.5, fontweight="bold",
         )  # fmt: skip
         for line in _sequence_rows(other):
             yb = text(0.62, yb, line, 48, 7)
         yb -= 0.006
-    foot = (
-        f"Replays: the same decisions in the same rounds over {len(d.seeds)} seeds from "
-        f"SeedSequence({d.root_seed}).spawn({len(d.seeds)}), the same seeds for every team "
-        f"(listed in {DEBRIEF_FILE}). Source: {d.source / team.team}"
-    )
+    foot = _replays_note(d) + " " + _("Source: {path}").format(path=d.source / team.team)
     fig.text(0.06, 0.02, "\n".join(textwrap.wrap(foot, 130)), fontsize=6.5, color="#777777",
              va="bottom")  # fmt: skip
     return fig
@@ -220,27 +248,22 @@ def handout(d: Debrief, team: TeamDebrief):
     from crmsim.report import Handout, setting_text
 
     game = d.game
-    about = [
-        f"{game.title}: {game.description}",
-        f"{game.rounds} rounds of {game.weeks_per_round} weeks, "
-        f"{game.scenario.params['org.employees']:,} employees, seed {game.seed}, budget "
-        f"{game.budget:,.0f} {MONEY}. Scoring: {game.scoring.rule_text()}.",
-    ]
+    about = [f"{localized(game.title)}: {localized(game.description)}", _about(game)]
     notes = [
-        f"Best decisions: team {d.best.team} (median {d.best.median:.1f} over the replays): "
-        + "; ".join(_sequence_rows(d.best))
-        + ".",
-        f"Worst decisions: team {d.worst.team} (median {d.worst.median:.1f}): "
-        + "; ".join(_sequence_rows(d.worst))
-        + ".",
-        f"Replays: the same decisions in the same rounds over {len(d.seeds)} seeds from "
-        f"SeedSequence({d.root_seed}).spawn({len(d.seeds)}), the same seeds for every team "
-        f"(listed in {DEBRIEF_FILE}).",
+        _("Best decisions: team {team} (usually {x:.1f} over the replays): {rounds}.").format(
+            team=d.best.team, x=d.best.median, rounds="; ".join(_sequence_rows(d.best))
+        ),
+        _("Worst decisions: team {team} (usually {x:.1f}): {rounds}.").format(
+            team=d.worst.team, x=d.worst.median, rounds="; ".join(_sequence_rows(d.worst))
+        ),
+        _replays_note(d),
     ]
     return Handout(
         source=d.source / team.team,
         kind="run",
-        title=f"Team {team.team} · {game.title} · debrief",
+        title=_("Team {team}").format(team=team.team)
+        + f" · {localized(game.title)} · "
+        + _("debrief"),
         about=about,
         settings=[setting_text(k, v) for k, v in game.overrides.items()],
         figures=key_figures(d, team),
@@ -268,11 +291,13 @@ def write(d: Debrief, out: str | Path | None = None, fmt: str = "pdf") -> list[P
     import io
 
     from crmsim.files import atomic_write, claim_output_dir, write_json
+    from crmsim.fonts import use_fonts
     from crmsim.report import render_html
 
     if fmt not in ("pdf", "html"):
-        raise CrmsimError(f"--format {fmt}: use pdf or html")
+        raise CrmsimError(_("--format {fmt}: use pdf or html").format(fmt=fmt))
     folder = claim_output_dir(Path(out) if out is not None else d.source / DEBRIEF_DIR, KIND)
+    use_fonts()
     record = write_json(folder / DEBRIEF_FILE, d.to_dict())  # first: it marks the folder's kind
     written = []
     for team in d.teams:
@@ -285,7 +310,8 @@ def write(d: Debrief, out: str | Path | None = None, fmt: str = "pdf") -> list[P
             page = render_html(handout(d, team))
             # render_html names its second chart after the profit chart of a run
             page = page.replace(
-                'alt="Profit week by week"', 'alt="Scores of the same decisions over other seeds"'
+                'alt="Profit week by week"',
+                'alt="Scores of the same decisions in other possible futures"',
             )
             data = page.encode("utf-8")
         atomic_write(target, data)
@@ -297,20 +323,23 @@ def write(d: Debrief, out: str | Path | None = None, fmt: str = "pdf") -> list[P
 def scoreboard(d: Debrief) -> str:
     """The debrief as a table for the terminal."""
     lines = [
-        f"{d.game.title} ({d.game.name}): {len(d.teams)} teams, decisions replayed over "
-        f"{len(d.seeds)} seeds",
-        f"{'team':<16}{'score':>7}{'rank':>6}{'median':>8}{'90 % of replays':>18}"
-        f"{'beats':>8}{'strategy':>10}  luck",
+        _("{title} ({name}): {n} teams, decisions replayed in {k} other possible futures").format(
+            title=localized(d.game.title), name=d.game.name, n=len(d.teams), k=len(d.seeds)
+        ),
+        f"{_('team'):<16}{_('score'):>7}{_('rank'):>6}{_('usually'):>8}"
+        f"{_('9 in 10 replays'):>18}{_('beats'):>8}{_('strategy'):>10}  {_('luck')}",
     ]
     for t in d.teams:
         lo, hi = t.band()
         lines.append(
             f"{t.team:<16}{t.score:>7.1f}{t.rank_actual:>6}{t.median:>8.1f}"
             f"{f'{lo:.1f}-{hi:.1f}':>18}{pct(t.share_beaten):>8}{t.rank_strategy:>10}  "
-            f"{luck_words(t.share_beaten).split(':')[0]}"
+            f"{luck_words(t.share_beaten).split(':')[0].split('：')[0]}"
         )
-    lines.append(f"best decisions:  {d.best.team}: {d.best.sequence_text()}")
-    lines.append(f"worst decisions: {d.worst.team}: {d.worst.sequence_text()}")
+    lines.append(_("best decisions:  {team}: {what}").format(
+        team=d.best.team, what=d.best.sequence_text()))  # fmt: skip
+    lines.append(_("worst decisions: {team}: {what}").format(
+        team=d.worst.team, what=d.worst.sequence_text()))  # fmt: skip
     for team, why in d.skipped.items():
-        lines.append(f"left out: {team}, {why}")
+        lines.append(_("left out: {team}, {why}").format(team=team, why=why))
     return "\n".join(lines)

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from crmsim.i18n import localized
 from crmsim.results import RunResult
 
 if TYPE_CHECKING:
@@ -73,7 +74,7 @@ def team_record(tg: TeamGame) -> TeamRecord:
             start_week=r.start_week,
             decisions=tuple(str(d) for d in r.decisions),
             labels=tuple(
-                actions[d.action].label + (f" ({d.target})" if d.target else "")
+                localized(actions[d.action].label) + (f" ({d.target})" if d.target else "")
                 for d in r.decisions
             ),
             actions=tuple(d.action for d in r.decisions),

@@ -18,6 +18,7 @@ from typing import Any
 import numpy as np
 
 from crmsim.game import Game, replay
+from crmsim.i18n import _
 
 DEFAULT_REPLAYS = 200
 """Seeds each team's decision sequence is replayed over."""
@@ -28,21 +29,22 @@ less than 20 % unlucky (the middle 60 % is what its decisions usually give)."""
 
 
 @functools.lru_cache(maxsize=8)
-def _game(path: str, overrides: tuple[tuple[str, Any], ...], seed: int) -> Game:
+def _game(path: str, overrides: tuple[tuple[str, Any], ...], seed: int, rounds: int) -> Game:
     from crmsim.game import load_game
 
-    return load_game(path, overrides=dict(overrides), seed=seed)
+    return load_game(path, overrides=dict(overrides), seed=seed, rounds=rounds)
 
 
 def _replay_scores(
     path: str,
     overrides: tuple[tuple[str, Any], ...],
     seed: int,
+    rounds: int,
     sequence: tuple[tuple[str, ...], ...],
     seeds: tuple[int, ...],
 ) -> list[float]:
     """Final scores of one decision sequence over ``seeds`` (runs in a worker process too)."""
-    game = _game(path, overrides, seed)
+    game = _game(path, overrides, seed, rounds)
     out = []
     for s in seeds:
         tg = replay(game.with_seed(s), sequence)
@@ -73,6 +75,7 @@ def replay_scores(
         str(game.path),
         tuple(sorted(game.overrides.items())),
         game.seed,
+        game.rounds,
     )
     frozen = {team: tuple(tuple(str(d) for d in r) for r in seq) for team, seq in sequences.items()}
     seeds = tuple(int(s) for s in seeds)
@@ -120,7 +123,7 @@ def percentile_of(value: float, sample: np.ndarray) -> float:
 def luck_words(share: float) -> str:
     """What a team's place among its own replays says, in plain words."""
     if share > LUCKY:
-        return "lucky: the same decisions usually score lower"
+        return _("lucky: the same decisions usually score lower")
     if share < UNLUCKY:
-        return "unlucky: the same decisions usually score higher"
-    return "about what these decisions usually give"
+        return _("unlucky: the same decisions usually score higher")
+    return _("about what these decisions usually give")

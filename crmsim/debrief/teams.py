@@ -20,26 +20,34 @@ from crmsim.debrief.records import TeamRecord, team_record
 from crmsim.debrief.replays import DEFAULT_REPLAYS, luck_words, percentile_of, replay_scores
 from crmsim.errors import CrmsimError
 from crmsim.game import STATE_FILE, Game, game_of_state, read_state, resume
-from crmsim.results import CHANGE_WORDS, key_moments, pct, week_text
+from crmsim.i18n import N_, _
+from crmsim.results import key_moments, pct, week_text
 
 EVENT_WORDS: dict[str, str] = {
-    "go_live": "go-live",
-    **CHANGE_WORDS,
-    "milestone_met": "milestone met",
-    "milestone_missed": "milestone missed",
+    "go_live": N_("go-live"),
+    "budget_cut": N_("the sponsor cuts the budget"),
+    "budget_restored": N_("budget restored"),
+    "cancelled": N_("the project is cancelled"),
+    "milestone_met": N_("milestone met"),
+    "milestone_missed": N_("milestone missed"),
 }
+"""Model events in words (translate with ``_()``); the sponsor's moves as in
+:data:`crmsim.results.CHANGE_WORDS`."""
 
 
 def event_text(event: Mapping[str, Any]) -> str | None:
-    """A model event in plain words (None for the game's own intervention records)."""
+    """A model event in plain words, in the current language (None for the game's own
+    intervention records)."""
     kind = event.get("event", "")
     if kind == "go_live":
-        return f"go-live: {event['users']} users in {event['units']} teams"
-    if kind in ("milestone_met", "milestone_missed"):
-        return (
-            f"{EVENT_WORDS[kind]} (plan {pct(event['plan'])}, actual {pct(event['actual'])} using)"
+        return _("go-live: {users} users in {units} teams").format(
+            users=event["users"], units=event["units"]
         )
-    return EVENT_WORDS.get(kind)
+    if kind in ("milestone_met", "milestone_missed"):
+        return _("{what} (plan {plan}, actual {actual} using)").format(
+            what=_(EVENT_WORDS[kind]), plan=pct(event["plan"]), actual=pct(event["actual"])
+        )
+    return _(EVENT_WORDS[kind]) if kind in EVENT_WORDS else None
 
 
 @dataclass
@@ -78,9 +86,11 @@ class TeamDebrief:
     def sequence_text(self) -> str:
         """The decisions, round by round, in one line."""
         rounds = [
-            f"r{r.number}: {', '.join(r.decisions)}" for r in self.record.rounds if r.decisions
+            _("round {n}: {what}").format(n=r.number, what=", ".join(r.labels))
+            for r in self.record.rounds
+            if r.decisions
         ]
-        return "; ".join(rounds) or "no actions at all"
+        return "; ".join(rounds) or _("no actions at all")
 
     def started(self) -> list[tuple[int, int, dict[str, Any]]]:
         """Actions in the order they started to work: ``(number, first week, record)``."""
@@ -100,21 +110,22 @@ class TeamDebrief:
             for action, label in zip(r.actions, r.labels, strict=True):
                 if (r.number, action) in numbers:
                     n, week = numbers[(r.number, action)]
-                    parts.append(f"[{n}] {label}, from week {week}")
+                    parts.append(_("[{n}] {label}, from week {week}").format(
+                        n=n, label=label, week=week))  # fmt: skip
                 else:
-                    parts.append(f"{label} (the game ended before it worked)")
-            rows.append((r.start_week + 0.5, f"round {r.number}", "; ".join(parts)))
+                    parts.append(_("{label} (the game ended before it worked)").format(label=label))
+            rows.append((r.start_week + 0.5, _("round {n}").format(n=r.number), "; ".join(parts)))
         events = result.events
         rows += key_moments(ts, s, events, self.record.retreat)
         reviews = [e for e in events if e["event"] in ("milestone_met", "milestone_missed")]
         if reviews:
             met = [str(e["week"]) for e in reviews if e["event"] == "milestone_met"]
             missed = [str(e["week"]) for e in reviews if e["event"] == "milestone_missed"]
-            text = "milestone reviews: " + "; ".join(
+            text = _("milestone reviews: ") + "; ".join(
                 part
                 for part in (
-                    f"met in week {', '.join(met)}" if met else "",
-                    f"missed in week {', '.join(missed)}" if missed else "",
+                    _("met in week {weeks}").format(weeks=", ".join(met)) if met else "",
+                    _("missed in week {weeks}").format(weeks=", ".join(missed)) if missed else "",
                 )
                 if part
             )
@@ -154,7 +165,13 @@ class Debrief:
         return max(self.teams, key=lambda t: t.rank_strategy)
 
     def to_dict(self) -> dict[str, Any]:
-        """A JSON-ready record (written as ``debrief.json``)."""
+        """A JSON-ready record (written as ``debrief.json``; its words in English)."""
+        from crmsim.i18n import language
+
+        with language("en"):
+            return self._record()
+
+    def _record(self) -> dict[str, Any]:
         return {
             "game": self.game.name,
             "game_fingerprint": self.game.fingerprint(),

@@ -37,10 +37,20 @@ The pieces, one module each:
   decision sequence with any seed (the debrief replays each team's sequence
   over many seeds).
 
+- :mod:`~crmsim.game.checks`: whether an action can be taken and can work
+  in a round (:class:`Blocked`, with a short note per kind).
+- :mod:`~crmsim.game.case`: the case the participants read (:class:`Case`).
+
+Texts of a game file (titles, labels, descriptions, the case) are
+:class:`crmsim.i18n.Text`: English as a string, ``localized(text)`` in the
+current language; money is in the game's currency (``game.money.amount(x)``).
+
 Everything is importable from :mod:`crmsim.game` itself.
 """
 
 from crmsim.game.actions import PEOPLE, TARGET_KINDS, Action, Effect, GameModel
+from crmsim.game.case import ROLES, Case, Person
+from crmsim.game.checks import BLOCKED_NOTES, Blocked
 from crmsim.game.decisions import Decision, decisions_toml, parse_decisions, read_decisions
 from crmsim.game.definition import MONEY, Game
 from crmsim.game.loading import GAME_DIR, bundled_games, load_game, resolve_game
@@ -60,6 +70,11 @@ from crmsim.game.scoring import MEASURES, Scoring
 from crmsim.game.team import SNAPSHOT, STATE_FORMAT, RoundRecord, TeamGame
 
 __all__ = [
+    "BLOCKED_NOTES",
+    "ROLES",
+    "Blocked",
+    "Case",
+    "Person",
     "DECISIONS_FILE",
     "GAME_DIR",
     "MEASURES",

@@ -49,6 +49,7 @@ from typing import Any
 import numpy as np
 
 from crmsim.codes import Z_LIMIT
+from crmsim.i18n import N_, _
 from crmsim.model import CrmModel, sigmoid
 from crmsim.organisation import FRONTLINE, FUNCTIONS, MANAGER
 from crmsim.params import PARAMS
@@ -58,6 +59,26 @@ from crmsim.rules.managers import message_gate
 TARGET_KINDS = ("department",)
 PEOPLE = ("sponsor", "executives", "managers", "frontline", "users")
 """Groups a confidence effect can reach."""
+
+PEOPLE_WORDS = {
+    "sponsor": N_("the sponsor"),
+    "executives": N_("executives"),
+    "managers": N_("managers"),
+    "frontline": N_("frontline staff"),
+    "users": N_("CRM users"),
+}
+"""The groups in plain words (translate with ``_()``)."""
+
+# The labels (crmsim.params) of the parameters the bundled games' actions change, marked for
+# the catalogue so that an effect reads in Chinese too (tests/test_game_i18n.py checks that
+# they are still the parameters' labels).
+PARAM_LABELS = (
+    N_("Communication cadence"), N_("Communication clarity"), N_("Customer participation"),
+    N_("Expert help"), N_("Phased roll-out"), N_("Pilot first"), N_("Process analysis"),
+    N_("Sensible staffing"), N_("Top-management support"), N_("Training"),
+    N_("Vendor evaluation"), N_("Cross-department communication"), N_("Milestone interval"),
+    N_("Milestone plan length"), N_("Milestone target"), N_("Visibility of results"),
+)  # fmt: skip
 
 
 # ---------------------------------------------------------------- actions and effects
@@ -90,23 +111,29 @@ class Effect:
     fit: float = 0.0
 
     def describe(self) -> str:
-        """The effect in plain words."""
+        """The effect in plain words, in the current language."""
         if self.kind == "param":
             p = PARAMS[self.param]
-            label = p.label or self.param
+            label = _(p.label) if p.label else self.param
             if self.mode == "set":
-                text = f"{label} set to {self.value:g}"
+                text = _("{label} set to {value:g}").format(label=label, value=self.value)
             else:
                 text = f"{label} {self.value:+g}"
-            return text + (f" for {self.weeks} weeks" if self.weeks else "")
+            return text + (_(" for {n} weeks").format(n=self.weeks) if self.weeks else "")
         if self.kind == "confidence":
-            how = " x the sponsor's conviction (through managers)" if self.via_sponsor else ""
-            return f"confidence of {self.people} {self.value:+g} log-odds{how}"
+            how = _(" x the sponsor's conviction (through managers)") if self.via_sponsor else ""
+            return _("confidence of {people} {value:+g} log-odds{how}").format(
+                people=_(PEOPLE_WORDS[self.people]), value=self.value, how=how
+            )
         if self.kind == "resistance":
-            return f"managers' resistance x {self.value:g}"
+            return _("managers' resistance x {value:g}").format(value=self.value)
         if self.kind == "restructure":
-            return f"restructuring depth {self.value:+g}, process fit {self.fit:+g}"
-        return f"skill of live CRM users: {100 * self.value:.0f} % of the gap closed"
+            return _("restructuring depth {depth:+g}, process fit {fit:+g}").format(
+                depth=self.value, fit=self.fit
+            )
+        return _("skill of live CRM users: {share} of the gap closed").format(
+            share=f"{100 * self.value:.0f} %"
+        )
 
     def to_dict(self) -> dict[str, Any]:
         """The effect as written in a game file."""

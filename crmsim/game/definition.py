@@ -16,11 +16,15 @@ from types import MappingProxyType
 from typing import Any
 
 from crmsim.game.actions import Action
+from crmsim.game.case import Case
 from crmsim.game.scoring import Scoring
+from crmsim.i18n import Text
+from crmsim.money import Money
 from crmsim.scenario import Scenario
 
 MONEY = "k$"
-"""The unit of the change budget and of action costs: thousands of US dollars."""
+"""The unit of the change budget and of action costs in a US-dollar game (kept for old callers:
+show money with ``game.money.amount(x)``, which is in the game's currency and language)."""
 
 
 @dataclass(frozen=True)
@@ -29,8 +33,9 @@ class Game:
 
     Attributes:
         name: The game's name (file stem).
-        title: Its title in plain words.
-        description: What the teams face, in plain words.
+        title: Its title in plain words (a :class:`~crmsim.i18n.Text`: English,
+            and ``localized(title)`` in the current language).
+        description: What the teams face, in plain words (a ``Text``).
         path: The file it was read from.
         scenario: The starting organisation: the game's scenario with its
             ``[start]`` settings, any overrides and ``run.weeks`` set to the
@@ -38,16 +43,20 @@ class Game:
         seed: The seed all teams share (same organisation, same chances).
         rounds: Number of decision rounds.
         weeks_per_round: Weeks simulated per round.
-        budget: The change budget (:data:`MONEY`).
+        budget: The change budget, in the game's money unit (:attr:`money`).
         max_actions: Most actions a team may take in one round.
         actions: The menu, by name, in file order.
         scoring: The scoring rule.
         overrides: Settings given at play time (``--set``), recorded.
+        min_rounds: Fewest rounds the game may be played in (``--rounds``).
+        max_rounds: Most rounds it may be played in.
+        case: The case the participants read (the firm, its people, the
+            situation), for the handouts; None when the file has no ``[case]``.
     """
 
     name: str
-    title: str
-    description: str
+    title: Text
+    description: Text
     path: Path | None
     scenario: Scenario
     seed: int
@@ -58,6 +67,14 @@ class Game:
     actions: Mapping[str, Action]
     scoring: Scoring
     overrides: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}))
+    min_rounds: int = 0
+    max_rounds: int = 0
+    case: Case | None = None
+
+    @property
+    def money(self) -> Money:
+        """The firm's currency (its scenario's ``[money]``): budget and costs are in its unit."""
+        return self.scenario.money
 
     @property
     def weeks(self) -> int:

@@ -19,6 +19,7 @@ from typing import Any
 from crmsim.errors import CrmsimError
 from crmsim.files import Shape, check_shape, read_toml
 from crmsim.game.actions import PEOPLE, TARGET_KINDS, Action, Effect
+from crmsim.game.case import parse_case, text
 from crmsim.game.definition import Game
 from crmsim.game.scoring import MEASURES, Scoring
 from crmsim.params import PARAMS, suggest
@@ -41,7 +42,7 @@ _ACTION_KEYS = {
 }  # fmt: skip
 _GAME_KEYS = {
     "title", "description", "scenario", "seed", "rounds", "weeks_per_round", "budget",
-    "max_actions_per_round",
+    "max_actions_per_round", "min_rounds", "max_rounds",
 }  # fmt: skip
 
 
@@ -100,8 +101,10 @@ def _flag(where: str, value: Any) -> bool:
     return value
 
 
-_TEXT = Shape(optional={k: str for k in ("title", "description", "scenario", "label", "claims",
-                                          "target", "param", "people", "via")})  # fmt: skip
+# texts in several languages ({ en = "...", zh = "..." }: title, description, label) are
+# checked where they are read (crmsim.game.case.text)
+_TEXT = Shape(optional={k: str for k in ("scenario", "claims", "target", "param", "people",
+                                          "via")})  # fmt: skip
 _GAME_FIX = "write it as text in quotes"
 
 
@@ -202,8 +205,8 @@ def _action(name: str, raw: Any, where: str, rounds: int) -> Action:
         raise CrmsimError(f"{where}: effects must be a non-empty list of tables")
     return Action(
         name=name,
-        label=str(raw["label"]),
-        description=" ".join(str(raw["description"]).split()),
+        label=text(raw["label"], f"{where}.label"),
+        description=text(raw["description"], f"{where}.description"),
         claims=str(raw["claims"]),
         cost=_number(f"{where}.cost", raw["cost"], 0, 1e9),
         lead_weeks=int(_number(f"{where}.lead_weeks", raw.get("lead_weeks", 0), 0, 520, True)),
@@ -220,9 +223,7 @@ def _action(name: str, raw: Any, where: str, rounds: int) -> Action:
 def _scoring(raw: Any, where: str) -> Scoring:
     if not isinstance(raw, dict) or not raw:
         raise CrmsimError(f"{where}: [scoring] is missing; give points per measure")
-    if not isinstance(raw.get("description", ""), str):
-        raise CrmsimError(f'{where}: description should be text, e.g. description = "..."')
-    description = " ".join(raw.get("description", "").split())
+    description = text(raw.get("description", ""), f"{where}: description")
     weights = {}
     for key, value in raw.items():
         if key == "description":
@@ -239,8 +240,27 @@ def _scoring(raw: Any, where: str) -> Scoring:
     return Scoring(weights=MappingProxyType(weights), description=description)
 
 
+def _rounds(where: str, meta: Mapping[str, Any], wanted: int | None) -> tuple[int, int, int]:
+    """The rounds to play and the range the file allows (``min_rounds``, ``max_rounds``)."""
+    rounds = int(_number(f"{where} game.rounds", meta.get("rounds", 12), 1, 520, True))
+    lo = int(_number(f"{where} game.min_rounds", meta.get("min_rounds", rounds), 1, rounds, True))
+    hi = int(_number(f"{where} game.max_rounds", meta.get("max_rounds", rounds), rounds, 520, True))
+    if wanted is None or wanted == rounds:
+        return rounds, lo, hi
+    if lo == hi:
+        raise CrmsimError(
+            f"{where} is played in {rounds} rounds and allows no other number; leave out --rounds"
+        )
+    if not lo <= wanted <= hi:
+        raise CrmsimError(f"--rounds {wanted}: {where} allows {lo} to {hi} rounds; pick one")
+    return wanted, lo, hi
+
+
 def load_game(
-    ref: str | Path, overrides: Mapping[str, Any] | None = None, seed: int | None = None
+    ref: str | Path,
+    overrides: Mapping[str, Any] | None = None,
+    seed: int | None = None,
+    rounds: int | None = None,
 ) -> Game:
     """Read and validate a game by bundled name or file path.
 
@@ -249,6 +269,8 @@ def load_game(
         overrides: Parameter values to change from the game's starting
             conditions (``--set``), e.g. a smaller organisation for a quick game.
         seed: Another seed than the file's.
+        rounds: Another number of rounds than the file's, within the file's
+            ``min_rounds`` to ``max_rounds`` (``crmsim play --rounds``).
 
     Raises:
         CrmsimError: for a missing file, malformed TOML, an unknown key,
@@ -259,7 +281,7 @@ def load_game(
     data = read_toml(path, "game file")
     where = path.name
     _check_text(where, data)
-    _unknown_keys(where, data, {"game", "start", "scoring", "actions"})
+    _unknown_keys(where, data, {"game", "start", "scoring", "actions", "case"})
     meta = data.get("game")
     if not isinstance(meta, dict):
         raise CrmsimError(f"{where}: [game] is missing")
@@ -267,7 +289,7 @@ def load_game(
     for key in ("title", "scenario", "budget"):
         if key not in meta:
             raise CrmsimError(f"{where} [game]: {key} is missing")
-    rounds = int(_number(f"{where} game.rounds", meta.get("rounds", 12), 1, 520, True))
+    rounds, min_rounds, max_rounds = _rounds(where, meta, rounds)
     per_round = int(
         _number(f"{where} game.weeks_per_round", meta.get("weeks_per_round", 13), 1, 520, True)
     )
@@ -291,10 +313,11 @@ def load_game(
         raise CrmsimError(f"{where}: {exc}") from None
     scenario = Scenario(
         name=path.stem,
-        description=" ".join(str(meta.get("description", base.description)).split()),
+        description=text(meta.get("description", base.description), f"{where} game.description"),
         params=params,
         path=path,
         chain=(base.name, *base.chain),
+        money=base.money,
     )
 
     actions_raw = data.get("actions")
@@ -315,7 +338,7 @@ def load_game(
     )
     return Game(
         name=path.stem,
-        title=str(meta["title"]),
+        title=text(meta["title"], f"{where} game.title"),
         description=scenario.description,
         path=path,
         scenario=scenario,
@@ -327,4 +350,7 @@ def load_game(
         actions=MappingProxyType(actions),
         scoring=_scoring(data.get("scoring"), f"{where} [scoring]"),
         overrides=MappingProxyType(dict(overrides or {})),
+        min_rounds=min_rounds,
+        max_rounds=max_rounds,
+        case=parse_case(data.get("case"), f"{where} [case]"),
     )

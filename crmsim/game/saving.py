@@ -129,7 +129,9 @@ def game_of_state(state: Mapping[str, Any], ref: str | Path | None = None) -> Ga
     g = state["game"]
     if ref is None:  # the recorded file; on another computer, the bundled game of that name
         ref = g["path"] if g["path"] and Path(g["path"]).is_file() else g["name"]
-    game = load_game(ref, overrides=g.get("overrides"), seed=g["seed"])
+    definition = g.get("definition")  # played with --rounds: the rounds it had
+    rounds = definition.get("rounds") if isinstance(definition, dict) else None
+    game = load_game(ref, overrides=g.get("overrides"), seed=g["seed"], rounds=rounds)
     if game.fingerprint() != g["fingerprint"]:
         raise CrmsimError(
             f"the game {game.name} has changed since team {state['team']} started "

@@ -9,6 +9,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from crmsim.i18n import N_, Text, _
+
 MEASURES: dict[str, str] = {
     "adoption": "share of CRM users routinely using it at the end (0-1)",
     "speed": "1 - (week adoption first reached 50 %) / (weeks in the game); 0 if never",
@@ -21,6 +23,16 @@ MEASURES: dict[str, str] = {
 }
 """The measures a scoring rule may weigh; each lies in [0, 1]."""
 
+MEASURE_WORDS: dict[str, str] = {
+    "adoption": N_("adoption"),
+    "speed": N_("speed"),
+    "budget_left": N_("budget left"),
+    "sponsor": N_("sponsor"),
+    "profit": N_("profit"),
+    "success": N_("success"),
+}
+"""Each measure in a word or two, for participants (translate with ``_()``)."""
+
 
 @dataclass(frozen=True)
 class Scoring:
@@ -28,11 +40,12 @@ class Scoring:
 
     Attributes:
         weights: Points per measure at its best (1).
-        description: The rule in plain words, as stated in the game file.
+        description: The rule in plain words, as stated in the game file
+            (a :class:`~crmsim.i18n.Text`).
     """
 
     weights: Mapping[str, float]
-    description: str
+    description: Text
 
     @property
     def maximum(self) -> float:
@@ -48,6 +61,6 @@ class Scoring:
         return float(sum(self.parts(measures).values()))
 
     def rule_text(self) -> str:
-        """The rule as one line, e.g. ``"50 x adoption + 15 x speed ..."``."""
-        terms = " + ".join(f"{w:g} x {name}" for name, w in self.weights.items())
-        return f"score = {terms} (best {self.maximum:g})"
+        """The rule as one line in the current language, e.g. ``"50 x adoption + 15 x speed ..."``."""
+        terms = " + ".join(f"{w:g} x {_(MEASURE_WORDS[name])}" for name, w in self.weights.items())
+        return _("score = {terms} (best {best:g})").format(terms=terms, best=self.maximum)

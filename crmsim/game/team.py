@@ -15,10 +15,12 @@ from typing import Any
 
 from crmsim.errors import CrmsimError
 from crmsim.game.actions import GameModel
+from crmsim.game.checks import Blocked, check_available
 from crmsim.game.decisions import Decision
-from crmsim.game.definition import MONEY, Game
+from crmsim.game.definition import Game
 from crmsim.game.loading import _closest
 from crmsim.game.schedule import Schedule
+from crmsim.i18n import DEFAULT, _, get_language, localized
 from crmsim.organisation import FUNCTIONS
 from crmsim.results import RunResult, summarise
 
@@ -131,6 +133,11 @@ class TeamGame:
         """Weeks simulated so far."""
         return self.model.week
 
+    @property
+    def taken(self) -> dict[str, list[int]]:
+        """The rounds in which each action was taken (read-only by convention)."""
+        return self._taken
+
     def available_from(self, name: str) -> int | None:
         """The first round from which action ``name`` can be taken again (None: never)."""
         action = self.game.actions[name]
@@ -162,7 +169,7 @@ class TeamGame:
         """
         game = self.game
         if self.finished:
-            raise CrmsimError(f"the game is over ({game.rounds} rounds played)")
+            raise CrmsimError(_("the game is over ({n} rounds played)").format(n=game.rounds))
         chosen = tuple(Decision.parse(d) for d in decisions)
         number = self.round
         start = self.week
@@ -170,74 +177,84 @@ class TeamGame:
         for d in chosen:
             if d.action not in game.actions:
                 hint = _closest(d.action, game.actions, "actions")
-                raise CrmsimError(f"unknown action {d.action!r}{hint}")
+                raise CrmsimError(_("unknown action {name!r}").format(name=d.action) + hint)
             action = game.actions[d.action]
+            label = self.label(d.action)
             if d.action in seen:
                 raise CrmsimError(
-                    f"{d.action} is chosen twice in round {number}; an action counts once a round"
+                    _(
+                        "{action} is chosen twice in round {n}; an action counts once a round"
+                    ).format(action=label, n=number)
                 )
             seen.add(d.action)
             if action.target == "department":
                 if d.target is None:
                     raise CrmsimError(
-                        f"{d.action} needs a department, e.g. {d.action}:sales "
-                        f"(one of {', '.join(FUNCTIONS)})"
+                        _(
+                            "{action} needs a department, e.g. {name}:sales (one of {choices})"
+                        ).format(action=label, name=d.action, choices=", ".join(FUNCTIONS))
                     )
                 if d.target not in FUNCTIONS:
                     hint = _closest(d.target, FUNCTIONS, "departments")
-                    raise CrmsimError(f"unknown department {d.target!r} for {d.action}{hint}")
+                    raise CrmsimError(
+                        _("unknown department {dept!r} for {action}").format(
+                            dept=d.target, action=label
+                        )
+                        + hint
+                    )
                 if self.model.units_of(d.target).size == 0:
                     raise CrmsimError(
-                        f"this organisation has no {d.target} department; choose another"
+                        _("this organisation has no {dept} department; choose another").format(
+                            dept=d.target
+                        )
                     )
             elif d.target is not None:
-                raise CrmsimError(f"{d.action} is not aimed at a department; write just {d.action}")
-            again = self.available_from(d.action)
-            if again is None:
                 raise CrmsimError(
-                    f"{d.action} can be taken once a game and was taken in round "
-                    f"{self._taken[d.action][0]}"
-                )
-            if again > number:
-                rounds = "round" if action.cooldown_rounds == 1 else "rounds"
-                raise CrmsimError(
-                    f"{d.action} is in cooldown until round {again} (taken in round "
-                    f"{self._taken[d.action][-1]}, cooldown {action.cooldown_rounds} {rounds})"
-                )
-            if action.before_go_live:
-                works = start + action.lead_weeks + 1
-                if works > self.first_go_live():
-                    raise CrmsimError(
-                        f"{d.action} must work before the first go-live (week "
-                        f"{self.first_go_live()}); chosen in round {number} it would start "
-                        f"in week {works}"
+                    _("{action} is not aimed at a department; write just {name}").format(
+                        action=label, name=d.action
                     )
-            self._check_consultants_can_help(d.action, action.effects, start + action.lead_weeks)
+                )
+            check_available(self, d.action, number, start)
         if len(chosen) > game.max_actions:
             raise CrmsimError(
-                f"round {number} allows at most {game.max_actions} actions; {len(chosen)} chosen"
+                _("round {n} allows at most {most} actions; {k} chosen").format(
+                    n=number, most=game.max_actions, k=len(chosen)
+                )
             )
         cost = sum(game.actions[d.action].cost for d in chosen)
         if cost > self.budget_left + 1e-9:
-            names = " + ".join(d.action for d in chosen)
+            names = " + ".join(self.label(d.action) for d in chosen)
             raise CrmsimError(
-                f"over budget: {names} cost {cost:,.0f} {MONEY}, {self.budget_left:,.0f} "
-                f"{MONEY} left; drop an action"
+                _("over budget: {names} cost {cost}, {left} left; drop an action").format(
+                    names=names,
+                    cost=game.money.amount(cost),
+                    left=game.money.amount(self.budget_left),
+                )
             )
         return chosen
 
-    def _check_consultants_can_help(self, name: str, effects: Iterable, works: int) -> None:
-        """Refuse expert help that would start after the consultants' window (S10): it would
-        be paid for and do nothing (the model pays and uses consultants only until
-        ``economics.consultant_weeks`` after the first go-live)."""
-        hires = any(e.kind == "param" and e.param == "levers.expert_help" for e in effects)
-        end = self.first_go_live() + int(self.model.params["economics.consultant_weeks"])
-        if hires and works + 1 >= end:
-            raise CrmsimError(
-                f"{name} would start in week {works + 1}, but consultants help only until "
-                f"week {end - 1} ({int(self.model.params['economics.consultant_weeks'])} weeks "
-                "after the first go-live); it would cost money and do nothing: choose another action"
-            )
+    def label(self, name: str) -> str:
+        """An action as messages name it: in English the name teams type (``training_wave``);
+        in another language its title, quoted (「一轮集中培训」)."""
+        if get_language() == DEFAULT:
+            return name
+        return _("“{label}”").format(label=localized(self.game.actions[name].label))
+
+    def blocked(self, name: str) -> Blocked | None:
+        """Why action ``name`` cannot be taken this round, or would do nothing (None: it can).
+
+        A :class:`~crmsim.game.checks.Blocked`: ``str()`` is one line in the
+        current language (taken once already, in cooldown, too late: after the
+        first go-live, after the consultants' window), ``.kind`` says which, and
+        ``_(BLOCKED_NOTES[kind]).format(again=...)`` is a short note for a menu.
+        Team pages and the terminal menu show it at choice time; :meth:`check`
+        refuses with the same line.
+        """
+        try:
+            check_available(self, name, self.round, self.week)
+        except Blocked as exc:
+            return exc
+        return None
 
     def play_round(self, decisions: Iterable[Decision | str] = ()) -> RoundRecord:
         """Commit a round's decisions (checked first) and simulate its weeks.
@@ -256,7 +273,7 @@ class TeamGame:
             self._schedule.add(start + action.lead_weeks, "start", d.action, d.target, number)
         self.spent += cost
         n_events = len(self.model.events)
-        for _ in range(self.game.weeks_per_round):
+        for _week in range(self.game.weeks_per_round):
             self._schedule.apply_due()
             self.model.step()
         record = RoundRecord(
