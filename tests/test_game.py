@@ -506,18 +506,22 @@ def test_a_temporary_campaign_is_taken_back_after_its_weeks(game) -> None:
     assert ended[0]["changes"]["communication.cadence"] == pytest.approx(cadence)
 
 
-def test_restructuring_a_department_touches_only_its_units_and_survives_interventions(game) -> None:
+def test_restructuring_a_department_touches_only_its_units_and_survives_interventions() -> None:
+    """With constant restructuring (half-life 0, the 0.2 rule) the department's added depth
+    stays; as a fading event it begins anew from the present depth (tests/test_rules_econ.py)."""
+    game = load_game("support_system", {**SMALL, "restructuring.half_life_weeks": 0.0})
     tg = TeamGame(game, "t")
     model = tg.model
     sales = model.units_of("sales")
     others = np.setdiff1d(np.arange(model.org.n_units), sales)
     depth = model.restructuring.copy()
     tg.play_round(["restructure_department:sales"])
-    assert np.allclose(model.restructuring[sales], depth[sales] + 0.3)
+    deeper = np.minimum(depth[sales] + 0.3, 1.0)
+    assert np.allclose(model.restructuring[sales], deeper)
     assert np.allclose(model.restructuring[others], depth[others])
     assert np.allclose(model.fit_adjustment[sales], 0.2) and not model.fit_adjustment[others].any()
     tg.play_round(["process_analysis"])  # a later parameter change keeps the department's depth
-    assert np.allclose(model.restructuring[sales], depth[sales] + 0.3)
+    assert np.allclose(model.restructuring[sales], deeper)
     assert model.resistance[sales].mean() > model.resistance[others].mean()
 
 
@@ -539,8 +543,11 @@ def test_decisions_are_written_name_colon_department() -> None:
     )
 
 
-def test_a_restructured_departments_fit_bonus_raises_its_benefits(game) -> None:
+def test_a_restructured_departments_fit_bonus_raises_its_benefits() -> None:
     """The bonus acts where fit is read: the week's benefits (the accounts' effective fit)."""
+    # the bundled game starts with thin support: without a stronger top team nobody uses CRM
+    strong = {"levers.top_management_support": 0.8, "levers.training": 0.6}
+    game = load_game("support_system", {**SMALL, **strong})
     plain = TeamGame(game, "plain")
     bonus = TeamGame(game, "bonus")
     for tg in (plain, bonus):
