@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from crmsim.model import NEVER, NOT_USING, TRYING, CrmModel
+from crmsim.model import NEVER, NOT_USING, REJECTING, TRYING, USING, CrmModel
 from crmsim.rules.data_quality import weekly_decay
 from crmsim.rules.restructuring import END_FADE, fade
 from crmsim.rules.turnover import normal, weekly_hazard
@@ -116,7 +116,8 @@ def test_turnover_hazard_and_draws() -> None:
 
 
 def test_leavers_are_replaced_by_untrained_newcomers_in_the_same_unit() -> None:
-    m = econ(turnover__staff_annual=0.9, run__weeks=60)
+    """Without onboarding (the first draft of the rule): untrained, not using."""
+    m = econ(turnover__staff_annual=0.9, turnover__onboarding=False, run__weeks=60)
     m.run(59)
     users = m.world.layout.users
     before_skill = m.skill[users].copy()
@@ -136,6 +137,34 @@ def test_leavers_are_replaced_by_untrained_newcomers_in_the_same_unit() -> None:
     assert set(m.state[users[leave]].tolist()) <= {NOT_USING, TRYING}
     assert (m.skill[users[leave]] <= start + 0.1).all()
     assert (before_skill[leave] > start + 0.1).all()  # they had learnt more: a real reset
+
+
+def test_newcomers_to_a_live_unit_are_trained_and_start_trying() -> None:
+    """Onboarding (CAL-8.2, 8.3): trained like the go-live users (the training's share of the
+    gap, and its cost queued), handed the system: trying, unless this week already moved them."""
+    m = econ(turnover__staff_annual=0.9, run__weeks=60)
+    m.run(59)
+    users = m.world.layout.users
+    draws = m.draw_uniforms()
+    k = m.params["run.substeps"]
+    draws[k, : users.size] = 1.0
+    live = np.flatnonzero(m.world.people.live[users])[:3]
+    draws[k, live] = 0.0
+    draws[k, users.size] = 1.0
+    week = m.world.project.week + 1
+    queue = m.world.project.training_queue
+
+    def future() -> float:
+        return sum(v for w, v in queue.items() if w > week)
+
+    queued = future()
+    m.advance(draws)
+    start = m.params["start.skill_per_it_maturity"] * m.params["start.it_maturity"]
+    trained = start + m.world.d.training_skill * (1.0 - start)
+    assert (m.skill[users[live]] >= trained - 1e-12).all()
+    assert set(m.state[users[live]].tolist()) <= {TRYING, USING, REJECTING}
+    weeks = m.params["economics.training_weeks"]  # their training is paid, over its weeks
+    assert future() - queued == pytest.approx(3 * (weeks - 1) / weeks)
 
 
 def test_a_new_sponsor_is_recorded() -> None:

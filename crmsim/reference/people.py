@@ -62,7 +62,7 @@ class PeopleRules:
         for u in range(self.n_units):  # each live unit against the plan from its go-live
             x = clip((self.week - self.go_live[u]) / p["milestones.plan_weeks"], 0.0, 1.0)
             plan = p["milestones.target"] * x * x * (3.0 - 2.0 * x)
-            if self.unit_live[u] and plan >= p["milestones.min_goal"] and count[u] > 0:
+            if self.unit_live[u] and plan >= p["milestones.min_goal"] and plan > 0 and count[u] > 0:
                 ratios[u] = min(1.0, share[u] / plan)
         if ratios and self.status != CANCELLED:
             firm = sum(count[u] * r for u, r in ratios.items()) / sum(count[u] for u in ratios)

@@ -68,7 +68,7 @@ def update_credibility(s: State, p: Params) -> None:
     x = np.clip(since / p["milestones.plan_weeks"], 0.0, 1.0)
     plan = p["milestones.target"] * x * x * (3.0 - 2.0 * x)
     share, n = unit_use(s)
-    tested = units.unit_live & (plan >= p["milestones.min_goal"]) & (n > 0)
+    tested = units.unit_live & (plan >= p["milestones.min_goal"]) & (plan > 0) & (n > 0)
     if tested.any() and pr.status != CANCELLED:
         rate = p["credibility.learn_rate"]
         ratio = np.minimum(1.0, share[tested] / plan[tested])

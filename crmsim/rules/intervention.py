@@ -49,11 +49,13 @@ def change_parameters(s: State, before: Params, after: Params) -> None:
         d.pilot_scheduled = old.pilot_scheduled
     s.d = d
     s.prm = param_record(after)
-    pr.firm_fit = float(np.clip(pr.firm_fit + d.fit - old.fit, FIT_MIN, FIT_MAX))
-    waiting = ~units.unit_live
-    # the pilot's lessons reach a waiting unit when it goes live (rules.rollout)
-    units.unit_fit[waiting] = pr.firm_fit
-    units.unit_fit[~waiting] = np.clip(units.unit_fit[~waiting] + d.fit - old.fit, FIT_MIN, FIT_MAX)
+    if d.fit != old.fit:  # (x + a - a need not be x in floating point: no change, no sum)
+        pr.firm_fit = float(np.clip(pr.firm_fit + d.fit - old.fit, FIT_MIN, FIT_MAX))
+        waiting = ~units.unit_live
+        # the pilot's lessons reach a waiting unit when it goes live (rules.rollout)
+        units.unit_fit[waiting] = pr.firm_fit
+        live_fit = units.unit_fit[~waiting] + d.fit - old.fit
+        units.unit_fit[~waiting] = np.clip(live_fit, FIT_MIN, FIT_MAX)
     # (restructuring as an event keeps its course: rules.restructuring)
     if pr.status != CANCELLED and after["restructuring.half_life_weeks"] <= 0:
         restructuring = unit_depth(after, org.unit_front)
