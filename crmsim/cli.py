@@ -33,6 +33,7 @@ COMMANDS: dict[str, str] = {
     "debrief": "debrief",
     "validate": "validate",
     "calibrate": "calibrate",
+    "fit": "fit",
     "check": "check",
 }
 

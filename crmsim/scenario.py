@@ -156,7 +156,7 @@ def _read_toml(path: Path) -> dict[str, Any]:
 def _raw_params(data: dict[str, Any], path: Path) -> dict[str, Any]:
     flat: dict[str, Any] = {}
     for key, value in data.items():
-        if key in ("scenario", "batch"):
+        if key in ("scenario", "batch", "fit"):  # fit: crmsim fit reads it (crmsim.fit.problem)
             continue
         if not isinstance(value, dict):
             hint = suggest(key) or "; put parameters in their group's table, e.g. [levers]"
