@@ -10,9 +10,3 @@ and :mod:`crmsim.fit.report` write the folder and the page for the firm, and
 :func:`crmsim.fit.run.prepare` and :func:`crmsim.fit.run.execute` are the
 command's two steps. pyabc is imported only when a fit runs.
 """
-
-from __future__ import annotations
-
-from crmsim.fit.run import KIND, execute, prepare
-
-__all__ = ["KIND", "execute", "prepare"]

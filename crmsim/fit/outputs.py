@@ -13,10 +13,11 @@ if TYPE_CHECKING:
     from crmsim.fit.run import Prepared
 
 
-def _csv(frame: Any, path: Path) -> Path:
+def _csv(frame: Any, path: Path, exact: bool = False) -> Path:
+    """A table as CSV: six significant digits, or every digit (``exact``)."""
     from crmsim.files import write_text
 
-    return write_text(path, frame.to_csv(index=False, float_format="%.6g"))
+    return write_text(path, frame.to_csv(index=False, float_format=None if exact else "%.6g"))
 
 
 def write_outputs(prep: Prepared, out: Path, post: Posterior, pred: Prediction,
@@ -33,7 +34,7 @@ def write_outputs(prep: Prepared, out: Path, post: Posterior, pred: Prediction,
     pairs = trade_offs(post)
     band_table = bands(pred)
     acts = actions_table(pred, p, seed)
-    _csv(post.frame(), out / "posterior.csv")
+    _csv(post.frame(), out / "posterior.csv", exact=True)
     _csv(table, out / "posterior_summary.csv")
     _csv(band_table, out / "forecast_bands.csv")
     _csv(acts, out / "actions.csv")
