@@ -23,6 +23,16 @@ def _fit(cli, tmp_path: Path, csv_text: str, *extra: str, scenario: Path = EXAMP
     return result, out
 
 
+def refused(result, out: Path, words: list[str]) -> None:
+    """Exit code 2, one line naming the problem (all of ``words``), no output folder."""
+    assert result.exit_code == 2
+    lines = result.output.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("crmsim: error: "), result.output
+    for w in words:
+        assert w in lines[0]
+    assert not out.exists()
+
+
 @pytest.mark.parametrize(
     ("csv_text", "words"),
     [
@@ -45,12 +55,7 @@ def _fit(cli, tmp_path: Path, csv_text: str, *extra: str, scenario: Path = EXAMP
 )
 def test_bad_data_is_one_line_naming_problem_and_fix(cli, tmp_path, csv_text, words) -> None:
     result, out = _fit(cli, tmp_path, csv_text)
-    assert result.exit_code == 2
-    lines = result.output.strip().splitlines()
-    assert len(lines) == 1 and lines[0].startswith("crmsim: error: "), result.output
-    for w in words:
-        assert w in lines[0]
-    assert not out.exists()
+    refused(result, out, words)
 
 
 @pytest.mark.parametrize(
@@ -72,12 +77,7 @@ def test_bad_unknowns_and_options_are_one_line(cli, tmp_path, args, words) -> No
         result, out = _fit(cli, tmp_path, GOOD, *args, scenario=scen)
     else:
         result, out = _fit(cli, tmp_path, GOOD, *args)
-    assert result.exit_code == 2
-    lines = result.output.strip().splitlines()
-    assert len(lines) == 1 and lines[0].startswith("crmsim: error: "), result.output
-    for w in words:
-        assert w in lines[0]
-    assert not out.exists()
+    refused(result, out, words)
 
 
 def test_active_users_need_the_firms_size(cli, tmp_path) -> None:

@@ -20,7 +20,7 @@ from crmsim.errors import CrmsimError
               help="A parameter the firm does not know (repeat; default: the scenario's "
               "[fit] unknowns, else sponsor commitment, process fit, staff confidence, "
               "the diffusion rates and managers' resistance).")  # fmt: skip
-@count_option("--budget", help="Simulations the search may use in all.", default=30_000,
+@count_option("--budget", help="Simulations the search may use in all.", default=20_000,
               minimum=100)  # fmt: skip
 @count_option("--particles", help="Particles per ABC generation.", default=300, minimum=20)
 @count_option("--generations", help="Most ABC generations.", default=12)

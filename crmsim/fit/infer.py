@@ -125,9 +125,9 @@ class Settings:
     """
 
     particles: int = 300
-    budget: int = 30_000
+    budget: int = 20_000
     generations: int = 12
-    min_acceptance: float = 0.02
+    min_acceptance: float = 0.05
     seed: int = 1
 
 
@@ -238,24 +238,28 @@ def run_abc(
     distance = pyabc.AdaptivePNormDistance(p=2, fixed_weights=weights,
                                            scale_function=floored_mad)  # fmt: skip
     prior = pyabc.Distribution(**{key(p.name): p.rv() for p in priors})
-    with _logging_to(report):
-        abc = pyabc.ABCSMC(Simulator(params, priors, cells), prior, distance,
-                           population_size=settings.particles,
-                           sampler=_sampler(workers, scheduler))  # fmt: skip
-        url = f"sqlite:///{db}"
-        history = abc.load(url, 1) if db.exists() else abc.new(url, observed)
-        done = generations(history)
-        for g in done:
-            report(g.line() + " (stored)")
-        if _finished(done, settings):
-            return history
-        t = done[-1].t + 1 if done else 0
-        np.random.seed(np.random.SeedSequence([settings.seed, t]).generate_state(1)[0])
-        return abc.run(
-            max_nr_populations=settings.generations - len(done),
-            max_total_nr_simulations=settings.budget,
-            min_acceptance_rate=settings.min_acceptance,
-        )
+    sampler = _sampler(workers, scheduler)
+    try:
+        with _logging_to(report):
+            abc = pyabc.ABCSMC(Simulator(params, priors, cells), prior, distance,
+                               population_size=settings.particles, sampler=sampler)  # fmt: skip
+            url = f"sqlite:///{db}"
+            history = abc.load(url, 1) if db.exists() else abc.new(url, observed)
+            done = generations(history)
+            for g in done:
+                report(g.line() + " (stored)")
+            if _finished(done, settings):
+                return history
+            t = done[-1].t + 1 if done else 0
+            np.random.seed(np.random.SeedSequence([settings.seed, t]).generate_state(1)[0])
+            return abc.run(
+                max_nr_populations=settings.generations - len(done),
+                max_total_nr_simulations=settings.budget,
+                min_acceptance_rate=settings.min_acceptance,
+            )
+    finally:
+        if scheduler is not None:
+            sampler.client.close()  # the cluster stays; this process's connection goes
 
 
 def _finished(done: list[Generation], s: Settings) -> bool:

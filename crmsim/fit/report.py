@@ -45,7 +45,7 @@ def _signed(x: Any, pct: bool = True) -> str:
 STYLE = """body{font-family:sans-serif;max-width:60em;margin:1em auto;color:#222;font-size:14px}
 h1{font-size:1.5em;margin:.2em 0}h2{font-size:1.15em;margin:1em 0 .3em}
 table{border-collapse:collapse;margin:.3em 0}td,th{border-bottom:1px solid #ddd;padding:2px 8px;
-text-align:right}td:first-child,th:first-child{text-align:left}img{max-width:100%}
+text-align:right}td:first-child,th:first-child,td:nth-child(2),th:nth-child(2){text-align:left}img{max-width:100%}
 .big{font-size:1.3em}.note{color:#555;font-size:.9em}"""
 
 

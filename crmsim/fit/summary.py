@@ -91,7 +91,7 @@ def identifiability_text(table: Any, pairs: list[tuple[str, str, float]]) -> lis
                    "to the prior's; read their medians as guesses.")  # fmt: skip
     for a, b, r in pairs:
         way = "the higher the other" if r > 0 else "the lower the other"
-        out.append(f"{a} and {b} trade off (correlation {r:+.2f}): the higher one, {way}; "
+        out.append(f"{a} and {b} trade off (correlation {r:+.2f}): the higher the one, {way}; "
                    "the data fix a combination, not each.")  # fmt: skip
     out.append("The forecast and the actions average over the whole posterior, so they do "
                "not rest on any one of these values.")  # fmt: skip
