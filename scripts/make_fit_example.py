@@ -34,7 +34,6 @@ TRUTH_QUANTILES = {
     "frontline.confidence": 0.50,
     "diffusion.p": 0.85,
     "diffusion.q": 0.80,
-    "managers.resistance_sensitivity": 0.40,
 }
 """Where in each unknown's prior the example firm's true value lies."""
 

@@ -154,3 +154,13 @@ def test_priors_follow_the_declared_ranges_and_defaults() -> None:
     q = lookup("diffusion.q")  # a rate: log-uniform around its default
     assert priors[q.name].log and priors[q.name].lo < q.default < priors[q.name].hi
     assert priors[q.name].hi / priors[q.name].lo == pytest.approx(25)
+
+
+def test_without_pyabc_the_command_says_how_to_install_it(cli, tmp_path, monkeypatch) -> None:
+    import importlib.util
+
+    real = importlib.util.find_spec
+    monkeypatch.setattr(importlib.util, "find_spec",
+                        lambda name, *a: None if name == "pyabc" else real(name, *a))  # fmt: skip
+    result, out = _fit(cli, tmp_path, GOOD)
+    refused(result, out, ["needs pyabc", "crmsim[fit]"])

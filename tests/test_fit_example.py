@@ -52,4 +52,4 @@ def test_the_example_reads_as_a_firms_data(script) -> None:
     prep = prepare(script.CSV, script.SCENARIO)
     assert prep.obs.last_week == script.WEEKS
     assert not set(script.MISSING_WEEKS) & set(prep.obs.weeks.tolist())
-    assert len(prep.priors) == 6 and len(prep.actions) >= 5
+    assert len(prep.priors) == 5 and len(prep.actions) >= 5

@@ -50,12 +50,14 @@ def command(data: Path, scenario: str, unknowns: tuple[str, ...], budget: int, p
     Example:
       crmsim fit scenarios/fit/example.csv --scenario scenarios/fit/example.toml
     """
-    try:
-        from crmsim.fit.infer import Settings
-        from crmsim.fit.run import execute, prepare
-    except ImportError as exc:  # pyabc is an extra
-        raise CrmsimError(f"crmsim fit needs pyabc ({exc.name} is missing); "
-                          "install it with pip install 'crmsim[fit]'") from None  # fmt: skip
+    import importlib.util
+
+    if importlib.util.find_spec("pyabc") is None:  # pyabc is an extra
+        raise CrmsimError("crmsim fit needs pyabc; install it with pip install 'crmsim[fit]' "
+                          "(scripts/setup.sh does)")  # fmt: skip
+    from crmsim.fit.infer import Settings
+    from crmsim.fit.run import execute, prepare
+
     if workers is not None and scheduler is not None:
         raise CrmsimError("--workers and --scheduler exclude each other; the cluster sets workers")
     settings = Settings(particles=particles, budget=budget, generations=generations, seed=seed)

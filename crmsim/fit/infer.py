@@ -119,8 +119,10 @@ class Settings:
         particles: Particles per generation.
         budget: Simulations in all (the search stops at the first generation
             ending at or past it).
+        min_acceptance: A generation that needs more than ``particles /
+            min_acceptance`` simulations is abandoned and the search stops
+            (local samplers; Dask's sampler does not bound a generation).
         generations: Most generations.
-        min_acceptance: Stop when a generation accepts fewer than this share.
         seed: Root seed.
     """
 
@@ -160,9 +162,10 @@ def _sampler(workers: int, scheduler: str | None) -> Any:
         from distributed import Client
 
         return pyabc.sampler.DaskDistributedSampler(dask_client=Client(scheduler), batch_size=20)
+    # check_max_eval: a generation stops at particles / min_acceptance simulations
     if workers <= 1:
-        return pyabc.sampler.SingleCoreSampler()
-    return pyabc.sampler.MulticoreEvalParallelSampler(n_procs=workers)
+        return pyabc.sampler.SingleCoreSampler(check_max_eval=True)
+    return pyabc.sampler.MulticoreEvalParallelSampler(n_procs=workers, check_max_eval=True)
 
 
 class _Progress(logging.Handler):
@@ -180,6 +183,9 @@ class _Progress(logging.Handler):
         elif m := re.match(r"Accepted: (\d+) / (\d+) ", text):
             accepted, samples = int(m.group(1)), int(m.group(2))
             self.report(Generation(self.t, self.eps, accepted, samples, -1).line())
+        elif text.startswith("Stopping: sample not ok"):
+            self.report(f"generation {self.t} abandoned: it would accept under the minimum "
+                        "share of its simulations; the search stops at the last one")  # fmt: skip
 
 
 @contextmanager
@@ -238,9 +244,9 @@ def run_abc(
     distance = pyabc.AdaptivePNormDistance(p=2, fixed_weights=weights,
                                            scale_function=floored_mad)  # fmt: skip
     prior = pyabc.Distribution(**{key(p.name): p.rv() for p in priors})
-    sampler = _sampler(workers, scheduler)
-    try:
-        with _logging_to(report):
+    with _logging_to(report):
+        sampler = _sampler(workers, scheduler)
+        try:
             abc = pyabc.ABCSMC(Simulator(params, priors, cells), prior, distance,
                                population_size=settings.particles, sampler=sampler)  # fmt: skip
             url = f"sqlite:///{db}"
@@ -257,9 +263,9 @@ def run_abc(
                 max_total_nr_simulations=settings.budget,
                 min_acceptance_rate=settings.min_acceptance,
             )
-    finally:
-        if scheduler is not None:
-            sampler.client.close()  # the cluster stays; this process's connection goes
+        finally:
+            if scheduler is not None:
+                sampler.client.close()  # the cluster stays; this process's connection goes
 
 
 def _finished(done: list[Generation], s: Settings) -> bool:

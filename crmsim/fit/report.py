@@ -38,8 +38,8 @@ def _pct(x: Any) -> str:
 
 
 def _signed(x: Any, pct: bool = True) -> str:
-    v = float(x) * (100 if pct else 1)
-    return f"{v:+.0f}{' pts' if pct else ''}"
+    v = int(round(float(x) * (100 if pct else 1)))  # a whole number: never "-0"
+    return f"{v:+d}{' pts' if pct else ''}"
 
 
 STYLE = """body{font-family:sans-serif;max-width:60em;margin:1em auto;color:#222;font-size:14px}
