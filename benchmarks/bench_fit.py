@@ -124,7 +124,7 @@ def pictures(folder: Path, truth: dict, ts, out: Path) -> None:
     save_figure(fan_chart(bands, prep.obs, success, truth=true), out / "fit_fan.png")
 
 
-def coverage(firms: int, employees: int, workers: int) -> dict:
+def coverage(firms: int, employees: int, workers: int, out: Path) -> dict:
     """Simulation-based calibration on synthetic firms like the example's."""
     from crmsim.fit.coverage import run_coverage
     from crmsim.fit.infer import Settings
@@ -137,7 +137,7 @@ def coverage(firms: int, employees: int, workers: int) -> dict:
     settings = Settings(particles=200, budget=15_000, generations=8, seed=11)
     t0, c0 = time.perf_counter(), cpu_seconds()
     cov = run_coverage(params, priors, firms, settings, draws=100, workers=workers,
-                       report=lambda s: print(s, flush=True))  # fmt: skip
+                       report=lambda s: print(s, flush=True), keep=out)  # fmt: skip
     by_unknown = cov.unknowns.groupby("unknown")["covered"].mean().round(3).to_dict()
     by_series = cov.forecast.groupby("series")["inside"].mean().round(3).to_dict()
     learned = cov.unknowns.groupby("unknown")["width_ratio"].median().round(3).to_dict()
@@ -168,7 +168,7 @@ def main() -> None:
         res["speed_and_recovery"] = speed_and_recovery(a.workers, a.out)
         print(json.dumps(res["speed_and_recovery"], indent=1, default=str), flush=True)
     if a.part in ("all", "coverage"):
-        res["coverage"] = coverage(a.firms, a.employees, a.workers)
+        res["coverage"] = coverage(a.firms, a.employees, a.workers, a.out)
         print(json.dumps(res["coverage"], indent=1), flush=True)
     (a.out / f"results-{a.part}.json").write_text(json.dumps(res, indent=1, default=str))
 

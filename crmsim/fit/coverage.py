@@ -101,6 +101,7 @@ def run_coverage(
     draws: int = 100,
     workers: int = 1,
     report: Callable[[str], None] = lambda _: None,
+    keep: Path | None = None,
 ) -> Coverage:
     """Fit ``firms`` synthetic firms on their first ``weeks`` weeks; check coverage.
 
@@ -113,6 +114,8 @@ def run_coverage(
         draws: Forecast draws per firm.
         workers: Local processes.
         report: Called with one line per firm.
+        keep: A folder to write ``unknowns.csv`` and ``forecast.csv`` into
+            after every firm (a long check stopped early keeps what it did).
     """
     import pandas as pd
 
@@ -138,4 +141,7 @@ def run_coverage(
         report(f"firm {i}: {int(table['covered'].sum())} of {len(table)} unknowns covered, "
                f"forecast band holds {np.mean([r['inside'] for r in frows[-len(SERIES):]]):.0%} "
                "of the later weeks")  # fmt: skip
+        if keep is not None:
+            pd.concat(rows, ignore_index=True).to_csv(keep / "unknowns.csv", index=False)
+            pd.DataFrame(frows).to_csv(keep / "forecast.csv", index=False)
     return Coverage(pd.concat(rows, ignore_index=True), pd.DataFrame(frows))
