@@ -21,10 +21,14 @@ import difflib
 import math
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from crmsim.errors import CrmsimError
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 MIN_WEEKS = 4
 """Fewest observed weeks a fit accepts."""
@@ -96,14 +100,14 @@ class Observations:
             if not math.isnan(v)
         ]
 
-    def to_frame(self):  # -> pd.DataFrame
+    def to_frame(self) -> pd.DataFrame:
         """The observations as a table: ``week`` and one column per observed series."""
         import pandas as pd
 
         return pd.DataFrame({"week": self.weeks, **self.values})
 
 
-def _numbers(frame, name: str, where: str):
+def _numbers(frame: pd.DataFrame, name: str, where: str) -> np.ndarray:
     import pandas as pd
 
     col = frame[name]

@@ -27,13 +27,16 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from crmsim.fit.data import BY_NAME, Observations
 from crmsim.fit.problem import Prior
 from crmsim.params import ParamSet
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 DB_NAME = "fit.db"
 """pyabc's database in the fit folder."""
@@ -294,7 +297,7 @@ class Posterior:
     seeds: np.ndarray
     generation: int
 
-    def frame(self):  # -> pd.DataFrame
+    def frame(self) -> pd.DataFrame:
         """The particles as a table: unknowns, weight and seed."""
         import pandas as pd
 
