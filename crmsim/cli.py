@@ -34,6 +34,7 @@ COMMANDS: dict[str, str] = {
     "handouts": "handouts",
     "validate": "validate",
     "calibrate": "calibrate",
+    "fit": "fit",
     "check": "check",
 }
 

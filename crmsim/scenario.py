@@ -162,7 +162,7 @@ def _read_toml(path: Path) -> dict[str, Any]:
 def _raw_params(data: dict[str, Any], path: Path) -> dict[str, Any]:
     flat: dict[str, Any] = {}
     for key, value in data.items():
-        if key in ("scenario", "batch", "money"):
+        if key in ("scenario", "batch", "money", "fit"):  # fit: read by crmsim.fit.problem
             continue
         if not isinstance(value, dict):
             hint = suggest(key) or "; put parameters in their group's table, e.g. [levers]"

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Set up crmsim on a fresh machine: Python 3.12 virtual environment and the package.
-#   bash scripts/setup.sh          the tool itself, with the workshop dashboard
+#   bash scripts/setup.sh          the tool itself, with the workshop dashboard and
+#                                  crmsim fit (pyabc)
 #   bash scripts/setup.sh --test   plus what the test suite needs (pytest, hypothesis,
 #                                  Playwright and Debian's Chromium for the browser test)
 # Both install a Chinese (CJK) font for the charts and handouts in Chinese (crmsim.fonts):
@@ -39,8 +40,8 @@ install_cjk_font
 [ -x .venv/bin/python ] || "$PY" -m venv .venv
 .venv/bin/python -m pip install -q --upgrade pip
 if [ "$want_test" = 1 ]; then
-  .venv/bin/python -m pip install -q -e ".[workshop,test]"
+  .venv/bin/python -m pip install -q -e ".[workshop,fit,test]"
   bash scripts/setup-browser.sh
 else
-  .venv/bin/python -m pip install -q -e ".[workshop]"
+  .venv/bin/python -m pip install -q -e ".[workshop,fit]"
 fi

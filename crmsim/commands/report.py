@@ -23,6 +23,8 @@ from crmsim.i18n import lang_option
 def command(run_dir: Path, out: Path | None, require_complete: bool, lang: str) -> None:
     """Write a one-page handout of RUN_DIR (from crmsim run or crmsim batch).
 
+    For a folder of crmsim fit: its page for the firm, RUN_DIR/report.html.
+
     The scenario in plain words, adoption and profit week by week (median
     and bands across the runs of a batch), the key figures, and what
     happened when: go-live, the sponsor wavering, the bottom of the profit
@@ -30,6 +32,13 @@ def command(run_dir: Path, out: Path | None, require_complete: bool, lang: str) 
     interrupted batch's handout says how many of the planned runs it shows,
     in its title and notes. With --lang zh the handout is in Chinese.
     """
+    from crmsim.files import folder_kind
+
+    if folder_kind(run_dir) == "crmsim fit":  # a fit's page for the firm (crmsim fit)
+        from crmsim.fit.report import write_report
+
+        click.echo(write_report(run_dir, out))
+        return
     from crmsim.report import write
 
     click.echo(write(run_dir, out, require_complete))
