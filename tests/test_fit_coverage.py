@@ -29,7 +29,7 @@ def coverage():
     params = load(ROOT / "scenarios" / "fit" / "example.toml").params
     params = params.with_updates({"org.employees": 120})
     priors = choose_priors(list(UNKNOWNS), FitSection())
-    settings = Settings(particles=40, budget=2_000, generations=2, seed=7)
+    settings = Settings(particles=40, budget=3_000, generations=3, seed=7)
     return run_coverage(params, priors, firms=4, settings=settings, draws=20)
 
 
