@@ -165,7 +165,9 @@ def _load_run(root: Path) -> Handout:
     timeline = key_moments(ts, s, events, retreat)
     missed = [e for e in events if e["event"] == "milestone_missed"]
     if missed:
-        timeline.append((missed[0]["week"], week_text(missed[0]["week"]), "first milestone missed"))
+        timeline.append(
+            (missed[0]["week"], week_text(missed[0]["week"]), _("first milestone missed"))
+        )
     if s["payback_week"] is not None:
         timeline.append(
             (

@@ -22,6 +22,7 @@ import numpy as np
 import pandas as pd
 
 from crmsim.codes import CANCELLED, WEEKS_PER_YEAR
+from crmsim.i18n import N_, _
 
 
 @dataclass(frozen=True)
@@ -203,15 +204,15 @@ GROWTH_WINDOW = 4
 def pct(x: float | None, digits: int = 0) -> str:
     """A share as a percentage, ``"n/a"`` for a missing value."""
     if x is None or (isinstance(x, float) and math.isnan(x)):
-        return "n/a"
+        return _("n/a")
     return f"{100.0 * x:.{digits}f} %"
 
 
 def week_text(w: float | None) -> str:
     """``"week 12"``, or ``"never"``."""
     if w is None or (isinstance(w, float) and math.isnan(w)):
-        return "never"
-    return f"week {int(round(w))}"
+        return _("never")
+    return _("week {n}").format(n=int(round(w)))
 
 
 def outcome_text(summary: Mapping[str, Any]) -> str:
@@ -221,10 +222,10 @@ def outcome_text(summary: Mapping[str, Any]) -> str:
     ``"never cut or cancelled"`` (from ``cancelled``, ``cancel_week`` and ``cut_week``).
     """
     if summary["cancelled"]:
-        return f"cancelled in {week_text(summary['cancel_week'])}"
+        return _("cancelled in {week}").format(week=week_text(summary["cancel_week"]))
     if summary["cut_week"] is not None:
-        return f"budget cut in {week_text(summary['cut_week'])}, not cancelled"
-    return "never cut or cancelled"
+        return _("budget cut in {week}, not cancelled").format(week=week_text(summary["cut_week"]))
+    return _("never cut or cancelled")
 
 
 def wavering_week(sponsor_confidence: Sequence[float], retreat: float) -> int | None:
@@ -249,9 +250,9 @@ def tipping_week(adoption: Sequence[float]) -> int | None:
 
 
 CHANGE_WORDS = {
-    "budget_cut": "the sponsor cuts the budget",
-    "budget_restored": "budget restored",
-    "cancelled": "the project is cancelled",
+    "budget_cut": N_("the sponsor cuts the budget"),
+    "budget_restored": N_("budget restored"),
+    "cancelled": N_("the project is cancelled"),
 }
 """The sponsor's moves (model events) in words."""
 
@@ -270,26 +271,31 @@ def key_moments(
     rows: list[tuple[float, str, str]] = []
     go = [e for e in events if e["event"] == "go_live"]
     if go:
-        text = f"go-live: first {go[0]['users']} users"
+        text = _("go-live: first {users} users").format(users=go[0]["users"])
         if len(go) > 1:
-            text += f"; all {len(go)} waves live by {week_text(go[-1]['week'])}"
+            text += _("; all {waves} waves live by {week}").format(
+                waves=len(go), week=week_text(go[-1]["week"])
+            )
         rows.append((go[0]["week"], week_text(go[0]["week"]), text))
     w = wavering_week(ts["confidence_sponsor"], retreat)
     if w is not None:
-        rows.append((w, week_text(w), f"sponsor wavering: confidence below {pct(retreat)}"))
+        text = _("sponsor wavering: confidence below {share}").format(share=pct(retreat))
+        rows.append((w, week_text(w), text))
     bottom = summary["dip_bottom_week"]
     if bottom is not None:
         depth = pct(summary["profit_dip_depth"], 1)
-        rows.append((bottom, week_text(bottom), f"profit dip at its bottom ({depth} below)"))
+        text = _("profit dip at its bottom ({depth} below)").format(depth=depth)
+        rows.append((bottom, week_text(bottom), text))
     t = tipping_week(ts["adoption"])
     if t is not None:
         share = pct(float(ts["adoption"].iloc[t]))
-        rows.append((t, week_text(t), f"tipping point: adoption grows fastest ({share} using)"))
+        text = _("tipping point: adoption grows fastest ({share} using)").format(share=share)
+        rows.append((t, week_text(t), text))
     half = summary["weeks_to_50"]
     if half is not None:
-        rows.append((half, week_text(half), "half the users use CRM"))
+        rows.append((half, week_text(half), _("half the users use CRM")))
     rows += [
-        (e["week"], week_text(e["week"]), CHANGE_WORDS[e["event"]])
+        (e["week"], week_text(e["week"]), _(CHANGE_WORDS[e["event"]]))
         for e in events
         if e["event"] in CHANGE_WORDS
     ]

@@ -153,7 +153,9 @@ def test_priors_follow_the_declared_ranges_and_defaults() -> None:
     assert (priors[c.name].lo, priors[c.name].hi, priors[c.name].log) == (c.lo, c.hi, False)
     q = lookup("diffusion.q")  # a rate: log-uniform around its default
     assert priors[q.name].log and priors[q.name].lo < q.default < priors[q.name].hi
-    assert priors[q.name].hi / priors[q.name].lo == pytest.approx(25)
+    # a fifth to five times the default, inside the declared range
+    assert priors[q.name].hi == pytest.approx(min(5 * q.default, q.hi))
+    assert priors[q.name].lo == pytest.approx(max(q.default / 5, q.lo))
 
 
 def test_without_pyabc_the_command_says_how_to_install_it(cli, tmp_path, monkeypatch) -> None:
