@@ -577,9 +577,20 @@ def test_play_needs_a_team_unless_it_serves_the_dashboard(cli) -> None:
 
 
 def test_reserved_and_malformed_team_names_are_refused(cli) -> None:
-    for name in ("debrief", "red team", "../up", ""):
+    for name in ("debrief", "red team", "../up", "", "_x", "红 队", "a/b"):
         message = CliRunnerError(cli, "play", "support_system", "--team", name)
         assert "team name" in message
+
+
+def test_a_chinese_class_can_name_its_teams_in_chinese(tmp_path) -> None:
+    from crmsim.game import check_team_name
+    from crmsim.game.saving import team_dir
+
+    assert check_team_name("红队") == "红队"
+    assert check_team_name("team-2_b") == "team-2_b"
+    # one name typed two ways (composed or not) is one team and one folder
+    assert check_team_name("cafe\u0301") == check_team_name("caf\u00e9")
+    assert team_dir(tmp_path, "蓝队") == tmp_path / "蓝队"
 
 
 def test_flags_in_a_game_file_must_be_true_or_false(tmp_path) -> None:

@@ -258,7 +258,7 @@ def command(
         return
     if team is None:
         raise click.UsageError("--team NAME is required (or --dashboard for all teams)")
-    check_team_name(team)
+    team = check_team_name(team)
     folder = game_dir / team
     tg = _start(game, team, folder, do_resume, overrides, seed, rounds)
     planned = read_decisions(script, tg.game) if script is not None else None

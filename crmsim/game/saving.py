@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import math
 import re
+import unicodedata
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -55,19 +56,22 @@ STATE_SHAPE = Shape(
 )
 """What a saved game (``state.json``) must hold to be resumed."""
 
-_TEAM_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,39}$")
+_TEAM_NAME = re.compile(r"^[^\W_][\w-]{0,39}$")  # letters of any script (红队), digits, _ and -
 
 
 def check_team_name(team: str) -> str:
-    """A team name usable as a folder name.
+    """A team name usable as a folder name: letters of any script (``red``, ``红队``), digits,
+    ``-`` and ``_``, starting with a letter or digit, up to 40 characters (NFC-normalised,
+    so the same name typed two ways is one team).
 
     Raises:
-        CrmsimError: for an empty name or one with characters other than
-            letters, digits, ``-`` and ``_``.
+        CrmsimError: for an empty name or one with other characters.
     """
-    if not _TEAM_NAME.match(team or ""):
+    team = unicodedata.normalize("NFC", team or "")
+    if not _TEAM_NAME.match(team):
         raise CrmsimError(
-            f"team name {team!r} is not allowed; use letters, digits, - and _ (up to 40), "
+            f"team name {team!r} is not allowed; use letters (any script), digits, - and _ "
+            "(up to 40), "
             "e.g. --team red"
         )
     if team in RESERVED_NAMES:
