@@ -11,6 +11,14 @@ from crmsim.rules.support import consultants_on
 from crmsim.state import State
 
 
+def queue_training(s: State, p: Params, trained: int) -> None:
+    """Pay for ``trained`` people's training in equal parts over ``economics.training_weeks``
+    from this week on (go-live users, and newcomers onboarded into live units)."""
+    queue, weeks, week = s.project.training_queue, p["economics.training_weeks"], s.project.week
+    for w in range(week, week + weeks):
+        queue[w] = queue.get(w, 0.0) + trained / weeks
+
+
 def rollout(s: State, p: Params) -> None:
     """Put the units due this week live; train their users; queue the training's cost."""
     pr, units, people, d = s.project, s.units, s.people, s.d
@@ -34,9 +42,7 @@ def rollout(s: State, p: Params) -> None:
     if coaching > 0.0 and consultants_on(s, p):  # consultants coach the first users (S10)
         bonus += coaching * p["levers.expert_help"]
     people.skill[idx] = skill_after(people.skill[idx], bonus)
-    weeks = p["economics.training_weeks"]
-    for w in range(week, week + weeks):
-        pr.training_queue[w] = pr.training_queue.get(w, 0.0) + idx.size / weeks
+    queue_training(s, p, idx.size)
     pr.events.append(
         {"week": week, "event": "go_live", "units": int(live_units.size), "users": int(idx.size)}
     )

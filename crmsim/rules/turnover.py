@@ -19,6 +19,7 @@ from crmsim.codes import CANCELLED, NOT_USING, TRYING, WEEKS_PER_YEAR
 from crmsim.rules import Params
 from crmsim.rules.learning import skill_after
 from crmsim.rules.logodds import logit, sigmoid
+from crmsim.rules.rollout import queue_training
 from crmsim.state import State
 
 _NORMAL = NormalDist()
@@ -54,9 +55,7 @@ def onboard(s: State, p: Params, idx: np.ndarray) -> None:
     people = s.people
     people.skill[idx] = skill_after(people.skill[idx], s.d.training_skill)
     people.state[idx] = TRYING
-    queue, weeks = s.project.training_queue, p["economics.training_weeks"]
-    for w in range(s.project.week, s.project.week + weeks):
-        queue[w] = queue.get(w, 0.0) + idx.size / weeks
+    queue_training(s, p, idx.size)
 
 
 def turnover(s: State, p: Params, draws: np.ndarray) -> None:
