@@ -24,7 +24,16 @@ from crmsim.kernels.compiling import compiled
 from crmsim.kernels.confidence import _peer_means, frontline, managers
 from crmsim.kernels.layouts import jagged_diagonals, neighbour_table
 from crmsim.kernels.records import PARAM_DTYPE, SIGNALS, field_name, param_record, signals_record
-from crmsim.kernels.tallies import count_state, learn, skill_after, user_summary, user_tallies
+from crmsim.kernels.senders import unit_credibility
+from crmsim.kernels.tallies import (
+    count_state,
+    learn,
+    live_states,
+    skill_after,
+    unit_using,
+    user_summary,
+    user_tallies,
+)
 
 __all__ = [
     "PARAM_DTYPE",
@@ -33,6 +42,7 @@ __all__ = [
     "adopt",
     "compiled",
     "count_state",
+    "live_states",
     "field_name",
     "frontline",
     "jagged_diagonals",
@@ -42,6 +52,8 @@ __all__ = [
     "param_record",
     "signals_record",
     "skill_after",
+    "unit_credibility",
+    "unit_using",
     "user_summary",
     "user_tallies",
 ]
