@@ -25,6 +25,7 @@ from crmsim.kernels.confidence import _peer_means, frontline, managers
 from crmsim.kernels.layouts import jagged_diagonals, neighbour_table
 from crmsim.kernels.records import PARAM_DTYPE, SIGNALS, field_name, param_record, signals_record
 from crmsim.kernels.senders import unit_credibility
+from crmsim.kernels.sums import np_sum, people_summary
 from crmsim.kernels.tallies import (
     count_state,
     learn,
@@ -34,6 +35,7 @@ from crmsim.kernels.tallies import (
     user_summary,
     user_tallies,
 )
+from crmsim.kernels.units import restructure_units, unit_relief
 
 __all__ = [
     "PARAM_DTYPE",
@@ -49,10 +51,14 @@ __all__ = [
     "learn",
     "managers",
     "neighbour_table",
+    "np_sum",
+    "people_summary",
     "param_record",
     "signals_record",
+    "restructure_units",
     "skill_after",
     "unit_credibility",
+    "unit_relief",
     "unit_using",
     "user_summary",
     "user_tallies",
