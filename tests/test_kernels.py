@@ -258,3 +258,13 @@ def test_fade_table_entries_are_the_fade_of_each_whole_age() -> None:
         assert table.size > 400
         assert np.array_equal(table[:401], fade(np.arange(401), h))
         assert np.array_equal(table[[7, 3, 399]], fade(np.array([7, 3, 399]), h))
+
+
+def test_inv_normal_is_the_stdlibs_inverse_normal_to_the_last_bit() -> None:
+    """Turnover's newcomers draw their disposition through it (S9); a run must not change."""
+    from statistics import NormalDist
+
+    normal = NormalDist()
+    rng = np.random.default_rng(11)
+    shares = [*rng.random(20_000), 1e-12, 1 - 1e-12, 0.075, 0.925, 0.5, 1e-300]
+    assert all(kernels.inv_normal(u) == normal.inv_cdf(u) for u in shares)

@@ -23,6 +23,7 @@ from crmsim.kernels.adoption import adopt
 from crmsim.kernels.compiling import compiled
 from crmsim.kernels.confidence import _peer_means, frontline, managers
 from crmsim.kernels.layouts import jagged_diagonals, neighbour_table
+from crmsim.kernels.normal import inv_normal, leavers
 from crmsim.kernels.records import PARAM_DTYPE, SIGNALS, field_name, param_record, signals_record
 from crmsim.kernels.senders import unit_credibility
 from crmsim.kernels.sums import np_sum, people_summary
@@ -48,7 +49,9 @@ __all__ = [
     "field_name",
     "frontline",
     "jagged_diagonals",
+    "inv_normal",
     "learn",
+    "leavers",
     "managers",
     "neighbour_table",
     "np_sum",
