@@ -21,7 +21,7 @@ machine compiles (about two seconds).
 
 from crmsim.kernels.adoption import adopt
 from crmsim.kernels.compiling import compiled
-from crmsim.kernels.confidence import _peer_means, frontline, managers
+from crmsim.kernels.confidence import _peer_means, frontline, managers, one_over_one_plus
 from crmsim.kernels.layouts import jagged_diagonals, neighbour_table
 from crmsim.kernels.normal import inv_normal, leavers
 from crmsim.kernels.records import PARAM_DTYPE, SIGNALS, field_name, param_record, signals_record
@@ -55,6 +55,7 @@ __all__ = [
     "managers",
     "neighbour_table",
     "np_sum",
+    "one_over_one_plus",
     "people_summary",
     "param_record",
     "signals_record",
