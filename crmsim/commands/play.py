@@ -8,9 +8,10 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
+from crmsim.clihelp import command as help_command
 from crmsim.commands.options import count_option, path_option, set_option
 from crmsim.errors import CrmsimError
-from crmsim.i18n import _, lang_option, localized
+from crmsim.i18n import N_, _, lang_option, localized
 
 if TYPE_CHECKING:
     from crmsim.game import Decision, Game, TeamGame
@@ -180,40 +181,53 @@ def serve_dashboard(game: Game, ref: str, out: Path, host: str, port: int) -> No
     serve("crmsim.dashboard.teamplay", host, port, prog_name="crmsim play")
 
 
-@click.command(name="play")
+@help_command(
+    "play",
+    help=N_(
+        "Play GAME (a bundled game or a .toml file) as team TEAM, round by round.\n\n"
+        "Each round, choose up to a few actions from the menu (names or numbers, "
+        "comma-separated; restructure_department:sales aims at a department). The game is saved "
+        "after every round: continue an interrupted game with --resume. With --decisions FILE "
+        "the rounds are played from the file without questions (for facilitators and tests). "
+        "With --dashboard, serve a page where the facilitator plays every team's rounds on one "
+        "screen. Bundled games live in scenarios/games/."
+    ),
+)
 @click.argument("game")
-@click.option("--team", default=None, help="The team's name (letters, digits, - and _).")
+@click.option("--team", default=None, help=N_("The team's name (letters, digits, - and _)."))
 @path_option(
     "--out", folder=True,
-    help="The game folder; each team gets a sub-folder [default: runs/games/<game>].",
+    help=N_("The game folder; each team gets a sub-folder [default: runs/games/<game>]."),
 )  # fmt: skip
-@click.option("--resume", "do_resume", is_flag=True, help="Continue the team's saved game.")
+@click.option("--resume", "do_resume", is_flag=True, help=N_("Continue the team's saved game."))
 @path_option(
     "--decisions", "script",
-    help='Play non-interactively from a decisions file ([rounds] 1 = ["sponsor_speech"]).',
+    help=N_('Play non-interactively from a decisions file ([rounds] 1 = ["sponsor_speech"]).'),
 )  # fmt: skip
-@count_option("--stop-after", help="Save and stop after this round (continue later with --resume).")
+@count_option(
+    "--stop-after", help=N_("Save and stop after this round (continue later with --resume).")
+)
 @set_option(
-    "Change a starting condition, e.g. --set org.employees=300 (repeatable).", "assignments"
+    N_("Change a starting condition, e.g. --set org.employees=300 (repeatable)."), "assignments"
 )
 @click.option(
     "--seed",
     type=click.IntRange(min=0),
     default=None,
-    help="Another seed than the game file's (every team of a game should use the same).",
+    help=N_("Another seed than the game file's (every team of a game should use the same)."),
 )
 @click.option(
     "--dashboard",
     is_flag=True,
-    help="Serve a team-play page instead: every team on one screen, a scoreboard.",
+    help=N_("Serve a team-play page instead: every team on one screen, a scoreboard."),
 )
 @click.option("--port", type=click.IntRange(0, 65535), default=8766, show_default=True,
-              help="Port of the team-play page (0 picks a free one).")  # fmt: skip
+              help=N_("Port of the team-play page (0 picks a free one)."))  # fmt: skip
 @click.option("--host", default="127.0.0.1", show_default=True,
-              help="Address of the team-play page (0.0.0.0: other computers in the room).")  # fmt: skip
+              help=N_("Address of the team-play page (0.0.0.0: other computers in the room)."))  # fmt: skip
 @count_option(
     "--rounds",
-    help="Play this many rounds instead of the game's (within the range the game file allows).",
+    help=N_("Play this many rounds instead of the game's (within the range the game file allows)."),
 )
 @lang_option
 def command(
@@ -231,16 +245,7 @@ def command(
     rounds: int | None,
     lang: str,
 ) -> None:
-    """Play GAME (a bundled game or a .toml file) as team TEAM, round by round.
-
-    Each round, choose up to a few actions from the menu (names or numbers,
-    comma-separated; restructure_department:sales aims at a department).
-    The game is saved after every round: continue an interrupted game with
-    --resume. With --decisions FILE the rounds are played from the file
-    without questions (for facilitators and tests). With --dashboard, serve
-    a page where the facilitator plays every team's rounds on one screen.
-    Bundled games live in scenarios/games/.
-    """
+    """Run ``crmsim play`` (its help: the ``help`` text above)."""
     import matplotlib
 
     matplotlib.use("Agg")  # set here, never at import (STYLE 7)
