@@ -77,7 +77,7 @@ def _prewrapped(text: str, columns: int) -> str:
         return text
     paragraphs = []
     for para in re.split(r"\n\s*\n", text.strip()):
-        if para.startswith("\b"):
+        if para.startswith("\b") or not _WIDE.search(para):  # a literal block, or no CJK
             paragraphs.append(para)
         else:
             paragraphs.append("\b\n" + "\n".join(wrap_wide(para, columns)))

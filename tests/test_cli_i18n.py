@@ -158,3 +158,17 @@ def test_commands_without_lang_speak_english_as_before() -> None:
     result = invoke("scenarios", CRMSIM_LANG="zh")
     assert result.exit_code == 0 and "china_firm" in result.output
     assert not any("\u4e00" <= c <= "\u9fff" for c in result.output)
+
+
+@pytest.mark.parametrize("args", [("--lang", "zh", "--help"), ("--lang", "zh", "play", "--help")])
+def test_chinese_help_imports_no_data_library(args: tuple[str, ...]) -> None:
+    """Translating help costs no start-up time: still no numpy, pandas, matplotlib."""
+    import subprocess
+    import sys
+
+    root = Path(__file__).resolve().parents[1]  # this checkout's crmsim
+    done = subprocess.run([sys.executable, "-X", "importtime", "-m", "crmsim", *args],
+                          cwd=root, capture_output=True, text=True, check=True)  # fmt: skip
+    imported = {line.rsplit("|", 1)[-1].strip() for line in done.stderr.splitlines()}
+    assert "crmsim.clihelp" in imported
+    assert {"numpy", "pandas", "matplotlib", "mesa", "numba"}.isdisjoint(imported)

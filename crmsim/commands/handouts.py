@@ -19,7 +19,7 @@ from crmsim.i18n import N_, _, lang_option
         "does, its cost in the game's currency, when it starts to work, how often it can be "
         "taken), a decision sheet per round and role cards (sponsor, CIO, head of sales, head of "
         "HR, frontline representative). Print it for each team. Example:\n\n"
-        "crmsim handouts huaxin_short --lang zh --out pack.pdf"
+        "  crmsim handouts huaxin_short --lang zh --out pack.pdf"
     ),
 )
 @click.argument("game")
