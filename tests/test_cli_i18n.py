@@ -172,3 +172,16 @@ def test_chinese_help_imports_no_data_library(args: tuple[str, ...]) -> None:
     imported = {line.rsplit("|", 1)[-1].strip() for line in done.stderr.splitlines()}
     assert "crmsim.clihelp" in imported
     assert {"numpy", "pandas", "matplotlib", "mesa", "numba"}.isdisjoint(imported)
+
+
+def test_the_workshop_commands_own_errors_in_chinese(tmp_path: Path) -> None:
+    folder = tmp_path / "game"
+    result = invoke("play", "support_system", "--team", "red", "--resume", "--out", str(folder),
+                    "--lang", "zh")  # fmt: skip
+    assert result.exit_code == 2
+    assert result.stderr.startswith("crmsim: error: ")
+    assert "中没有小组 red 保存的游戏；请不加 --resume 开始新游戏" in result.stderr
+    result = invoke("report", str(tmp_path / "nowhere.txt"), "--lang", "zh")
+    assert result.exit_code == 2 and "不是目录" in result.stderr, result.stderr
+    result = invoke("report", str(tmp_path / "nowhere.txt"))
+    assert "is not a directory" in result.stderr

@@ -92,30 +92,53 @@ def _start(
     if saved.is_file() and not do_resume:
         state = read_state(folder)
         raise CrmsimError(
-            f"team {team} already has a game in {folder} ({state['rounds_played']} of "
-            f"{state['game']['definition']['rounds']} rounds played); add --resume to "
-            "continue it, or choose another --team or --out"
+            _(
+                "team {team} already has a game in {folder} ({rounds_played} of {rounds} rounds played); add --resume to continue it, or choose another --team or --out"
+            ).format(
+                team=team,
+                folder=folder,
+                rounds_played=state["rounds_played"],
+                rounds=state["game"]["definition"]["rounds"],
+            )
         )
     if not do_resume:
         return TeamGame(load_game(ref, overrides, seed, rounds), team)
     if not saved.is_file():
-        raise CrmsimError(f"no saved game for team {team} in {folder}; start it without --resume")
+        raise CrmsimError(
+            _("no saved game for team {team} in {folder}; start it without --resume").format(
+                team=team, folder=folder
+            )
+        )
     state = read_state(folder)
     if state["team"] != team:
-        raise CrmsimError(f"{saved} belongs to team {state['team']}, not {team}")
+        raise CrmsimError(
+            _("{saved} belongs to team {owner}, not {team}").format(
+                saved=saved, owner=state["team"], team=team
+            )
+        )
     g = state["game"]
     if overrides and overrides != g["overrides"]:
         raise CrmsimError(
-            f"team {team} plays with --set {g['overrides'] or 'nothing'}; resume without --set"
+            _("team {team} plays with --set {value}; resume without --set").format(
+                team=team, value=g["overrides"] or "nothing"
+            )
         )
     if seed is not None and seed != g["seed"]:
-        raise CrmsimError(f"team {team} plays with seed {g['seed']}; resume without --seed")
+        raise CrmsimError(
+            _("team {team} plays with seed {seed}; resume without --seed").format(
+                team=team, seed=g["seed"]
+            )
+        )
     definition = g.get("definition")
     played = definition.get("rounds") if isinstance(definition, dict) else None
     if not isinstance(played, int) or isinstance(played, bool):
         played = rounds  # a state that does not say: the file's rounds (resume then checks)
     elif rounds is not None and rounds != played:
-        raise CrmsimError(f"team {team} plays {played} rounds; resume without --rounds")
+        raise CrmsimError(
+            _("team {team} plays {played} rounds; resume without --rounds").format(
+                team=team, played=played
+            )
+        )
     return resume(load_game(ref, g["overrides"], g["seed"], played), state)
 
 
@@ -125,9 +148,14 @@ def _check_script(tg: TeamGame, script: dict[int, list[Decision]], path: Path) -
         wanted = [str(d) for d in script.get(r.number, [])]
         if wanted != [str(d) for d in r.decisions]:
             raise CrmsimError(
-                f"{path.name}: round {r.number} lists {wanted or 'no action'} but the saved game "
-                f"played {[str(d) for d in r.decisions] or 'no action'}; fix the file or "
-                "start another team"
+                _(
+                    "{name}: round {number} lists {listed} but the saved game played {played}; fix the file or start another team"
+                ).format(
+                    name=path.name,
+                    number=r.number,
+                    listed=wanted or _("no action"),
+                    played=[str(d) for d in r.decisions] or _("no action"),
+                )
             )
 
 
@@ -306,7 +334,9 @@ def command(
             try:
                 tg.play_round(planned.get(tg.round, []))
             except CrmsimError as exc:
-                raise CrmsimError(f"round {tg.round}: {exc}") from None
+                raise CrmsimError(
+                    _("round {round}: {exc}").format(round=tg.round, exc=exc)
+                ) from None
         else:
             click.echo(
                 "\n"
