@@ -119,6 +119,7 @@ class Layout:
     staff_peers: tuple  # the staff's rows, jagged diagonals
     user_table: np.ndarray  # the users' ties among users, a padded table
     n_users: int  # number of CRM users
+    unit_users: np.ndarray  # number of users in each unit
 
 
 @dataclass(eq=False)
@@ -227,6 +228,7 @@ def initial_state(
         staff_peers=kernels.jagged_diagonals(org.peers[first_staff:]),
         user_table=kernels.neighbour_table(org.peers[users][:, users].tocsr()),
         n_users=int(users.size),
+        unit_users=np.bincount(org.unit[users], minlength=org.n_units),
     )
     project = Project(
         firm_fit=firm_fit,

@@ -223,3 +223,48 @@ def test_a_changed_constant_in_another_module_is_not_served_stale_compiled_code(
     assert list(tmp_path.glob("__pycache__/kern.limit-*.nbi"))  # cached next to the file
     (tmp_path / "consts.py").write_text("LIMIT = 2\n")  # kern.py itself is unchanged
     assert run() == "2"
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    n=st.integers(0, 3000),
+    lo_share=st.floats(0.0, 0.5),
+    seed=st.integers(0, 2**32 - 1),
+    scale=st.sampled_from([1e-3, 1.0, 1e6]),
+)
+def test_np_sum_adds_in_numpys_order_to_the_last_bit(
+    n: int, lo_share: float, seed: int, scale: float
+) -> None:
+    """The compiled sum is numpy's: the record and the credibility kernels rely on it."""
+    rng = np.random.default_rng(seed)
+    x = rng.lognormal(0.0, 3.0, n) * rng.choice([-1.0, 1.0], n) * scale
+    lo = int(lo_share * n)
+    assert kernels.np_sum(x, lo, n) == x[lo:].sum()
+    assert kernels.np_sum(x, 0, n) == x.sum()
+
+
+def test_np_sum_matches_at_every_short_length_and_at_a_million() -> None:
+    rng = np.random.default_rng(3)
+    for n in [*range(300), 1_000_000]:
+        x = rng.normal(0.0, 1.0, n)
+        assert kernels.np_sum(x, 0, n) == x.sum(), n
+
+
+def test_fade_table_entries_are_the_fade_of_each_whole_age() -> None:
+    from crmsim.rules.restructuring import fade, fade_table
+
+    for h in (0.5, 6.0, 13.0, 52.0):
+        table = fade_table(h, 400)
+        assert table.size > 400
+        assert np.array_equal(table[:401], fade(np.arange(401), h))
+        assert np.array_equal(table[[7, 3, 399]], fade(np.array([7, 3, 399]), h))
+
+
+def test_inv_normal_is_the_stdlibs_inverse_normal_to_the_last_bit() -> None:
+    """Turnover's newcomers draw their disposition through it (S9); a run must not change."""
+    from statistics import NormalDist
+
+    normal = NormalDist()
+    rng = np.random.default_rng(11)
+    shares = [*rng.random(20_000), 1e-12, 1 - 1e-12, 0.075, 0.925, 0.5, 1e-300]
+    assert all(kernels.inv_normal(u) == normal.inv_cdf(u) for u in shares)

@@ -21,10 +21,22 @@ machine compiles (about two seconds).
 
 from crmsim.kernels.adoption import adopt
 from crmsim.kernels.compiling import compiled
-from crmsim.kernels.confidence import _peer_means, frontline, managers
+from crmsim.kernels.confidence import _peer_means, frontline, managers, one_over_one_plus
 from crmsim.kernels.layouts import jagged_diagonals, neighbour_table
+from crmsim.kernels.normal import inv_normal, leavers
 from crmsim.kernels.records import PARAM_DTYPE, SIGNALS, field_name, param_record, signals_record
-from crmsim.kernels.tallies import count_state, learn, skill_after, user_summary, user_tallies
+from crmsim.kernels.senders import unit_credibility
+from crmsim.kernels.sums import np_sum, people_summary
+from crmsim.kernels.tallies import (
+    count_state,
+    learn,
+    live_states,
+    skill_after,
+    unit_using,
+    user_summary,
+    user_tallies,
+)
+from crmsim.kernels.units import restructure_units, unit_relief
 
 __all__ = [
     "PARAM_DTYPE",
@@ -33,15 +45,25 @@ __all__ = [
     "adopt",
     "compiled",
     "count_state",
+    "live_states",
     "field_name",
     "frontline",
     "jagged_diagonals",
+    "inv_normal",
     "learn",
+    "leavers",
     "managers",
     "neighbour_table",
+    "np_sum",
+    "one_over_one_plus",
+    "people_summary",
     "param_record",
     "signals_record",
+    "restructure_units",
     "skill_after",
+    "unit_credibility",
+    "unit_relief",
+    "unit_using",
     "user_summary",
     "user_tallies",
 ]

@@ -129,10 +129,17 @@ def adopt(
     half = 0.5 * confidence_weight
     slope_up = (math.exp(half) - 1.0) / half if half > 0 else 0.0
     slope_down = (1.0 - math.exp(-half)) / half if half > 0 else 0.0
+    # The users whose state can change this week, in user order; all others keep it
+    # (using without work-arounds, rejecting without clear confidence, not live).
+    movers = np.empty(nu, dtype=np.int64)
+    n_movers = 0
     for a in range(nu):
         i = users[a]
         if not live[i]:
-            continue  # nothing happens to a user whose unit is not live
+            if st[a] == TRYING:
+                movers[n_movers] = a
+                n_movers += 1
+            continue  # nothing else happens to a user whose unit is not live
         c = confidence[i]
         low = c < reject_threshold[i]
         if low:
@@ -153,10 +160,14 @@ def adopt(
                 ) * (1.0 + 1e-9) + 1e-12
             else:
                 return_bound[a] = reconsider_rate * ready_max * dt * (1.0 + 1e-9) + 1e-12
+        if s == NOT_USING or s == TRYING or (s == USING and low) or return_bound[a] > 0.0:
+            movers[n_movers] = a
+            n_movers += 1
     new = np.empty(nu, dtype=np.int8)
     for j in range(k):
         global_share = n_using / nu
-        for a in range(nu):
+        for m in range(n_movers):
+            a = movers[m]
             i = users[a]
             s = st[a]
             u = draws[j, a]
@@ -195,7 +206,8 @@ def adopt(
             if nw == TRYING and skill[i] >= skill_to_use:
                 nw = USING
             new[a] = nw
-        for a in range(nu):
+        for m in range(n_movers):
+            a = movers[m]
             was, now = st[a] == USING, new[a] == USING
             if was != now:
                 n_using += 1 if now else -1

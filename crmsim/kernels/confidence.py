@@ -30,10 +30,21 @@ def _peer_means(
     rows = order.shape[0]
     for r in range(rows):
         acc[r] = 0.0
-    for k in range(starts.shape[0] - 1):
-        s = starts[k]
-        for r in range(starts[k + 1] - s):
-            acc[r] += 2.0 * confidence[neighbours[s + r]] - 1.0
+    if neighbours.shape[0] > confidence.shape[0]:
+        # more ties than people: each person's conviction once, then only additions
+        # (the same numbers added in the same order, so the same sums)
+        conviction = np.empty(confidence.shape[0])
+        for j in range(confidence.shape[0]):
+            conviction[j] = 2.0 * confidence[j] - 1.0
+        for k in range(starts.shape[0] - 1):
+            s = starts[k]
+            for r in range(starts[k + 1] - s):
+                acc[r] += conviction[neighbours[s + r]]
+    else:
+        for k in range(starts.shape[0] - 1):
+            s = starts[k]
+            for r in range(starts[k + 1] - s):
+                acc[r] += 2.0 * confidence[neighbours[s + r]] - 1.0
     for r in range(rows):
         i = order[r]
         cnt = peer_count[lo + i]
@@ -124,9 +135,10 @@ def frontline(
     frustration weight) and their live unit's signal (``live_signal_in_unit``:
     customers' demand minus the resentment of monitoring); both are skipped
     when they are zero in every unit (the model before 2.0). ``peers`` are
-    the rows ``lo..`` of the peer network as :func:`jagged_diagonals`. Only ``z`` is
-    written, so every peer is read at last week's confidence; the caller
-    then sets confidence from ``z``. The weights come from ``prm`` (the
+    the rows ``lo..`` of the peer network as :func:`jagged_diagonals`. The peers
+    are read first, at last week's confidence; then ``z`` is written, and
+    ``confidence`` receives ``-z`` (the first step of the sigmoid, exact), from
+    which the caller completes ``1 / (1 + exp(-z))`` (:func:`one_over_one_plus`). The weights come from ``prm`` (the
     run's :func:`~crmsim.kernels.param_record`), the common signal and the
     strain from ``signals`` (the week's :data:`~crmsim.kernels.SIGNALS`).
     """
@@ -161,4 +173,14 @@ def frontline(
                 if st == USING or st == TRYING:
                     s -= frustration_weight * use_strain_in_unit[u]
         zi = z[i] + (memory * (disposition[i] - z[i]) + s)
-        z[i] = min(max(zi, -Z_LIMIT), Z_LIMIT)
+        zi = min(max(zi, -Z_LIMIT), Z_LIMIT)
+        z[i] = zi
+        confidence[i] = -zi
+
+
+@compiled
+def one_over_one_plus(x: np.ndarray) -> None:  # pragma: no cover
+    """``x[:] = 1 / (1 + x)`` in place: the last steps of the sigmoid after numpy's ``exp``
+    (the same two operations numpy's ``x += 1; np.divide(1, x, out=x)`` makes)."""
+    for i in range(x.shape[0]):
+        x[i] = 1.0 / (1.0 + x[i])

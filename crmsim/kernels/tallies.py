@@ -86,6 +86,37 @@ def count_state(users: np.ndarray, state: np.ndarray, code: int) -> int:  # prag
 
 
 @compiled
+def unit_using(
+    users: np.ndarray, user_unit: np.ndarray, state: np.ndarray, counts: np.ndarray
+) -> None:  # pragma: no cover
+    """Users using, per unit (written to ``counts``, one slot per unit)."""
+    counts[:] = 0
+    for a in range(users.shape[0]):
+        if state[users[a]] == USING:
+            counts[user_unit[a]] += 1
+
+
+@compiled
+def live_states(
+    users: np.ndarray, state: np.ndarray, live: np.ndarray
+) -> tuple[int, int, int, int]:  # pragma: no cover
+    """Among the users whose unit is live: how many, and how many using, rejecting, trying."""
+    n = 0
+    using = 0
+    rejecting = 0
+    trying = 0
+    for a in range(users.shape[0]):
+        i = users[a]
+        if live[i]:
+            n += 1
+            s = state[i]
+            using += s == USING
+            rejecting += s == REJECTING
+            trying += s == TRYING
+    return n, using, rejecting, trying
+
+
+@compiled
 def user_summary(
     users: np.ndarray,
     state: np.ndarray,

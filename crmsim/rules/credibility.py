@@ -16,7 +16,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from crmsim.codes import CANCELLED, USING
+from crmsim import kernels
+from crmsim.codes import CANCELLED
 from crmsim.rules import Params
 from crmsim.state import State
 
@@ -39,11 +40,10 @@ def raw_message(s: State) -> float:
 def unit_use(s: State) -> tuple[np.ndarray, np.ndarray]:
     """Per unit: the share of its users using (0 without users), and its number of users."""
     lay = s.layout
-    using = s.people.state[lay.users] == USING
-    nu = s.org.n_units
-    n = np.bincount(lay.user_unit, minlength=nu)
-    per_unit = np.bincount(lay.user_unit, weights=using, minlength=nu)
-    return per_unit / np.maximum(n, 1), n
+    using = np.empty(s.org.n_units, dtype=np.int64)
+    kernels.unit_using(lay.users, lay.user_unit, s.people.state, using)
+    n = lay.unit_users
+    return using / np.maximum(n, 1), n
 
 
 def confirmation(claim: np.ndarray | float, ratio: np.ndarray | float) -> np.ndarray:
@@ -63,22 +63,23 @@ def update_credibility(s: State, p: Params) -> None:
     pr.fatigue = pr.fatigue * (1.0 - p["credibility.fatigue_recovery"]) + abs(raw_message(s))
     novelty = 1.0 / (1.0 + pr.fatigue / p["credibility.repetitions"])
     # each live unit is held to the plan from its own go-live (a phased roll-out is
-    # not behind plan for the units still waiting)
-    since = pr.week - s.d.go_live
-    x = np.clip(since / p["milestones.plan_weeks"], 0.0, 1.0)
-    plan = p["milestones.target"] * x * x * (3.0 - 2.0 * x)
-    share, n = unit_use(s)
-    tested = units.unit_live & (plan >= p["milestones.min_goal"]) & (plan > 0) & (n > 0)
-    if tested.any() and pr.status != CANCELLED:
-        rate = p["credibility.learn_rate"]
-        ratio = np.minimum(1.0, share[tested] / plan[tested])
-        firm = float((n[tested] * ratio).sum() / n[tested].sum())
-        conviction = 2.0 * s.people.confidence[0] - 1.0
-        pr.sponsor_credibility += rate * (
-            float(confirmation(conviction, firm)) - pr.sponsor_credibility
-        )
-        cred = units.manager_credibility
-        cred[tested] += rate * (confirmation(units.stance[tested], ratio) - cred[tested])
+    # not behind plan for the units still waiting); managers' credibility moves with it
+    if pr.status != CANCELLED:
+        lay = s.layout
+        using = np.empty(s.org.n_units, dtype=np.int64)
+        kernels.unit_using(lay.users, lay.user_unit, s.people.state, using)
+        weighted = np.empty(s.org.n_units)
+        tested, users = kernels.unit_credibility(
+            pr.week, s.d.go_live, units.unit_live, using, lay.unit_users, units.stance,
+            units.manager_credibility, p["milestones.plan_weeks"], p["milestones.target"],
+            p["milestones.min_goal"], p["credibility.learn_rate"], weighted,
+        )  # fmt: skip
+        if tested:
+            firm = float(weighted[:tested].sum() / users)
+            conviction = 2.0 * s.people.confidence[0] - 1.0
+            pr.sponsor_credibility += p["credibility.learn_rate"] * (
+                float(confirmation(conviction, firm)) - pr.sponsor_credibility
+            )
     step = p["credibility.milestone_step"]
     if pr.milestone_signal > 0.0:
         pr.sponsor_credibility += step * (1.0 - pr.sponsor_credibility)

@@ -8,7 +8,6 @@ from crmsim import kernels
 from crmsim.kernels.records import COMMON, OWN_SCALE, STRAIN
 from crmsim.rules import Params
 from crmsim.rules.accounts import effective_fit
-from crmsim.rules.logodds import sigmoid_into
 from crmsim.rules.managers import message_gate
 from crmsim.rules.mandate import resentment
 from crmsim.rules.perception import common_signal
@@ -82,4 +81,7 @@ def frontline(s: State, p: Params) -> None:
         lo, org.unit, heard_in_unit, strain, live_signal, org.is_user, people.state,
         people.skill, s.prm, s.signals,
     )  # fmt: skip
-    sigmoid_into(people.z[lo:], people.confidence[lo:])
+    # confidence = 1 / (1 + exp(-z)): the kernel left -z in it; numpy's exp, as everywhere
+    c = people.confidence[lo:]
+    np.exp(c, out=c)
+    kernels.one_over_one_plus(c)

@@ -7,54 +7,43 @@ import numpy as np
 from crmsim import kernels
 from crmsim.kernels.records import CLARITY_FACTOR, MANAGER_SIGNAL
 from crmsim.rules import Params
-from crmsim.rules.credibility import unit_use
 from crmsim.rules.perception import common_signal
 from crmsim.rules.sponsor import sponsor_message
 from crmsim.rules.support import team_on
 from crmsim.state import State
 
 
-def cross_department(s: State, p: Params) -> float | np.ndarray:
-    """Cross-department communication (S4, S5): the firm's, or each manager's (Model 2.0).
+def relief(s: State, p: Params) -> np.ndarray:
+    """Each unit's factor on its manager's resistance target (S5).
 
-    Helped by the sponsor's coordination (S4) and a dedicated project team (S3
-    staffing). With ``managers.network_xdept`` the base intensity is the activity
-    of each manager's ties to managers of other functions (relative to the mean,
-    at most 1) instead of one firm-wide value.
+    ``1 - managers.xdept_relief * xdept``, with ``xdept`` the cross-department
+    communication (S4, S5): ``1 - (1 - base) (1 - effects.xdept_per_resources x
+    resources) (1 - effects.xdept_per_staffing x levers.staffing x team)``, helped by the
+    sponsor's coordination (S4) and a dedicated project team (S3 staffing); ``base`` is
+    ``managers.xdept_communication``, or with ``managers.network_xdept`` the activity
+    of each manager's ties to managers of other functions (relative to the mean, at
+    most 1). With Model 2.0's weights also ``x (1 - resistance_confidence * (2c - 1))``
+    (the manager's own conviction, last week's) ``x (1 - resistance_results * use share
+    in the unit)`` (results seen). Computed by :func:`crmsim.kernels.unit_relief`.
     """
-    base = p["managers.xdept_communication"]
-    if p["managers.network_xdept"]:
-        base = np.minimum(1.0, base * s.units.xdept_ties)
-    return 1.0 - (1.0 - base) * (1.0 - p["effects.xdept_per_resources"] * s.project.resources) * (
-        1.0 - p["effects.xdept_per_staffing"] * p["levers.staffing"] * team_on(s, p)
-    )
-
-
-def relief(s: State, p: Params, xdept: float | np.ndarray) -> np.ndarray:
-    """Each unit's factor on the resistance target (S5).
-
-    ``1 - managers.xdept_relief * xdept``; with Model 2.0's weights also
-    ``x (1 - resistance_confidence * (2c - 1))`` (the manager's own conviction, last
-    week's) ``x (1 - resistance_results * use share in the unit)`` (results seen).
-    """
-    nu = s.org.n_units
-    factor = 1.0 - p["managers.xdept_relief"] * xdept
-    if not isinstance(factor, np.ndarray):
-        factor = np.full(nu, factor)
-    w_conf = p["managers.resistance_confidence"]
-    if w_conf > 0.0:
-        lo = s.org.n_exec
-        factor *= 1.0 - w_conf * (2.0 * s.people.confidence[lo : lo + nu] - 1.0)
-    w_res = p["managers.resistance_results"]
-    if w_res > 0.0:
-        factor *= 1.0 - w_res * np.where(s.units.unit_live, unit_use(s)[0], 0.0)
-    return factor
+    units, lay = s.units, s.layout
+    using = np.empty(s.org.n_units, dtype=np.int64)
+    kernels.unit_using(lay.users, lay.user_unit, s.people.state, using)
+    out = np.empty(s.org.n_units)
+    kernels.unit_relief(
+        p["managers.xdept_communication"], p["managers.network_xdept"], units.xdept_ties,
+        1.0 - p["effects.xdept_per_resources"] * s.project.resources,
+        1.0 - p["effects.xdept_per_staffing"] * p["levers.staffing"] * team_on(s, p),
+        p["managers.xdept_relief"], p["managers.resistance_confidence"], s.people.confidence,
+        s.org.n_exec, p["managers.resistance_results"], units.unit_live, using, lay.unit_users,
+        out,
+    )  # fmt: skip
+    return out
 
 
 def managers(s: State, p: Params) -> None:
     """Resistance moves toward what restructuring implies; confidence, stance and gate follow."""
     org = s.org
-    xdept = cross_department(s, p)
     sig = s.signals
     sig[CLARITY_FACTOR] = s.d.clarity_factor
     sig[MANAGER_SIGNAL] = common_signal(s, p) + p[
@@ -63,7 +52,7 @@ def managers(s: State, p: Params) -> None:
     people, units = s.people, s.units
     kernels.managers(
         people.z, people.disposition, people.confidence, s.layout.manager_peers, org.peer_count,
-        org.n_exec, units.resistance, units.sensitivity, units.restructuring, relief(s, p, xdept),
+        org.n_exec, units.resistance, units.sensitivity, units.restructuring, relief(s, p),
         units.stance, units.gate, s.prm, s.signals,
     )  # fmt: skip
 

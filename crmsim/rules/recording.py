@@ -10,6 +10,11 @@ from crmsim.rules import Params
 from crmsim.state import State
 
 
+def _mean(total: float, n: int) -> float:
+    """``total / n``, or NaN for nobody (as numpy's mean of nothing)."""
+    return total / n if n else np.nan
+
+
 def week_values(s: State, p: Params, counts: np.ndarray) -> dict[str, float]:
     """Every column of this week's row by name (``counts`` is scratch space of 4 ints)."""
     org, pr, d = s.org, s.project, s.d
@@ -19,12 +24,14 @@ def week_values(s: State, p: Params, counts: np.ndarray) -> dict[str, float]:
         s.layout.users, s.people.state, s.people.confidence, s.people.skill, counts
     )
     c = s.people.confidence
-    exec_c = c[: org.n_exec]
-    mgr_c = c[org.n_exec : org.n_exec + org.n_units]
-    staff_c = c[org.n_exec + org.n_units :]
-    resistance = s.units.resistance
+    n_staff = c.size - org.n_exec - org.n_units
+    n_mgr = s.units.resistance.size
+    # (sums as numpy makes them; sum / size is the same number as numpy's mean)
+    exec_sum, mgr_sum, staff_sum, res_sum, n_resisting, n_live = kernels.people_summary(
+        c, org.n_exec, org.n_units, s.units.resistance, p["outcome.resisting_level"],
+        s.units.unit_live,
+    )  # fmt: skip
     r = pr.benefit_ratio
-    # (x.sum() / x.size: the same number as x.mean(), without its Python overhead)
     return {
         "week": pr.week,
         "adoption": counts[USING] / nu,
@@ -32,15 +39,14 @@ def week_values(s: State, p: Params, counts: np.ndarray) -> dict[str, float]:
         "rejecting": counts[REJECTING] / nu,
         "not_using": counts[NOT_USING] / nu,
         "engaged": (counts[TRYING] + counts[USING]) / nu,
-        "units_live": int(s.units.unit_live.sum()),
+        "units_live": n_live,
         "confidence_sponsor": c[0],
-        "confidence_executive": exec_c.sum() / exec_c.size,
-        "confidence_manager": mgr_c.sum() / mgr_c.size,
-        "confidence_frontline": staff_c.sum() / staff_c.size if staff_c.size else np.nan,
+        "confidence_executive": _mean(exec_sum, org.n_exec),
+        "confidence_manager": _mean(mgr_sum, org.n_units),
+        "confidence_frontline": _mean(staff_sum, n_staff),
         "confidence_user": conf_users / users if users else np.nan,
-        "manager_resistance": resistance.sum() / resistance.size,
-        "managers_resisting": np.count_nonzero(resistance >= p["outcome.resisting_level"])
-        / resistance.size,
+        "manager_resistance": _mean(res_sum, n_mgr),
+        "managers_resisting": _mean(n_resisting, n_mgr),
         "mean_skill": skill_users / users if users else 0.0,
         "profit": pr.profit,
         "profit_rel": (pr.profit - d.profit0) / d.profit0,

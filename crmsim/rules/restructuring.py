@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from crmsim import kernels
 from crmsim.codes import CANCELLED, NEVER
 from crmsim.rules import Params
 from crmsim.state import State
@@ -22,6 +23,21 @@ def fade(age: np.ndarray, half_life: float) -> np.ndarray:
     and nothing once down to :data:`END_FADE` (it is over) or before it began (age < 0)."""
     f = np.power(0.5, np.maximum(age, 0) / half_life)
     return np.where((age < 0) | (f <= END_FADE), 0.0, f)
+
+
+_FADE_TABLES: dict[float, np.ndarray] = {}
+
+
+def fade_table(half_life: float, week: int) -> np.ndarray:
+    """:func:`fade` at the whole ages ``0, 1, ...``, at least up to ``week`` (made once
+    per half-life and lengthened when needed; numpy computes each element alike
+    wherever it sits in the array, so a table entry is the very number ``fade`` gives)."""
+    table = _FADE_TABLES.get(half_life)
+    if table is None or table.size <= week:
+        table = fade(np.arange(max(2 * week, 256)), half_life)
+        table.flags.writeable = False
+        _FADE_TABLES[half_life] = table
+    return table
 
 
 def unit_depth(p: Params, front: np.ndarray) -> np.ndarray:
@@ -41,15 +57,12 @@ def restructure(s: State, p: Params) -> None:
         units.restructuring_fade[:] = 0.0
         units.restructuring[:] = 0.0
         return
-    front = s.org.unit_front
-    due = np.where(front, units.unit_live, week >= s.d.first_live)
-    begin = due & (units.restructuring_start == NEVER)
-    if begin.any():
-        peak = np.clip(unit_depth(p, front) + units.restructuring_adjustment, 0.0, 1.0)
-        units.restructuring_peak[begin] = peak[begin]
-        units.restructuring_start[begin] = week
-    units.restructuring_fade = fade(week - units.restructuring_start, h)
-    units.restructuring = units.restructuring_peak * units.restructuring_fade
+    kernels.restructure_units(
+        week, s.d.first_live, s.org.unit_front, units.unit_live, units.restructuring_start,
+        NEVER, units.restructuring_peak, units.restructuring_adjustment,
+        p["restructuring.depth"], p["restructuring.backoffice_share"], fade_table(h, week),
+        units.restructuring_fade, units.restructuring,
+    )  # fmt: skip
 
 
 def restructure_again(s: State, p: Params, which: np.ndarray, extra: float) -> None:

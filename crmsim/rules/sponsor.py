@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import numpy as np
 
+from crmsim import kernels
 from crmsim.codes import (
     ACTIVE,
     CANCELLED,
     CUT,
     NOT_USING,
-    REJECTING,
     TRYING,
     USING,
     WEEKS_PER_YEAR,
@@ -40,13 +40,11 @@ def usage_report(s: State, p: Params) -> float:
     pr = s.project
     report = 0.0
     if pr.week >= s.d.first_live and pr.status != CANCELLED:
-        users = s.layout.users
-        st = s.people.state[users][s.people.live[users]]
-        n = max(st.size, 1)
-        using = np.count_nonzero(st == USING) / n
-        rejecting = np.count_nonzero(st == REJECTING) / n
-        trying = np.count_nonzero(st == TRYING) / n
-        report = using - rejecting - overload(s, p) * trying
+        n_live, n_using, n_rejecting, n_trying = kernels.live_states(
+            s.layout.users, s.people.state, s.people.live
+        )
+        n = max(n_live, 1)
+        report = n_using / n - n_rejecting / n - overload(s, p) * (n_trying / n)
     pr.use_report += (report - pr.use_report) / p["sponsor.report_lag_weeks"]
     return pr.use_report
 

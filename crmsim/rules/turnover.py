@@ -11,10 +11,12 @@ inverse normal distribution function.
 
 from __future__ import annotations
 
+import functools
 from statistics import NormalDist
 
 import numpy as np
 
+from crmsim import kernels
 from crmsim.codes import CANCELLED, NOT_USING, TRYING, WEEKS_PER_YEAR
 from crmsim.rules import Params
 from crmsim.rules.learning import skill_after
@@ -42,6 +44,12 @@ def normal(u: float) -> float:
     return _NORMAL.inv_cdf(min(max(u, TINY), 1.0 - TINY))
 
 
+@functools.lru_cache(maxsize=8)
+def newcomer_mean(confidence: float) -> float:
+    """The newcomers' mean log-odds: ``logit(frontline.confidence)`` (kept per value)."""
+    return logit(confidence)
+
+
 def onboard(s: State, p: Params, idx: np.ndarray) -> None:
     """Newcomers ``idx`` joining live units: trained like the go-live users, trying the system.
 
@@ -65,18 +73,20 @@ def turnover(s: State, p: Params, draws: np.ndarray) -> None:
     k = p["run.substeps"]
     leave, shape = draws[k], draws[k + 1]
     people, users = s.people, s.layout.users
-    gone = np.flatnonzero(leave[: users.size] < weekly_hazard(p["turnover.staff_annual"]))
-    if gone.size:
-        idx = users[gone]
-        mean = logit(p["frontline.confidence"])
-        spread = p["frontline.confidence_spread"]
-        z = np.array([mean + spread * normal(float(u)) for u in shape[gone]])
+    gone = np.empty(users.size, dtype=np.int64)
+    z = np.empty(users.size)
+    n_gone = kernels.leavers(
+        leave, shape, users, weekly_hazard(p["turnover.staff_annual"]),
+        newcomer_mean(p["frontline.confidence"]), p["frontline.confidence_spread"], TINY, gone, z,
+    )  # fmt: skip
+    if n_gone:
+        idx, z = gone[:n_gone], z[:n_gone]
         people.disposition[idx] = z
         people.z[idx] = z
         people.confidence[idx] = sigmoid(z)
         people.state[idx] = NOT_USING
         people.skill[idx] = p["start.skill_per_it_maturity"] * p["start.it_maturity"]
-        s.project.leavers += int(gone.size)
+        s.project.leavers += n_gone
         if p["turnover.onboarding"] and s.project.status != CANCELLED:
             onboard(s, p, idx[people.live[idx]])
     if leave[users.size] < weekly_hazard(p["turnover.sponsor_annual"]):
