@@ -50,10 +50,15 @@ METRIC_LABELS = {
     "confidence_user": "CRM users' confidence (0-1)",
     "manager_resistance": "Managers' resistance (0-1)",
     "profit_rel": "Profit vs pre-project (share)",
-    "cum_profit_delta": "Cumulative profit change ($)",
-    "spend": "Project spend ($)",
+    "cum_profit_delta": "Cumulative profit change ({unit})",
+    "spend": "Project spend ({unit})",
     "mean_skill": "Users' skill (0-1)",
 }
+"""Axis labels of the weekly series; ``{unit}``: the money unit (:data:`MONEY_METRICS`)."""
+
+MONEY_METRICS = frozenset({"cum_profit_delta", "spend"})
+"""Weekly series in money, in the currency's base unit (yuan, dollars): plots show them in
+the scenario's display unit (:class:`crmsim.money.Money`)."""
 
 
 def wilson_interval(successes: int, n: int, z: float = Z95) -> tuple[float, float]:

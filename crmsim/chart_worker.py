@@ -42,8 +42,10 @@ INLINE_ENV = "CRMSIM_CHART_INLINE"
 def draw_inline(path: Path, ts: Any, events: Iterable[Mapping[str, Any]], title: str) -> None:
     """Draw :func:`crmsim.plotting.plot_run` and write it to ``path`` as a PNG, here and now."""
     from crmsim.files import atomic_write
+    from crmsim.fonts import use_fonts
     from crmsim.plotting import plot_run  # matplotlib only when a chart is drawn
 
+    use_fonts()  # Chinese labels (crmsim --lang zh run) need a CJK font; English: nothing
     fig = plot_run(ts, events, title=title)
     atomic_write(path, lambda fh: fig.savefig(fh, format="png", dpi=110))
 

@@ -196,13 +196,17 @@ class Text(str):
             unknown = [k for k in value if k not in LANGUAGES]
             if unknown:
                 raise ValueError(
-                    f"has unknown language {unknown[0]!r}; use {' and '.join(LANGUAGES)}"
+                    _("has unknown language {lang!r}; use {choices}").format(
+                        lang=unknown[0], choices=" and ".join(LANGUAGES)
+                    )
                 )
             if not all(isinstance(v, str) for v in value.values()):
-                raise ValueError('should be text in quotes in each language, e.g. en = "..."')
+                raise ValueError(_('should be text in quotes in each language, e.g. en = "..."'))
             if not value.get(DEFAULT, "").strip():
                 raise ValueError(
-                    f'needs the English text, e.g. {{ {DEFAULT} = "...", zh = "..." }}'
+                    _('needs the English text, e.g. {{ {en} = "...", zh = "..." }}').format(
+                        en=DEFAULT
+                    )
                 )
             texts = {k: squash(v) for k, v in value.items()}
             plain = False
@@ -245,11 +249,23 @@ def localized(value: Any, lang: str | None = None) -> str:
     return "" if value is None else str(value)
 
 
+LANG_META = "crmsim.lang"
+"""Where ``ctx.meta`` holds the language an outer command resolved (``crmsim --lang zh CMD``)."""
+LANG_HELP = N_(
+    "Language of what the command shows: zh (Simplified Chinese) or en "
+    "(default: $CRMSIM_LANG, then the locale, then en)."
+)
+
+
 def _lang_callback(ctx: click.Context, param: click.Parameter, value: str | None) -> str:
-    try:
-        lang = resolve_language(value)
-    except CrmsimError as exc:
-        raise click.BadParameter(str(exc).removeprefix("--lang "), ctx, param) from None
+    if value is None and LANG_META in ctx.meta:
+        lang = ctx.meta[LANG_META]
+    else:
+        try:
+            lang = resolve_language(value)
+        except CrmsimError as exc:
+            raise click.BadParameter(str(exc).removeprefix("--lang "), ctx, param) from None
+    ctx.meta[LANG_META] = lang
     set_language(lang)
     return lang
 
@@ -258,7 +274,8 @@ def lang_option[F: Callable[..., Any]](func: F) -> F:
     """``--lang zh|en``: resolve the language (see :func:`resolve_language`) and set it.
 
     Eager, so every other option's messages are already in that language; the
-    command receives the resolved code as ``lang``. A bad value is one line and
+    command receives the resolved code as ``lang``. Not given, a command run
+    under ``crmsim --lang X`` speaks ``X``. A bad value is one line and
     exit code 2, through the CLI's usage-error handling.
     """
     return click.option(
@@ -268,8 +285,5 @@ def lang_option[F: Callable[..., Any]](func: F) -> F:
         default=None,
         is_eager=True,
         callback=_lang_callback,
-        help=N_(
-            "Language of what the command shows: zh (Simplified Chinese) or en "
-            "(default: $CRMSIM_LANG, then the locale, then en)."
-        ),
+        help=LANG_HELP,
     )(func)

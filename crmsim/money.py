@@ -30,7 +30,7 @@ Kept light: the standard library and :mod:`crmsim.i18n` only.
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -110,6 +110,18 @@ class Money:
 
 USD = Money()
 """The default: US dollars, shown in thousands (k$), as crmsim always did."""
+
+
+def common_money(monies: Iterable[Money]) -> Money | None:
+    """The one currency and unit of several scenarios (a batch's), or None when they differ.
+
+    No scenario at all: :data:`USD`. Two scenarios count as one money when
+    they show figures in the same currency and display unit (their sources may differ).
+    """
+    found = {(m.currency, m.scale, m.unit.texts.get("en")): m for m in monies}
+    if not found:
+        return USD
+    return next(iter(found.values())) if len(found) == 1 else None
 
 
 def _positive(where: str, value: Any) -> float:

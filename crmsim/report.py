@@ -110,14 +110,17 @@ def load(path: str | Path, require_complete: bool = False) -> Handout:
     """
     root = Path(path)
     if not root.is_dir():
-        raise CrmsimError(f"{root} is not a directory; give a run or batch directory")
+        raise CrmsimError(
+            _("{root} is not a directory; give a run or batch directory").format(root=root)
+        )
     if (root / "timeseries.parquet").is_file():
         return _load_run(root)
     if (root / "summary").is_dir() and (root / "manifest.json").is_file():
         return _load_batch(root, require_complete)
     raise CrmsimError(
-        f"{root} holds neither a run (timeseries.parquet) nor a batch (summary/); "
-        "give a directory written by crmsim run or crmsim batch"
+        _(
+            "{root} holds neither a run (timeseries.parquet) nor a batch (summary/); give a directory written by crmsim run or crmsim batch"
+        ).format(root=root)
     )
 
 
@@ -207,7 +210,11 @@ def _load_batch(root: Path, require_complete: bool = False) -> Handout:
     summary = store.summary()
     ok = summary[summary["status"] == "ok"]
     if ok.empty:
-        raise CrmsimError(f"{root} holds no finished run yet; finish it with {found.resume}")
+        raise CrmsimError(
+            _("{root} holds no finished run yet; finish it with {resume}").format(
+                root=root, resume=found.resume
+            )
+        )
     sweep = list(manifest.get("sweep_names", []))
     by = varying_dimensions(ok, sweep) or ["scenario"]
     groups = list(ok.groupby(by, sort=True, dropna=False))
@@ -364,7 +371,7 @@ def write(path: str | Path, out: str | Path | None = None, require_complete: boo
     target = Path(out) if out is not None else Path(path) / "handout.pdf"
     suffix = target.suffix.lower()
     if suffix not in FORMATS:
-        raise CrmsimError(f"--out {target}: use a .pdf or .html file name")
+        raise CrmsimError(_("--out {target}: use a .pdf or .html file name").format(target=target))
     from crmsim.fonts import use_fonts
 
     use_fonts()  # Chinese needs a CJK font (and embeds it); English is as before

@@ -29,7 +29,7 @@ from typing import Any
 
 from crmsim.data import DATA_DIR
 from crmsim.errors import CrmsimError
-from crmsim.i18n import Text
+from crmsim.i18n import N_, Text, _
 from crmsim.money import USD, Money, parse_money
 from crmsim.params import PARAMS, ParamSet, suggest
 
@@ -101,6 +101,16 @@ def bundled() -> list[str]:
     return sorted(p.stem for p in SCENARIO_DIR.glob("*.toml"))
 
 
+_NOT_FOUND = {
+    "game": N_("game file not found: {path}; check the path"),
+    "scenario": N_("scenario file not found: {path}; check the path"),
+}
+_UNKNOWN = {
+    "game": N_("unknown game {name!r}{hint}"),
+    "scenario": N_("unknown scenario {name!r}{hint}"),
+}
+
+
 def find_toml(ref: str | Path, folder: Path, kind: str, hint: Callable[[str], str]) -> Path:
     """A bundled ``folder/NAME.toml`` by name, or an existing file by path.
 
@@ -118,11 +128,17 @@ def find_toml(ref: str | Path, folder: Path, kind: str, hint: Callable[[str], st
     if candidate.suffix == ".toml" or "/" in ref_s or candidate.exists():
         if candidate.is_file():
             return candidate
-        raise CrmsimError(f"{kind} file not found: {ref_s}; check the path")
+        found = _NOT_FOUND.get(kind)
+        if found is None:
+            raise CrmsimError(f"{kind} file not found: {ref_s}; check the path")
+        raise CrmsimError(_(found).format(path=ref_s))
     path = folder / f"{ref_s}.toml"
     if path.is_file():
         return path
-    raise CrmsimError(f"unknown {kind} {ref_s!r}{hint(ref_s)}")
+    unknown = _UNKNOWN.get(kind)
+    if unknown is None:
+        raise CrmsimError(f"unknown {kind} {ref_s!r}{hint(ref_s)}")
+    raise CrmsimError(_(unknown).format(name=ref_s, hint=hint(ref_s)))
 
 
 def resolve_path(ref: str | Path) -> Path:
@@ -135,7 +151,7 @@ def resolve_path(ref: str | Path) -> Path:
         ref,
         SCENARIO_DIR,
         "scenario",
-        lambda name: suggest(name, bundled()) or "; run `crmsim scenarios` to list them",
+        lambda name: suggest(name, bundled()) or _("; run `crmsim scenarios` to list them"),
     )
 
 

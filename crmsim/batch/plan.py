@@ -131,6 +131,7 @@ class Plan:
                     "set": dict(e.sets),
                     "sweep": {k: list(v) for k, v in e.sweep.items()},
                     "params": e.params.to_dict(),
+                    "money": e.scenario.money.to_dict(),  # for plots in the firm's currency
                 }
                 for e in self.scenarios
             ],

@@ -7,8 +7,9 @@ from typing import TYPE_CHECKING, Any
 
 from crmsim.batch.plan import Cell, Plan, RunSpec, ScenarioEntry
 from crmsim.errors import CrmsimError
+from crmsim.money import USD, Money, parse_money
 from crmsim.params import PARAMS, ParamSet, lookup
-from crmsim.scenario import Scenario
+from crmsim.scenario import Scenario, load
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -38,6 +39,27 @@ def plan_frame(plan: Plan) -> pd.DataFrame:
     return df
 
 
+def stored_money(entry: Mapping[str, Any]) -> Money:
+    """The currency of one scenario of a batch's manifest (``"money"``).
+
+    A batch stored before the manifest recorded it: the scenario file's
+    currency, read again from its path or name, else US dollars.
+    """
+    name = str(entry.get("name", "scenario"))
+    if isinstance(entry.get("money"), Mapping):
+        try:
+            return parse_money(entry["money"], f"manifest.json {name}")
+        except CrmsimError:
+            return USD
+    for ref in (entry.get("path"), entry.get("ref")):
+        if ref:
+            try:
+                return load(ref).money
+            except CrmsimError:
+                continue
+    return USD
+
+
 def plan_from_store(manifest: Mapping[str, Any], runs: pd.DataFrame) -> Plan:
     """Rebuild a stored plan (for ``--resume``) from the manifest and ``plan.parquet``.
 
@@ -53,7 +75,7 @@ def plan_from_store(manifest: Mapping[str, Any], runs: pd.DataFrame) -> Plan:
         params = ParamSet(s["params"])
         scenario = Scenario(
             name=s["name"], description=s.get("description", ""), params=params,
-            chain=tuple(s.get("inherits", ())),
+            chain=tuple(s.get("inherits", ())), money=stored_money(s),
         )  # fmt: skip
         sweep = {k: tuple(v) for k, v in s.get("sweep", {}).items()}
         entries.append(

@@ -13,14 +13,18 @@ from typing import Any
 
 import click
 
+from crmsim.i18n import N_
+
 MAX_GROUP_LINES = 20
 """Groups listed one per line; more are summed up by scenario."""
 
 require_complete_option: Callable[[Any], Any] = click.option(
     "--require-complete",
     is_flag=True,
-    help="Refuse a batch with missing runs or damaged chunks (one line, exit code 2), "
-    "for scripts; without it an incomplete batch is shown with what is missing.",
+    help=N_(
+        "Refuse a batch with missing runs or damaged chunks (one line, exit code 2), "
+        "for scripts; without it an incomplete batch is shown with what is missing."
+    ),
 )
 """The ``--require-complete`` flag of the analyses (compare, plot, report, export)."""
 

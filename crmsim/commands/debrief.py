@@ -6,38 +6,48 @@ from pathlib import Path
 
 import click
 
+from crmsim.clihelp import command as help_command
 from crmsim.commands.options import count_option, path_option
-from crmsim.i18n import _, lang_option
+from crmsim.i18n import N_, _, lang_option
 
 
-@click.command(name="debrief")
+@help_command(
+    "debrief",
+    help=N_(
+        "Debrief every team that finished the game in GAME_DIR (written by crmsim play).\n\n"
+        "For each team: the timeline of its decisions against the key events of its run, and its "
+        "decision sequence replayed over other seeds, showing where its actual score falls in "
+        "that distribution (strategy versus luck); the best and worst sequences among all teams. "
+        "Writes one page per team and debrief.json (with the replay seeds)."
+    ),
+)
 @click.argument("game_dir", type=click.Path(file_okay=False, path_type=Path))
-@count_option("--replays", default=200, help="Seeds each team's decisions are replayed over.")
-@count_option("--seed", minimum=0, help="Root of the replay seeds [default: the game's seed].")
+@count_option("--replays", default=200, help=N_("Seeds each team's decisions are replayed over."))
+@count_option("--seed", minimum=0, help=N_("Root of the replay seeds [default: the game's seed]."))
 @click.option(
     "--format",
     "fmt",
     type=click.Choice(["pdf", "html"]),
     default="pdf",
     show_default=True,
-    help="One page per team as PDF or as self-contained HTML.",
+    help=N_("One page per team as PDF or as self-contained HTML."),
 )
 @path_option(
     "--out", folder=True,
-    help="Folder for the pages and debrief.json [default: GAME_DIR/debrief].",
+    help=N_("Folder for the pages and debrief.json [default: GAME_DIR/debrief]."),
 )  # fmt: skip
 @click.option(
     "--game",
     "game_ref",
     default=None,
-    help="The game file, if it has moved since the game was played.",
+    help=N_("The game file, if it has moved since the game was played."),
 )
-@count_option("-j", "--workers", help="Processes for the replays [default: all cores].")
+@count_option("-j", "--workers", help=N_("Processes for the replays [default: all cores]."))
 @click.option(
     "--class",
     "whole_class",
     is_flag=True,
-    help="Also write the class debrief: one page for the whole class, as PDF and PNG slides.",
+    help=N_("Also write the class debrief: one page for the whole class, as PDF and PNG slides."),
 )
 @lang_option
 def command(
@@ -51,14 +61,7 @@ def command(
     whole_class: bool,
     lang: str,
 ) -> None:
-    """Debrief every team that finished the game in GAME_DIR (written by crmsim play).
-
-    For each team: the timeline of its decisions against the key events of
-    its run, and its decision sequence replayed over other seeds, showing
-    where its actual score falls in that distribution (strategy versus
-    luck); the best and worst sequences among all teams. Writes one page
-    per team and debrief.json (with the replay seeds).
-    """
+    """Run ``crmsim debrief`` (its help: the ``help`` text above)."""
     import matplotlib
 
     matplotlib.use("Agg")  # set here, never at import (STYLE 7)

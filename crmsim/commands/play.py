@@ -8,9 +8,10 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
+from crmsim.clihelp import command as help_command
 from crmsim.commands.options import count_option, path_option, set_option
 from crmsim.errors import CrmsimError
-from crmsim.i18n import _, lang_option, localized
+from crmsim.i18n import N_, _, lang_option, localized
 
 if TYPE_CHECKING:
     from crmsim.game import Decision, Game, TeamGame
@@ -91,30 +92,53 @@ def _start(
     if saved.is_file() and not do_resume:
         state = read_state(folder)
         raise CrmsimError(
-            f"team {team} already has a game in {folder} ({state['rounds_played']} of "
-            f"{state['game']['definition']['rounds']} rounds played); add --resume to "
-            "continue it, or choose another --team or --out"
+            _(
+                "team {team} already has a game in {folder} ({rounds_played} of {rounds} rounds played); add --resume to continue it, or choose another --team or --out"
+            ).format(
+                team=team,
+                folder=folder,
+                rounds_played=state["rounds_played"],
+                rounds=state["game"]["definition"]["rounds"],
+            )
         )
     if not do_resume:
         return TeamGame(load_game(ref, overrides, seed, rounds), team)
     if not saved.is_file():
-        raise CrmsimError(f"no saved game for team {team} in {folder}; start it without --resume")
+        raise CrmsimError(
+            _("no saved game for team {team} in {folder}; start it without --resume").format(
+                team=team, folder=folder
+            )
+        )
     state = read_state(folder)
     if state["team"] != team:
-        raise CrmsimError(f"{saved} belongs to team {state['team']}, not {team}")
+        raise CrmsimError(
+            _("{saved} belongs to team {owner}, not {team}").format(
+                saved=saved, owner=state["team"], team=team
+            )
+        )
     g = state["game"]
     if overrides and overrides != g["overrides"]:
         raise CrmsimError(
-            f"team {team} plays with --set {g['overrides'] or 'nothing'}; resume without --set"
+            _("team {team} plays with --set {value}; resume without --set").format(
+                team=team, value=g["overrides"] or "nothing"
+            )
         )
     if seed is not None and seed != g["seed"]:
-        raise CrmsimError(f"team {team} plays with seed {g['seed']}; resume without --seed")
+        raise CrmsimError(
+            _("team {team} plays with seed {seed}; resume without --seed").format(
+                team=team, seed=g["seed"]
+            )
+        )
     definition = g.get("definition")
     played = definition.get("rounds") if isinstance(definition, dict) else None
     if not isinstance(played, int) or isinstance(played, bool):
         played = rounds  # a state that does not say: the file's rounds (resume then checks)
     elif rounds is not None and rounds != played:
-        raise CrmsimError(f"team {team} plays {played} rounds; resume without --rounds")
+        raise CrmsimError(
+            _("team {team} plays {played} rounds; resume without --rounds").format(
+                team=team, played=played
+            )
+        )
     return resume(load_game(ref, g["overrides"], g["seed"], played), state)
 
 
@@ -124,9 +148,14 @@ def _check_script(tg: TeamGame, script: dict[int, list[Decision]], path: Path) -
         wanted = [str(d) for d in script.get(r.number, [])]
         if wanted != [str(d) for d in r.decisions]:
             raise CrmsimError(
-                f"{path.name}: round {r.number} lists {wanted or 'no action'} but the saved game "
-                f"played {[str(d) for d in r.decisions] or 'no action'}; fix the file or "
-                "start another team"
+                _(
+                    "{name}: round {number} lists {listed} but the saved game played {played}; fix the file or start another team"
+                ).format(
+                    name=path.name,
+                    number=r.number,
+                    listed=wanted or _("no action"),
+                    played=[str(d) for d in r.decisions] or _("no action"),
+                )
             )
 
 
@@ -180,40 +209,53 @@ def serve_dashboard(game: Game, ref: str, out: Path, host: str, port: int) -> No
     serve("crmsim.dashboard.teamplay", host, port, prog_name="crmsim play")
 
 
-@click.command(name="play")
+@help_command(
+    "play",
+    help=N_(
+        "Play GAME (a bundled game or a .toml file) as team TEAM, round by round.\n\n"
+        "Each round, choose up to a few actions from the menu (names or numbers, "
+        "comma-separated; restructure_department:sales aims at a department). The game is saved "
+        "after every round: continue an interrupted game with --resume. With --decisions FILE "
+        "the rounds are played from the file without questions (for facilitators and tests). "
+        "With --dashboard, serve a page where the facilitator plays every team's rounds on one "
+        "screen. Bundled games live in scenarios/games/."
+    ),
+)
 @click.argument("game")
-@click.option("--team", default=None, help="The team's name (letters, digits, - and _).")
+@click.option("--team", default=None, help=N_("The team's name (letters, digits, - and _)."))
 @path_option(
     "--out", folder=True,
-    help="The game folder; each team gets a sub-folder [default: runs/games/<game>].",
+    help=N_("The game folder; each team gets a sub-folder [default: runs/games/<game>]."),
 )  # fmt: skip
-@click.option("--resume", "do_resume", is_flag=True, help="Continue the team's saved game.")
+@click.option("--resume", "do_resume", is_flag=True, help=N_("Continue the team's saved game."))
 @path_option(
     "--decisions", "script",
-    help='Play non-interactively from a decisions file ([rounds] 1 = ["sponsor_speech"]).',
+    help=N_('Play non-interactively from a decisions file ([rounds] 1 = ["sponsor_speech"]).'),
 )  # fmt: skip
-@count_option("--stop-after", help="Save and stop after this round (continue later with --resume).")
+@count_option(
+    "--stop-after", help=N_("Save and stop after this round (continue later with --resume).")
+)
 @set_option(
-    "Change a starting condition, e.g. --set org.employees=300 (repeatable).", "assignments"
+    N_("Change a starting condition, e.g. --set org.employees=300 (repeatable)."), "assignments"
 )
 @click.option(
     "--seed",
     type=click.IntRange(min=0),
     default=None,
-    help="Another seed than the game file's (every team of a game should use the same).",
+    help=N_("Another seed than the game file's (every team of a game should use the same)."),
 )
 @click.option(
     "--dashboard",
     is_flag=True,
-    help="Serve a team-play page instead: every team on one screen, a scoreboard.",
+    help=N_("Serve a team-play page instead: every team on one screen, a scoreboard."),
 )
 @click.option("--port", type=click.IntRange(0, 65535), default=8766, show_default=True,
-              help="Port of the team-play page (0 picks a free one).")  # fmt: skip
+              help=N_("Port of the team-play page (0 picks a free one)."))  # fmt: skip
 @click.option("--host", default="127.0.0.1", show_default=True,
-              help="Address of the team-play page (0.0.0.0: other computers in the room).")  # fmt: skip
+              help=N_("Address of the team-play page (0.0.0.0: other computers in the room)."))  # fmt: skip
 @count_option(
     "--rounds",
-    help="Play this many rounds instead of the game's (within the range the game file allows).",
+    help=N_("Play this many rounds instead of the game's (within the range the game file allows)."),
 )
 @lang_option
 def command(
@@ -231,16 +273,7 @@ def command(
     rounds: int | None,
     lang: str,
 ) -> None:
-    """Play GAME (a bundled game or a .toml file) as team TEAM, round by round.
-
-    Each round, choose up to a few actions from the menu (names or numbers,
-    comma-separated; restructure_department:sales aims at a department).
-    The game is saved after every round: continue an interrupted game with
-    --resume. With --decisions FILE the rounds are played from the file
-    without questions (for facilitators and tests). With --dashboard, serve
-    a page where the facilitator plays every team's rounds on one screen.
-    Bundled games live in scenarios/games/.
-    """
+    """Run ``crmsim play`` (its help: the ``help`` text above)."""
     import matplotlib
 
     matplotlib.use("Agg")  # set here, never at import (STYLE 7)
@@ -301,7 +334,9 @@ def command(
             try:
                 tg.play_round(planned.get(tg.round, []))
             except CrmsimError as exc:
-                raise CrmsimError(f"round {tg.round}: {exc}") from None
+                raise CrmsimError(
+                    _("round {round}: {exc}").format(round=tg.round, exc=exc)
+                ) from None
         else:
             click.echo(
                 "\n"

@@ -39,9 +39,11 @@ def command(
     that finishes it (said on the screen too).
     """
     from crmsim.analysis import band_table, check_dimensions, resolve_metric, varying_dimensions
+    from crmsim.batch.plan_store import stored_money
     from crmsim.batch_plots import plot_band_panels, save_figure
     from crmsim.completeness import sound_completeness
     from crmsim.errors import CrmsimError
+    from crmsim.money import common_money
     from crmsim.storage import opened
 
     out = out or run_dir / f"{metric}.png"
@@ -60,7 +62,12 @@ def command(
         colour = check_dimensions([by], summary, store.sweep_names) if by else dims[:1]
         panels = [d for d in dims if d not in colour]
         table = band_table(store.iter_weekly(["week", column]), summary, column, colour + panels)
-    fig = plot_band_panels(table, colour, panels, column, caption=found.caption(colour + panels))
+        shown = set(summary["scenario"].unique())
+        money = common_money(
+            stored_money(e) for e in store.manifest["scenarios"] if e["name"] in shown
+        )
+    caption = found.caption(colour + panels)
+    fig = plot_band_panels(table, colour, panels, column, caption=caption, money=money)
     save_figure(fig, out)
     if not found.complete:
         click.echo(f"crmsim plot: {found.headline()}", err=True)

@@ -12,10 +12,11 @@ from typing import Any
 
 import click
 
+from crmsim.clihelp import command as help_command
 from crmsim.commands.options import count_option, set_option
 from crmsim.errors import CrmsimError
 from crmsim.i18n import ENV_VAR as LANG_VAR
-from crmsim.i18n import _, lang_option
+from crmsim.i18n import N_, _, lang_option
 
 DEFAULT_PORT = 8765
 APP = "crmsim.dashboard.app"
@@ -97,28 +98,38 @@ def room_address(host: str, port: int) -> str:
     return f"http://{ip}:{port}"
 
 
-@click.command(name="workshop")
+@help_command(
+    "workshop",
+    help=N_(
+        "Start the workshop dashboard for SCENARIO [default: baseline] and print its address.\n\n"
+        "Open the address in a browser (on the projector). Move the levers, then press Step or ▶ "
+        'to watch confidence spread or collapse week by week; switch on "side by side" to run '
+        "two settings from the same seed. Works offline. Stop it with Ctrl-C."
+    ),
+)
 @click.argument("scenario", required=False, default=None)
 @click.option(
     "--port",
     type=click.IntRange(0, 65535),
     default=DEFAULT_PORT,
     show_default=True,
-    help="Port to serve on; 0 picks a free one.",
+    help=N_("Port to serve on; 0 picks a free one."),
 )
 @click.option(
     "--host",
     default="127.0.0.1",
     show_default=True,
-    help="Address to serve on; 127.0.0.1 keeps the dashboard to this computer, "
-    "0.0.0.0 lets other computers in the room open it.",
+    help=N_(
+        "Address to serve on; 127.0.0.1 keeps the dashboard to this computer, "
+        "0.0.0.0 lets other computers in the room open it."
+    ),
 )
 @count_option(
     "--seed", minimum=0,
-    help="Seed to start from (it can be changed on the page) [default: 1, as crmsim run].",
+    help=N_("Seed to start from (it can be changed on the page) [default: 1, as crmsim run]."),
 )  # fmt: skip
 @set_option(
-    "Start with one parameter changed, e.g. --set levers.training=0.8 (repeatable).",
+    N_("Start with one parameter changed, e.g. --set levers.training=0.8 (repeatable)."),
     "assignments",
 )
 @lang_option
@@ -130,13 +141,7 @@ def command(
     assignments: dict[str, Any],
     lang: str,
 ) -> None:
-    """Start the workshop dashboard for SCENARIO [default: baseline] and print its address.
-
-    Open the address in a browser (on the projector). Move the levers, then
-    press Step or ▶ to watch confidence spread or collapse week by week;
-    switch on "side by side" to run two settings from the same seed. Works
-    offline. Stop it with Ctrl-C.
-    """
+    """Run ``crmsim workshop`` (its help: the ``help`` text above)."""
     from crmsim.dashboard.controls import (
         DEFAULT_SCENARIO,
         DEFAULT_SEED,

@@ -69,7 +69,7 @@ CHARTS: tuple[ChartSpec, ...] = (
         N_("Middle managers' resistance"),
         (
             ("manager_resistance", N_("mean resistance (0-100 %)"), "#542788"),
-            ("managers_resisting", N_("managers resisting (resistance 50 % or more)"), "#b35806"),
+            ("managers_resisting", N_("managers resisting (resistance at least 50 %)"), "#b35806"),
         ),
     ),
 )
@@ -170,7 +170,7 @@ def key_figures(model: WorkshopModel, side: str) -> str:
     """One short line of the side's key figures this week, in plain words."""
     last = model.latest(side)
     status = _(STATUS_WORDS[int(last["status"])])
-    return _("{using:.0f} % using · {rejecting:.0f} % rejecting · profit {profit:+.1f} % · {status}").format(
+    return _("using {using:.0f} % · rejecting {rejecting:.0f} % · profit {profit:+.1f} % · {status}").format(
         using=100 * last["adoption"], rejecting=100 * last["rejecting"],
         profit=100 * last["profit_rel"], status=status,
     )  # fmt: skip

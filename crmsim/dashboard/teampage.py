@@ -6,6 +6,11 @@ A team sees where it stands, the actions it may take this round with their
 cost and lead time, a refusal as soon as a choice breaks a rule, and, once
 submitted, which teams the room still waits for. The page follows the hub:
 when the round has been played it shows the new round.
+
+Each team's page has its own language: ``/team?lang=zh`` (or ``en``) opens it
+in that language, and a switch on the page (中文 / English) changes it for
+that page only; the facilitator's screen and the other teams keep theirs
+(the page is rendered inside :func:`crmsim.i18n.language`).
 """
 
 from __future__ import annotations
@@ -15,6 +20,7 @@ import html
 import json
 import os
 import threading
+import urllib.parse
 from collections.abc import Callable
 from typing import Any
 
@@ -26,7 +32,7 @@ from crmsim.dashboard.teams import ENV_GAME, ENV_OUT, ENV_ROUNDS, ENV_SEED, ENV_
 from crmsim.debrief import event_text
 from crmsim.errors import CrmsimError
 from crmsim.game import BLOCKED_NOTES, load_game
-from crmsim.i18n import _, localized
+from crmsim.i18n import LANGUAGE_NAMES, LANGUAGES, _, get_language, language, localized, normalize
 from crmsim.organisation import FUNCTIONS
 
 TEAM_CSS = """
@@ -104,16 +110,37 @@ def choices(room: Room, team: str) -> dict[str, str]:
     return out
 
 
+def page_language(search: str | None) -> str:
+    """The language a team page is opened in: ``?lang=zh|en``, else the room's language."""
+    asked = urllib.parse.parse_qs(search or "").get("lang", [])
+    return (normalize(asked[-1]) if asked else None) or get_language()
+
+
 @solara.component
 def TeamPage():
-    """One team's page: the join form, then the team's round."""
-    TeamScreen(solara.use_memo(startup_hub, []))
+    """One team's page: the join form, then the team's round, in the page's own language."""
+    lang = solara.use_reactive(page_language(solara.use_router().search))
+    TeamScreen(solara.use_memo(startup_hub, []), lang.value, lang.set)
+
+
+def _language_switch(lang: str, switch: Callable[[str], None]) -> None:
+    """Buttons to the page's other languages, each named in itself (中文, English)."""
+    with solara.Row(justify="end", classes=["crm-lang-switch"]):
+        for other in LANGUAGES:
+            if other != lang:
+                solara.Button(LANGUAGE_NAMES[other], on_click=lambda o=other: switch(o),
+                              text=True, small=True)  # fmt: skip
 
 
 @solara.component
 @locked
-def TeamScreen(hub: Hub):
-    """The join form, then the team's round (rendered under the hub's lock)."""
+def TeamScreen(hub: Hub, lang: str, switch: Callable[[str], None]):
+    """The join form, then the team's round (rendered under the hub's lock, in ``lang``)."""
+    with language(lang):
+        _team_screen(hub, lang, switch)
+
+
+def _team_screen(hub: Hub, lang: str, switch: Callable[[str], None]) -> None:
     version, changed = use_hub_version(hub)
     team = solara.use_reactive("")
     code = solara.use_reactive("")
@@ -122,8 +149,9 @@ def TeamScreen(hub: Hub):
     def join() -> None:
         found = hub.team_of(code.value)
         if found is None:
-            error.set(_("No team has the code {code}; check it on the facilitator's screen.")
-                      .format(code=code.value.strip()))  # fmt: skip
+            with language(lang):
+                error.set(_("No team has the code {code}; check it on the facilitator's screen.")
+                          .format(code=code.value.strip()))  # fmt: skip
             return
         error.set("")
         team.set(found)
@@ -132,6 +160,7 @@ def TeamScreen(hub: Hub):
     with solara.AppBarTitle():
         solara.Text(localized(hub.game.title))
     with solara.Column(classes=["crm-team-page"]):
+        _language_switch(lang, switch)
         if not team.value:
             solara.HTML(tag="h1", unsafe_innerHTML=html.escape(localized(hub.game.title)))
             solara.InputText(_("Join code"), value=code, continuous_update=True)
@@ -140,15 +169,21 @@ def TeamScreen(hub: Hub):
             if error.value:
                 solara.Error(error.value)
             return
-        TeamRound(hub, team.value, version, changed).key(
+        TeamRound(hub, team.value, version, changed, lang).key(
             f"{team.value}-{hub.room.teams[team.value].round}"
         )
 
 
 @solara.component
 @locked
-def TeamRound(hub: Hub, team: str, version: int, changed: Callable[[], None]):
-    """The team's next round: its standing, the menu, Submit (a fresh one each round)."""
+def TeamRound(hub: Hub, team: str, version: int, changed: Callable[[], None], lang: str):
+    """The team's next round: its standing, the menu, Submit (a fresh one each round), in
+    the page's language ``lang``."""
+    with language(lang):
+        _team_round(hub, team, changed, lang)
+
+
+def _team_round(hub: Hub, team: str, changed: Callable[[], None], lang: str) -> None:
     selected = solara.use_reactive([])
     message = solara.use_reactive("")
     tg = hub.room.teams[team]
@@ -212,7 +247,8 @@ def TeamRound(hub: Hub, team: str, version: int, changed: Callable[[], None]):
         solara.Error(refusal or message.value)
 
     def submit() -> None:
-        message.set(hub.submit(team, selected.value))
+        with language(lang):
+            message.set(hub.submit(team, selected.value))
         changed()
 
     solara.Button(_("Submit round {n}").format(n=tg.round), on_click=submit,

@@ -28,6 +28,7 @@ from crmsim.game import (
     resume,
     save,
 )
+from crmsim.i18n import _
 
 ENV_GAME = "CRMSIM_PLAY_GAME"
 ENV_OUT = "CRMSIM_PLAY_OUT"
@@ -114,9 +115,9 @@ class Room:
         """
         name = check_team_name(name.strip())
         if name in self.teams:
-            raise CrmsimError(f"there is already a team {name}")
+            raise CrmsimError(_("there is already a team {name}").format(name=name))
         if any(tg.rounds for tg in self.teams.values()):
-            raise CrmsimError("teams join before the first round; this game has started")
+            raise CrmsimError(_("teams join before the first round; this game has started"))
         tg = TeamGame(self.game, name)
         save(tg, self.folder / name)
         self.teams[name] = tg

@@ -209,7 +209,9 @@ def finished_teams(game_dir: str | Path) -> tuple[list[dict[str, Any]], dict[str
     """
     root = Path(game_dir)
     if not root.is_dir():
-        raise CrmsimError(f"{root} is not a directory; give the game folder of crmsim play")
+        raise CrmsimError(
+            _("{root} is not a directory; give the game folder of crmsim play").format(root=root)
+        )
     states, skipped = [], {}
     for path in sorted(root.glob(f"*/{STATE_FILE}")):
         state = read_state(path.parent)
@@ -222,7 +224,9 @@ def finished_teams(game_dir: str | Path) -> tuple[list[dict[str, Any]], dict[str
             )
     if not states and not skipped:
         raise CrmsimError(
-            f"{root} holds no team's game; play one with crmsim play GAME --team NAME --out {root}"
+            _(
+                "{root} holds no team's game; play one with crmsim play GAME --team NAME --out {root}"
+            ).format(root=root)
         )
     return states, skipped
 
@@ -258,15 +262,17 @@ def debrief(
     states, skipped = finished_teams(game_dir)
     if not states:
         raise CrmsimError(
-            f"no team in {game_dir} has finished its game yet ({', '.join(skipped)}); "
-            "finish with crmsim play --resume"
+            _(
+                "no team in {game_dir} has finished its game yet ({choices}); finish with crmsim play --resume"
+            ).format(game_dir=game_dir, choices=", ".join(skipped))
         )
     prints = {s["game"]["fingerprint"] for s in states}
     if len(prints) > 1:
         teams = ", ".join(f"{s['team']} (seed {s['game']['seed']})" for s in states)
         raise CrmsimError(
-            f"the teams in {game_dir} played different games or settings: {teams}; "
-            "debrief each game's folder on its own"
+            _(
+                "the teams in {game_dir} played different games or settings: {teams}; debrief each game's folder on its own"
+            ).format(game_dir=game_dir, teams=teams)
         )
     game = game_of_state(states[0], game_ref)
     records = [team_record(resume(game, s)) for s in states]

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from crmsim.errors import CrmsimError
-from crmsim.i18n import LANGUAGES, N_, Text
+from crmsim.i18n import LANGUAGES, N_, Text, _
 
 ROLES: dict[str, str] = {
     "sponsor": N_("Sponsor"),
@@ -60,9 +60,11 @@ def text(value: Any, where: str) -> Text:
     try:
         return Text(value)
     except (TypeError, ValueError) as exc:
-        message = str(exc) if isinstance(exc, ValueError) else "should be text"
+        message = str(exc) if isinstance(exc, ValueError) else _("should be text")
         raise CrmsimError(
-            f'{where} {message} (write "..." or {{ {" = ..., ".join(LANGUAGES)} = ... }})'
+            _('{where} {message} (write "..." or {{ {choices} = ... }})').format(
+                where=where, message=message, choices=" = ..., ".join(LANGUAGES)
+            )
         ) from None
 
 
@@ -112,10 +114,14 @@ class Case:
 def _keys(where: str, table: Mapping[str, Any], allowed: tuple[str, ...]) -> None:
     for key in table:
         if key not in allowed:
-            raise CrmsimError(f"{where}: unknown key {key!r}; allowed: {', '.join(allowed)}")
+            raise CrmsimError(
+                _("{where}: unknown key {key!r}; allowed: {choices}").format(
+                    where=where, key=key, choices=", ".join(allowed)
+                )
+            )
     for key in allowed:
         if key not in table:
-            raise CrmsimError(f"{where}: {key} is missing")
+            raise CrmsimError(_("{where}: {key} is missing").format(where=where, key=key))
 
 
 def parse_case(raw: Any, where: str) -> Case | None:
@@ -128,21 +134,35 @@ def parse_case(raw: Any, where: str) -> Case | None:
     if raw is None:
         return None
     if not isinstance(raw, Mapping):
-        raise CrmsimError(f"{where} must be a table with firm, situation and [[case.people]]")
+        raise CrmsimError(
+            _("{where} must be a table with firm, situation and [[case.people]]").format(
+                where=where
+            )
+        )
     _keys(where, {k: v for k, v in raw.items() if k != "people"}, ("firm", "situation"))
     people = raw.get("people", [])
     if not isinstance(people, list):
-        raise CrmsimError(f"{where}: people must be a list of [[case.people]] tables")
+        raise CrmsimError(
+            _("{where}: people must be a list of [[case.people]] tables").format(where=where)
+        )
     out: list[Person] = []
     for i, p in enumerate(people):
         at = f"{where} people[{i}]"
         if not isinstance(p, Mapping):
-            raise CrmsimError(f"{at} must be a table with role, name, title, view")
+            raise CrmsimError(_("{at} must be a table with role, name, title, view").format(at=at))
         _keys(at, p, ("role", "name", "title", "view"))
         if p["role"] not in ROLES:
-            raise CrmsimError(f"{at}: role {p['role']!r} is not one of {', '.join(ROLES)}")
+            raise CrmsimError(
+                _("{at}: role {role!r} is not one of {choices}").format(
+                    at=at, role=p["role"], choices=", ".join(ROLES)
+                )
+            )
         if any(q.role == p["role"] for q in out):
-            raise CrmsimError(f"{at}: role {p['role']} is given twice; one person per role")
+            raise CrmsimError(
+                _("{at}: role {role} is given twice; one person per role").format(
+                    at=at, role=p["role"]
+                )
+            )
         out.append(
             Person(
                 role=p["role"],

@@ -10,6 +10,7 @@ from pathlib import Path
 from crmsim.errors import CrmsimError
 from crmsim.files import read_json, read_toml
 from crmsim.game.definition import Game
+from crmsim.i18n import _
 
 
 @dataclass(frozen=True)
@@ -54,27 +55,47 @@ def read_decisions(path: str | Path, game: Game) -> dict[int, list[Decision]]:
         CrmsimError: for a missing or malformed file or a round out of range.
     """
     path = Path(path)
-    fix = 'write it as [rounds] with one list per round, e.g. 1 = ["sponsor_speech"]'
+    fix = _('write it as [rounds] with one list per round, e.g. 1 = ["sponsor_speech"]')
     read = read_json if path.suffix == ".json" else read_toml
     data = read(path, "decisions file", fix=fix)
     rounds = data.get("rounds") if isinstance(data, dict) else None
     extra = sorted(set(data) - {"rounds"}) if isinstance(data, dict) else []
     if extra:
-        raise CrmsimError(f"{path.name}: unknown key {extra[0]!r}; {fix}")
+        raise CrmsimError(
+            _("{name}: unknown key {value!r}; {fix}").format(
+                name=path.name, value=extra[0], fix=fix
+            )
+        )
     if not isinstance(rounds, dict):
-        raise CrmsimError(f'{path.name}: needs a [rounds] table, e.g. 1 = ["sponsor_speech"]')
+        raise CrmsimError(
+            _('{name}: needs a [rounds] table, e.g. 1 = ["sponsor_speech"]').format(name=path.name)
+        )
     out: dict[int, list[Decision]] = {}
     for key, value in rounds.items():
         try:
             number = int(key)
         except ValueError:
-            raise CrmsimError(f"{path.name}: round {key!r} is not a number") from None
+            raise CrmsimError(
+                _("{name}: round {key!r} is not a number").format(name=path.name, key=key)
+            ) from None
         if number in out:
-            raise CrmsimError(f"{path.name}: round {number} is given twice; keep one of them")
+            raise CrmsimError(
+                _("{name}: round {number} is given twice; keep one of them").format(
+                    name=path.name, number=number
+                )
+            )
         if not 1 <= number <= game.rounds:
-            raise CrmsimError(f"{path.name}: round {number} is outside 1-{game.rounds}")
+            raise CrmsimError(
+                _("{name}: round {number} is outside 1-{rounds}").format(
+                    name=path.name, number=number, rounds=game.rounds
+                )
+            )
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-            raise CrmsimError(f"{path.name}: round {number} must be a list of action names")
+            raise CrmsimError(
+                _("{name}: round {number} must be a list of action names").format(
+                    name=path.name, number=number
+                )
+            )
         out[number] = [Decision.parse(v) for v in value]
     return out
 

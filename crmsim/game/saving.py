@@ -31,6 +31,7 @@ from crmsim.game.decisions import Decision, decisions_toml
 from crmsim.game.definition import Game
 from crmsim.game.loading import load_game
 from crmsim.game.team import STATE_FORMAT, TeamGame
+from crmsim.i18n import N_, _
 
 STATE_FILE = "state.json"
 DECISIONS_FILE = "decisions.toml"
@@ -38,7 +39,7 @@ DECISIONS_FILE = "decisions.toml"
 RESERVED_NAMES = ("debrief",)
 """Folder names in a game folder that are not teams (``crmsim debrief`` writes there)."""
 
-_STATE_FIX = "the saved game is damaged; start the team's game again with crmsim play"
+_STATE_FIX = N_("the saved game is damaged; start the team's game again with crmsim play")
 _GAME_SHAPE = Shape(
     required={"name": str, "fingerprint": str, "seed": int},
     optional={"path": str, "overrides": dict},
@@ -70,12 +71,16 @@ def check_team_name(team: str) -> str:
     team = unicodedata.normalize("NFC", team or "")
     if not _TEAM_NAME.match(team):
         raise CrmsimError(
-            f"team name {team!r} is not allowed; use letters (any script), digits, - and _ "
-            "(up to 40), "
-            "e.g. --team red"
+            _(
+                "team name {team!r} is not allowed; use letters (any script), digits, - and _ (up to 40), e.g. --team red"
+            ).format(team=team)
         )
     if team in RESERVED_NAMES:
-        raise CrmsimError(f"team name {team!r} is taken by the game folder itself; choose another")
+        raise CrmsimError(
+            _("team name {team!r} is taken by the game folder itself; choose another").format(
+                team=team
+            )
+        )
     return team
 
 
@@ -103,11 +108,17 @@ def read_state(directory: str | Path) -> dict[str, Any]:
     """
     path = Path(directory) / STATE_FILE
     if not path.is_file():
-        raise CrmsimError(f"no saved game in {path.parent}; start one with crmsim play")
+        raise CrmsimError(
+            _("no saved game in {parent}; start one with crmsim play").format(parent=path.parent)
+        )
     data = read_json(path, "saved game", shape=STATE_SHAPE, fix=_STATE_FIX)
     fmt = check_format(data, "format", STATE_FORMAT, f"saved game {path}")
     if fmt != STATE_FORMAT:
-        raise CrmsimError(f"{path} has state format {fmt}; expected {STATE_FORMAT}; {_STATE_FIX}")
+        raise CrmsimError(
+            _("{path} has state format {fmt}; expected {expected}; {fix}").format(
+                path=path, fmt=fmt, expected=STATE_FORMAT, fix=_(_STATE_FIX)
+            )
+        )
     data["game"].setdefault("path", None)  # the optional keys, as the readers expect them
     if data["game"].get("overrides") is None:
         data["game"]["overrides"] = {}
@@ -115,11 +126,15 @@ def read_state(directory: str | Path) -> dict[str, Any]:
         check_shape(saved, _ROUND_SHAPE, f"saved game {path}: round {n}", _STATE_FIX)
         if not all(isinstance(d, str) for d in saved["decisions"]):
             raise CrmsimError(
-                f"saved game {path}: round {n}: decisions should be text; {_STATE_FIX}"
+                _("saved game {path}: round {n}: decisions should be text; {fix}").format(
+                    path=path, n=n, fix=_(_STATE_FIX)
+                )
             )
         if not all(v is None or isinstance(v, (int, float)) for v in saved["after"].values()):
             raise CrmsimError(
-                f"saved game {path}: round {n}: after should hold numbers; {_STATE_FIX}"
+                _("saved game {path}: round {n}: after should hold numbers; {fix}").format(
+                    path=path, n=n, fix=_(_STATE_FIX)
+                )
             )
     return data
 
@@ -138,8 +153,9 @@ def game_of_state(state: Mapping[str, Any], ref: str | Path | None = None) -> Ga
     game = load_game(ref, overrides=g.get("overrides"), seed=g["seed"], rounds=rounds)
     if game.fingerprint() != g["fingerprint"]:
         raise CrmsimError(
-            f"the game {game.name} has changed since team {state['team']} started "
-            f"(its rules, actions or settings differ); finish it with the original file"
+            _(
+                "the game {name} has changed since team {team} started (its rules, actions or settings differ); finish it with the original file"
+            ).format(name=game.name, team=state["team"])
         )
     return game
 
@@ -162,8 +178,9 @@ def resume(game: Game, state: Mapping[str, Any]) -> TeamGame:
     """
     if state["game"]["fingerprint"] != game.fingerprint():
         raise CrmsimError(
-            f"team {state['team']}'s saved game was played with other rules or settings "
-            f"than {game.name} now has; resume it with the same game file, --set and --seed"
+            _(
+                "team {team}'s saved game was played with other rules or settings than {name} now has; resume it with the same game file, --set and --seed"
+            ).format(team=state["team"], name=game.name)
         )
     tg = TeamGame(game, state["team"])
     for saved in state["rounds"]:
@@ -171,9 +188,15 @@ def resume(game: Game, state: Mapping[str, Any]) -> TeamGame:
         for key, value in saved["after"].items():
             if not _close(record.after.get(key), value):
                 raise CrmsimError(
-                    f"round {record.number} of team {tg.team} does not replay to its saved state "
-                    f"({key} {value!r} saved, {record.after.get(key)!r} now); crmsim has "
-                    "changed since the game was saved"
+                    _(
+                        "round {number} of team {team} does not replay to its saved state ({key} {value!r} saved, {now!r} now); crmsim has changed since the game was saved"
+                    ).format(
+                        number=record.number,
+                        team=tg.team,
+                        key=key,
+                        value=value,
+                        now=record.after.get(key),
+                    )
                 )
     return tg
 

@@ -18,7 +18,7 @@ from crmsim.game.actions import GameModel
 from crmsim.game.checks import Blocked, check_available
 from crmsim.game.decisions import Decision
 from crmsim.game.definition import Game
-from crmsim.game.loading import _closest
+from crmsim.game.reading import closest as _closest
 from crmsim.game.schedule import Schedule
 from crmsim.i18n import DEFAULT, _, get_language, localized
 from crmsim.organisation import FUNCTIONS
