@@ -34,7 +34,8 @@ def fade_table(half_life: float, week: int) -> np.ndarray:
     wherever it sits in the array, so a table entry is the very number ``fade`` gives)."""
     table = _FADE_TABLES.get(half_life)
     if table is None or table.size <= week:
-        table = fade(np.arange(max(2 * week, 256)), half_life)
+        with np.errstate(over="ignore"):  # a tiny half-life: long gone (0) at large ages
+            table = fade(np.arange(max(2 * week, 256)), half_life)
         table.flags.writeable = False
         _FADE_TABLES[half_life] = table
     return table
