@@ -1,6 +1,6 @@
 """Benchmark of ``crmsim fit`` (not a test: it measures; docs/fit.md holds its numbers).
 
-Three parts:
+Its parts:
 
 * **speed**: the bundled example (500 employees, 26 weeks observed, 23 of
   them measured) with its five unknowns, the command's default settings, the
@@ -19,7 +19,8 @@ Three parts:
 * **own-runs**: is the example's true run a tail path of its own true
   parameters? ``--seeds`` runs of the true unknowns to week 156; those whose
   first 26 weeks lie as close to the data as 90 % of the fit's accepted
-  particles (the fit's distance) are the runs the data allow; how they end
+  particles (the fit's distance, scaled by those particles' spread) are the
+  runs the data allow; how they end
   (cancelled, kept without success, success) and how much of their weeks 27
   to 156 the fit's 90 % band (``--fit DIR``, a fit folder of the example)
   holds, beside the posterior predictive's mix.
@@ -211,7 +212,7 @@ def own_runs(fit: Path, seeds: int) -> dict:
     observed = {f"{c}@{w}": v for c, w, v in prep.obs.pairs()}
     obs = np.array([observed[k] for k in keys])
     accepted = np.array([[s[k] for k in keys] for s in stats])
-    scale = floored_mad(samples=accepted)  # the fit's own distance, on its last generation
+    scale = floored_mad(samples=accepted, s_ids=keys)  # the fit's distance, last generation
 
     def distance(x: np.ndarray) -> np.ndarray:
         return np.sqrt((((x - obs) / scale) ** 2).sum(axis=-1))
