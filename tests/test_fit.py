@@ -112,6 +112,10 @@ def test_the_outlook_and_the_page_give_success_and_payback(fitted, cli) -> None:
     o = json.loads((out / "outlook.json").read_text())
     for k in ("p_success", "p_payback"):
         assert 0 <= o[f"{k}_lo"] <= o[k] <= o[f"{k}_hi"] <= 1
+    post = pd.read_csv(out / "posterior.csv")
+    w = post["weight"].to_numpy()
+    assert o["effective_particles"] == pytest.approx(w.sum() ** 2 / (w**2).sum(), abs=0.05)
+    assert o["effective_draws"] < min(o["effective_particles"], o["draws"])
     assert f"P(success by week 156) = {o['p_success']:.0%}" in output
     page = (out / "report.html").read_text()
     assert "What to do now" in page and page.count("data:image/png;base64,") == 2
@@ -183,3 +187,37 @@ def test_the_forecast_continues_the_accepted_path(fitted) -> None:
     short = sim.run(theta, int(row["seed"]))
     series, *_ = _one(params, theta, int(row["seed"]), 156, 26, None)
     assert np.array_equal(series[0, :27], short["engaged"])
+
+
+def test_the_intervals_count_what_the_posterior_sample_is_worth() -> None:
+    """Draws from 20 effective particles know P(success) less well than draws from 300.
+
+    The variance of a mean over the draws is p(1 - p) / ESS + p(1 - p) / draws,
+    so the interval from ESS 20 is about 2.6 times as wide as from ESS 300
+    (sqrt((1/20 + 1/200) / (1/300 + 1/200))), whatever the number of draws.
+    """
+    import dataclasses
+
+    from crmsim.fit.forecast import Arm, Prediction, actions_table, outlook
+    from crmsim.scenario import load
+
+    n = 200
+    half = np.arange(n) % 2 == 0
+    wide_ess = Prediction(series=np.zeros((n, 4, 3)), success=half, payback=half,
+                          final_adoption=half * 0.8, arms=(Arm("levers.training", 0.8),),
+                          arm_success=np.ones((n, 1), bool), arm_adoption=np.ones((n, 1)),
+                          thetas=np.zeros((n, 1)), seeds=np.arange(n),
+                          effective_particles=300.0)  # fmt: skip
+    narrow_ess = dataclasses.replace(wide_ess, effective_particles=20.0)
+    assert narrow_ess.effective_draws == pytest.approx(1 / (1 / 20 + 1 / 200))
+
+    def width(pred: Prediction) -> float:
+        o = outlook(pred, seed=1)
+        assert o["p_success_lo"] <= o["p_success"] == 0.5 <= o["p_success_hi"]
+        return o["p_success_hi"] - o["p_success_lo"]
+
+    assert 2.0 < width(narrow_ess) / width(wide_ess) < 3.2
+    params = load(EXAMPLE / "example.toml").params
+    acts = [actions_table(p, params, seed=1).iloc[0] for p in (wide_ess, narrow_ess)]
+    assert acts[1].d_success_hi - acts[1].d_success_lo > 2 * (acts[0].d_success_hi
+                                                              - acts[0].d_success_lo)  # fmt: skip

@@ -91,6 +91,45 @@ class Coverage:
         f = self.forecast
         return float((f["inside"] * f["weeks"]).sum() / f["weeks"].sum())
 
+    def figures(self, level: float = 0.95, n: int = 10_000, seed: int = 0) -> Any:
+        """Every coverage figure with a bootstrap interval over firms.
+
+        The firms are the independent units (a firm's weeks, and its five
+        unknowns, rise and fall together), so the interval resamples whole
+        firms with replacement: ``n`` resamples, the central ``level`` range.
+
+        Returns:
+            A table with one row per figure (``intervals``: all (firm, unknown)
+            pairs; ``band``: all held-out values; then each unknown and each
+            series) and columns ``figure``, ``value``, ``lo``, ``hi``, ``firms``.
+        """
+        import pandas as pd
+
+        u, f = self.unknowns, self.forecast
+        firms = np.array(sorted(set(u["firm"]) | set(f["firm"])))
+        pick = np.random.default_rng(seed).integers(0, len(firms), size=(n, len(firms)))
+        counts = np.stack([(pick == i).sum(axis=1) for i in range(len(firms))], axis=1)
+
+        def per_firm(df: Any, value: str, weight: str | None) -> tuple[np.ndarray, np.ndarray]:
+            """Each firm's sum of weighted values and of weights (in ``firms`` order)."""
+            x = df[value].astype(float)
+            w = df[weight].astype(float) if weight else x * 0.0 + 1.0
+            by = df["firm"]
+            num = (x * w).groupby(by).sum().reindex(firms, fill_value=0.0)
+            return num.to_numpy(), w.groupby(by).sum().reindex(firms, fill_value=0.0).to_numpy()
+
+        parts = {"intervals": per_firm(u, "covered", None), "band": per_firm(f, "inside", "weeks")}
+        parts |= {name: per_firm(g, "covered", None) for name, g in u.groupby("unknown")}
+        parts |= {name: per_firm(g, "inside", "weeks") for name, g in f.groupby("series")}
+        rows = []
+        for name, (num, den) in parts.items():
+            with np.errstate(invalid="ignore", divide="ignore"):
+                boot = (counts @ num) / (counts @ den)
+            lo, hi = np.nanquantile(boot, [(1 - level) / 2, (1 + level) / 2])
+            rows.append({"figure": name, "value": float(num.sum() / den.sum()),
+                         "lo": float(lo), "hi": float(hi), "firms": int((den > 0).sum())})  # fmt: skip
+        return pd.DataFrame(rows)
+
 
 def run_coverage(
     params: ParamSet,

@@ -9,6 +9,17 @@ random numbers): arm and baseline see the same random numbers, so their
 difference is the action's effect on that draw, not noise. Every figure is
 an average over the whole posterior (no single "best" parameter set), so a
 recommendation never rests on an unknown the data do not pin down.
+
+The intervals of the probabilities and of the actions' effects are those of
+an estimate from the draws, and the draws are no more independent than the
+particles they are drawn from: ABC-SMC's particles carry unequal weights, so
+300 of them can count as a few dozen (Kish's effective sample size, ESS =
+1 / sum of squared weights). The variance of a mean over the draws is the
+posterior sample's, p(1 - p) / ESS, plus the resampling's, p(1 - p) / draws;
+the bootstrap resamples :attr:`Prediction.effective_draws` =
+1 / (1 / ESS + 1 / draws) of them so that its spread is that sum (an
+m-out-of-n bootstrap). Two searches of the same data then differ by about
+what their intervals say, not by several times it.
 """
 
 from __future__ import annotations
@@ -85,6 +96,8 @@ class Prediction:
         arm_adoption: ``(draws, arms)`` final adoption.
         thetas: ``(draws, unknowns)`` the draws' unknowns.
         seeds: ``(draws,)`` the draws' simulation seeds.
+        effective_particles: The posterior's effective sample size (Kish's,
+            from the particles' weights); infinite when not known.
     """
 
     series: np.ndarray
@@ -96,6 +109,18 @@ class Prediction:
     arm_adoption: np.ndarray
     thetas: np.ndarray
     seeds: np.ndarray
+    effective_particles: float = float("inf")
+
+    @property
+    def effective_draws(self) -> float:
+        """How many independent draws the draws are worth: 1 / (1 / ESS + 1 / draws)."""
+        return 1.0 / (1.0 / self.effective_particles + 1.0 / len(self.success))
+
+
+def effective_size(weights: np.ndarray) -> float:
+    """Kish's effective sample size of weighted particles: (sum w)^2 / sum w^2."""
+    w = np.asarray(weights, dtype=float)
+    return float(w.sum() ** 2 / (w**2).sum())
 
 
 def make_arms(params: ParamSet, actions: Sequence[str], step: float) -> list[Arm]:
@@ -153,6 +178,7 @@ def predict(
         arm_adoption=np.array([[a[2] for a in r[1]] for r in results]).reshape(draws, n_arms),
         thetas=thetas,
         seeds=seeds,
+        effective_particles=effective_size(post.weights),
     )
 
 
@@ -169,18 +195,26 @@ def bands(pred: Prediction) -> Any:
     return pd.DataFrame(rows)
 
 
-def _mean_interval(x: np.ndarray, rng: np.random.Generator, n: int = 2000) -> tuple[float, float]:
-    """A 90 % bootstrap interval of the mean of ``x``."""
-    means = x[rng.integers(0, len(x), size=(n, len(x)))].mean(axis=1)
+def _mean_interval(x: np.ndarray, rng: np.random.Generator, effective: float,
+                   n: int = 2000) -> tuple[float, float]:  # fmt: skip
+    """A 90 % bootstrap interval of the mean of ``x``, worth ``effective`` independent values."""
+    m = max(1, min(len(x), round(effective)))
+    means = x[rng.integers(0, len(x), size=(n, m))].mean(axis=1)
     return float(np.quantile(means, 0.05)), float(np.quantile(means, 0.95))
 
 
 def outlook(pred: Prediction, seed: int) -> dict[str, float]:
-    """P(success) and P(payback) by the horizon, with 90 % intervals of the estimate."""
+    """P(success) and P(payback) by the horizon, with 90 % intervals of the estimate.
+
+    Also the posterior's effective sample size (``effective_particles``) and
+    what the draws are worth (``effective_draws``), which set the intervals.
+    """
     rng = np.random.default_rng(np.random.SeedSequence([seed, 2]))
-    out: dict[str, float] = {"draws": len(pred.success)}
+    out: dict[str, float] = {"draws": len(pred.success),
+                             "effective_particles": round(pred.effective_particles, 1),
+                             "effective_draws": round(pred.effective_draws, 1)}  # fmt: skip
     for name, x in (("success", pred.success), ("payback", pred.payback)):
-        lo, hi = _mean_interval(x.astype(float), rng)
+        lo, hi = _mean_interval(x.astype(float), rng, pred.effective_draws)
         out.update({f"p_{name}": float(x.mean()), f"p_{name}_lo": lo, f"p_{name}_hi": hi})
     fa = pred.final_adoption
     out.update({"final_adoption_median": float(np.median(fa)),
@@ -204,7 +238,7 @@ def actions_table(pred: Prediction, params: ParamSet, seed: int) -> Any:
     for j, arm in enumerate(pred.arms):
         ds = pred.arm_success[:, j].astype(float) - pred.success.astype(float)
         da = pred.arm_adoption[:, j] - pred.final_adoption
-        lo, hi = _mean_interval(ds, rng)
+        lo, hi = _mean_interval(ds, rng, pred.effective_draws)
         rows.append({
             "action": arm.name, "label": lookup(arm.name).label,
             "from": float(params[arm.name]), "to": arm.value,
