@@ -20,7 +20,7 @@ import sys
 
 import click
 
-from crmsim.clihelp import HelpGroup
+from crmsim.clihelp import HelpGroup, usage_error
 from crmsim.errors import CrmsimError
 from crmsim.i18n import LANG_META, N_, _, resolve_language, set_language
 
@@ -156,8 +156,7 @@ class _LazyGroup(HelpGroup):
             click.echo(f"crmsim: error: {exc}", err=True)
             sys.exit(2)
         except click.UsageError as exc:
-            msg = exc.format_message()
-            click.echo(f"crmsim: error: {msg}", err=True)
+            click.echo(f"crmsim: error: {usage_error(exc)}", err=True)
             sys.exit(2)
         except click.exceptions.Abort:
             click.echo("crmsim: aborted", err=True)

@@ -26,7 +26,7 @@ from typing import Any
 
 import click
 
-from crmsim.i18n import N_, _
+from crmsim.i18n import DEFAULT, N_, _, get_language
 
 CLICK_WORDS = (
     N_("Usage:"), N_("Options"), N_("Commands"), N_("Positional arguments"),
@@ -215,3 +215,45 @@ class HelpGroup(HelpMixin, click.Group):
 def command(name: str, help: str, **kwargs: Any) -> Any:
     """``@click.command(name, help=N_(...))`` whose help is shown in the current language."""
     return click.command(name=name, cls=HelpCommand, help=help, **kwargs)
+
+
+def usage_error(exc: click.UsageError) -> str:
+    """Click's line for a usage error, in the chosen language.
+
+    Click words its errors at the moment it shows them, through the process-wide
+    gettext domain, for which it ships no catalogue; the frequent ones a facilitator
+    meets (a missing argument or option, an unknown option, a bad value) are worded
+    here from crmsim's catalogue instead. Others keep click's English.
+    """
+    if get_language() == DEFAULT:
+        return exc.format_message()
+    if isinstance(exc, click.MissingParameter):
+        hint = _hint(exc)
+        kind = exc.param_type or (exc.param.param_type_name if exc.param else "parameter")
+        words = {
+            "argument": N_("Missing argument {name}."),
+            "option": N_("Missing option {name}."),
+            "parameter": N_("Missing parameter {name}."),
+        }
+        return _(words.get(kind, words["parameter"])).format(name=hint)
+    if isinstance(exc, click.NoSuchOption):
+        line = _("No such option: {name}.").format(name=exc.option_name)
+        gap = "" if line.endswith("。") else " "  # no space after a full-width stop
+        if len(exc.possibilities or ()) == 1:
+            line += gap + _("Did you mean {option}?").format(option=exc.possibilities[0])
+        elif exc.possibilities:
+            line += gap + _("(Possible options: {options})").format(
+                options=", ".join(sorted(exc.possibilities))
+            )
+        return line
+    if isinstance(exc, click.BadParameter):
+        return _("Invalid value for {name}: {problem}").format(name=_hint(exc), problem=exc.message)
+    return exc.format_message()
+
+
+def _hint(exc: click.BadParameter) -> str:
+    """The parameter named in a usage error (``'GAME'``, ``'--team'``)."""
+    hint = exc.param_hint if exc.param_hint is not None else (
+        exc.param.get_error_hint(exc.ctx) if exc.param is not None else ""
+    )  # fmt: skip
+    return " / ".join(hint) if isinstance(hint, (list, tuple)) else str(hint or "")

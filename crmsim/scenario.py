@@ -167,7 +167,7 @@ def _flatten(table: dict[str, Any], prefix: str, out: dict[str, Any], where: str
 def _read_toml(path: Path) -> dict[str, Any]:
     from crmsim.files import read_toml
 
-    data = read_toml(path, "scenario file")
+    data = read_toml(path, N_("scenario file"))
     if not data:  # an empty file is a lost one far more often than a wish for the defaults
         raise CrmsimError(
             f'scenario file {path} holds no settings; write at least [scenario] inherits = "baseline"'

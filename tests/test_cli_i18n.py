@@ -185,3 +185,39 @@ def test_the_workshop_commands_own_errors_in_chinese(tmp_path: Path) -> None:
     assert result.exit_code == 2 and "不是目录" in result.stderr, result.stderr
     result = invoke("report", str(tmp_path / "nowhere.txt"))
     assert "is not a directory" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("args", "english", "chinese"),
+    [
+        (["play"], "Missing argument 'GAME'.", "缺少参数 'GAME'。"),
+        (["play", "huaxin_short", "--tem", "red"], "No such option", "没有这个选项：--tem。"),
+        (["handouts", "huaxin_short", "--rounds", "x"], "Invalid value for '--rounds'",
+         "'--rounds' 的值无效："),
+    ],
+)  # fmt: skip
+def test_click_usage_errors_are_one_line_in_the_chosen_language(
+    args: list[str], english: str, chinese: str
+) -> None:
+    """A facilitator who mistypes a workshop command reads why in the room's language."""
+    for lang_args, expected in (([], english), (["--lang", "zh"], chinese)):
+        result = invoke(*lang_args, *args)
+        assert result.exit_code == 2, result.output
+        lines = result.stderr.splitlines()
+        assert len(lines) == 1 and lines[0].startswith("crmsim: error: "), lines
+        assert expected in lines[0], lines[0]
+
+
+def test_a_malformed_or_missing_game_file_is_refused_in_chinese(tmp_path: Path) -> None:
+    broken = tmp_path / "broken.toml"
+    broken.write_text('[game]\nname = "x"\n[[actions]\nbad', encoding="utf-8")
+    result = invoke("--lang", "zh", "play", str(broken), "--team", "red")
+    assert result.exit_code == 2
+    line = result.stderr.strip()
+    assert "TOML 格式有误" in line and line.endswith("请修正文件的语法"), line
+    result = invoke("play", str(broken), "--team", "red")
+    assert "malformed TOML in" in result.stderr and "fix the file's syntax" in result.stderr
+    latin1 = tmp_path / "latin1.toml"
+    latin1.write_bytes('name = "Café"\n'.encode("latin-1"))
+    line = invoke("--lang", "zh", "handouts", str(latin1)).stderr.strip()
+    assert "游戏文件" in line and "不是 UTF-8 文本" in line, line

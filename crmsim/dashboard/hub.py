@@ -29,6 +29,7 @@ from crmsim.dashboard.teams import Room, Standing
 from crmsim.errors import CrmsimError
 from crmsim.files import read_json, write_json
 from crmsim.game import Decision, Game
+from crmsim.i18n import N_
 
 CODES_FILE = "join_codes.json"
 """The teams' join codes, in the game folder (beside one sub-folder per team)."""
@@ -83,7 +84,7 @@ class Hub:
         self.frozen: list[Standing] | None = None
         self.codes: dict[str, str] = {}
         path = self.room.folder / CODES_FILE
-        saved = read_json(path, "join codes") if path.is_file() else {}
+        saved = read_json(path, N_("join codes")) if path.is_file() else {}
         saved = saved if isinstance(saved, dict) else {}
         # the teams in joining order (the order of the codes file), later ones last
         order = [t for t in saved if t in self.room.teams]

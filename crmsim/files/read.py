@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any
 
 from crmsim.errors import CrmsimError
 from crmsim.files.problems import os_error
+from crmsim.i18n import N_, _
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -57,9 +58,9 @@ def _kind_name(kind: Kind) -> str:
     if isinstance(kind, Shape):
         return "a table"
     kinds = kind if isinstance(kind, tuple) else (kind,)
-    words = {dict: "a table", list: "a list", str: "text", int: "a whole number",
-             float: "a number", bool: "true or false", type(None): "null"}  # fmt: skip
-    return " or ".join(words.get(k, k.__name__) for k in kinds)
+    words = {dict: N_("a table"), list: N_("a list"), str: N_("text"), int: N_("a whole number"),
+             float: N_("a number"), bool: N_("true or false"), type(None): N_("null")}  # fmt: skip
+    return _(" or ").join(_(words[k]) if k in words else k.__name__ for k in kinds)
 
 
 def _fits(value: Any, kind: Kind) -> bool:
@@ -74,7 +75,7 @@ def _fits(value: Any, kind: Kind) -> bool:
 
 
 def _value_name(value: Any) -> str:
-    return _kind_name(type(value)) if not isinstance(value, Shape) else "a table"
+    return _kind_name(type(value)) if not isinstance(value, Shape) else _("a table")
 
 
 def check_shape(data: Any, shape: Shape, where: str, fix: str) -> None:
@@ -91,10 +92,16 @@ def check_shape(data: Any, shape: Shape, where: str, fix: str) -> None:
             value of the wrong kind.
     """
     if not isinstance(data, dict):
-        raise CrmsimError(f"{where} should hold a table, not {_value_name(data)}; {fix}")
+        raise CrmsimError(
+            _("{where} should hold a table, not {value}; {fix}").format(
+                where=where, value=_value_name(data), fix=_(fix)
+            )
+        )
     for key, kind in shape.required.items():
         if key not in data:
-            raise CrmsimError(f"{where}: {key} is missing; {fix}")
+            raise CrmsimError(
+                _("{where}: {key} is missing; {fix}").format(where=where, key=key, fix=_(fix))
+            )
         _check_value(data[key], kind, f"{where}: {key}", fix)
     for key, kind in shape.optional.items():
         if data.get(key) is not None:
@@ -122,7 +129,11 @@ def check_keys(
 
 def _check_value(value: Any, kind: Kind, where: str, fix: str) -> None:
     if not _fits(value, kind):
-        raise CrmsimError(f"{where} should be {_kind_name(kind)}, not {_value_name(value)}; {fix}")
+        raise CrmsimError(
+            _("{where} should be {kind}, not {value}; {fix}").format(
+                where=where, kind=_kind_name(kind), value=_value_name(value), fix=_(fix)
+            )
+        )
     if isinstance(kind, Shape):
         check_shape(value, kind, where, fix)
 
@@ -150,8 +161,8 @@ def check_format(data: Mapping[str, Any], key: str, newest: int, where: str) -> 
 # ---------------------------------------------------------------- bytes and text
 
 
-def read_bytes(path: str | Path, what: str = "file", max_bytes: int = MAX_BYTES,
-               missing: str = "check the path") -> bytes:  # fmt: skip
+def read_bytes(path: str | Path, what: str = N_("file"), max_bytes: int = MAX_BYTES,
+               missing: str = N_("check the path")) -> bytes:  # fmt: skip
     """The bytes of a file, at most ``max_bytes`` of them.
 
     Args:
@@ -169,25 +180,33 @@ def read_bytes(path: str | Path, what: str = "file", max_bytes: int = MAX_BYTES,
             size = os.fstat(fh.fileno()).st_size
             if size > max_bytes:
                 raise CrmsimError(
-                    f"{what} {path} is {size:,} bytes, more than the {max_bytes:,} crmsim "
-                    "reads; give the right file"
+                    _(
+                        "{what} {path} is {size} bytes, more than the {most} crmsim reads; "
+                        "give the right file"
+                    ).format(what=_(what), path=path, size=f"{size:,}", most=f"{max_bytes:,}")
                 )
             data = fh.read(max_bytes + 1)
     except FileNotFoundError:
-        raise CrmsimError(f"{what} {path} not found; {missing}") from None
+        raise CrmsimError(
+            _("{what} {path} not found; {fix}").format(what=_(what), path=path, fix=_(missing))
+        ) from None
     except IsADirectoryError:
-        raise CrmsimError(f"{what} {path} is a folder; give a file") from None
+        raise CrmsimError(
+            _("{what} {path} is a folder; give a file").format(what=_(what), path=path)
+        ) from None
     except OSError as exc:
         raise os_error(exc, path, "read") from None
     if len(data) > max_bytes:  # a pipe or device says no size up front
         raise CrmsimError(
-            f"{what} {path} is more than the {max_bytes:,} bytes crmsim reads; give the right file"
+            _(
+                "{what} {path} is more than the {most} bytes crmsim reads; give the right file"
+            ).format(what=_(what), path=path, most=f"{max_bytes:,}")
         )
     return data
 
 
-def read_text(path: str | Path, what: str = "file", max_bytes: int = MAX_BYTES,
-              missing: str = "check the path") -> str:  # fmt: skip
+def read_text(path: str | Path, what: str = N_("file"), max_bytes: int = MAX_BYTES,
+              missing: str = N_("check the path")) -> str:  # fmt: skip
     """A UTF-8 text file (a leading byte-order mark dropped).
 
     Raises:
@@ -200,7 +219,9 @@ def read_text(path: str | Path, what: str = "file", max_bytes: int = MAX_BYTES,
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
         raise CrmsimError(
-            f"{what} {path} is not UTF-8 text (line {line}, byte {exc.start}); save it as UTF-8"
+            _(
+                "{what} {path} is not UTF-8 text (line {line}, byte {byte}); save it as UTF-8"
+            ).format(what=_(what), path=path, line=line, byte=exc.start)
         ) from None
 
 
@@ -223,7 +244,11 @@ def _depth(data: Any) -> int:
 
 
 def _too_deep(what: str, path: Path, fix: str) -> CrmsimError:
-    return CrmsimError(f"{what} {path} is nested more than {MAX_DEPTH} levels deep; {fix}")
+    return CrmsimError(
+        _("{what} {path} is nested more than {levels} levels deep; {fix}").format(
+            what=_(what), path=path, levels=MAX_DEPTH, fix=_(fix)
+        )
+    )
 
 
 def _parse(path: str | Path, what: str, shape: Shape | None, fix: str, missing: str,
@@ -235,10 +260,16 @@ def _parse(path: str | Path, what: str, shape: Shape | None, fix: str, missing: 
         data = parse(text)
     except tomllib.TOMLDecodeError as exc:
         # tomllib's message already says "(at line N, column M)"
-        raise CrmsimError(f"malformed TOML in {path}: {exc}; {fix}") from None
+        raise CrmsimError(
+            _("malformed TOML in {path}: {problem}; {fix}").format(
+                path=path, problem=exc, fix=_(fix)
+            )
+        ) from None
     except json.JSONDecodeError as exc:
         if not text.strip():
-            raise CrmsimError(f"{what} {path} is empty; {fix}") from None
+            raise CrmsimError(
+                _("{what} {path} is empty; {fix}").format(what=_(what), path=path, fix=_(fix))
+            ) from None
         raise CrmsimError(
             f"{path} is not valid JSON (line {exc.lineno}): {exc.msg}; {fix}"
         ) from None
@@ -251,8 +282,9 @@ def _parse(path: str | Path, what: str, shape: Shape | None, fix: str, missing: 
     return data
 
 
-def read_toml(path: str | Path, what: str = "TOML file", shape: Shape | None = None,
-              fix: str = "fix the file's syntax", missing: str = "check the path") -> dict:  # fmt: skip
+def read_toml(path: str | Path, what: str = N_("TOML file"), shape: Shape | None = None,
+              fix: str = N_("fix the file's syntax"),
+              missing: str = N_("check the path")) -> dict:  # fmt: skip
     """A TOML file as a dict.
 
     Args:

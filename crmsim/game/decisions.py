@@ -10,7 +10,7 @@ from pathlib import Path
 from crmsim.errors import CrmsimError
 from crmsim.files import read_json, read_toml
 from crmsim.game.definition import Game
-from crmsim.i18n import _
+from crmsim.i18n import N_, _
 
 
 @dataclass(frozen=True)
@@ -57,7 +57,7 @@ def read_decisions(path: str | Path, game: Game) -> dict[int, list[Decision]]:
     path = Path(path)
     fix = _('write it as [rounds] with one list per round, e.g. 1 = ["sponsor_speech"]')
     read = read_json if path.suffix == ".json" else read_toml
-    data = read(path, "decisions file", fix=fix)
+    data = read(path, N_("decisions file"), fix=fix)
     rounds = data.get("rounds") if isinstance(data, dict) else None
     extra = sorted(set(data) - {"rounds"}) if isinstance(data, dict) else []
     if extra:

@@ -161,7 +161,7 @@ def load_game(
             value out of range.
     """
     path = resolve_game(ref)
-    data = read_toml(path, "game file")
+    data = read_toml(path, N_("game file"))
     where = path.name
     _check_text(where, data)
     unknown_keys(where, data, {"game", "start", "scoring", "actions", "case"})

@@ -111,7 +111,7 @@ def read_state(directory: str | Path) -> dict[str, Any]:
         raise CrmsimError(
             _("no saved game in {parent}; start one with crmsim play").format(parent=path.parent)
         )
-    data = read_json(path, "saved game", shape=STATE_SHAPE, fix=_STATE_FIX)
+    data = read_json(path, N_("saved game"), shape=STATE_SHAPE, fix=_STATE_FIX)
     fmt = check_format(data, "format", STATE_FORMAT, f"saved game {path}")
     if fmt != STATE_FORMAT:
         raise CrmsimError(
