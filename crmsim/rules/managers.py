@@ -27,8 +27,9 @@ def relief(s: State, p: Params) -> np.ndarray:
     in the unit)`` (results seen). Computed by :func:`crmsim.kernels.unit_relief`.
     """
     units, lay = s.units, s.layout
-    using = np.empty(s.org.n_units, dtype=np.int64)
-    kernels.unit_using(lay.users, lay.user_unit, s.people.state, using)
+    using = np.zeros(s.org.n_units, dtype=np.int64)
+    if p["managers.resistance_results"] > 0.0:  # (only then does the use seen count)
+        kernels.unit_using(lay.users, lay.user_unit, s.people.state, using)
     out = np.empty(s.org.n_units)
     kernels.unit_relief(
         p["managers.xdept_communication"], p["managers.network_xdept"], units.xdept_ties,

@@ -7,6 +7,8 @@ this rule does nothing.
 
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 
 from crmsim import kernels
@@ -25,19 +27,21 @@ def fade(age: np.ndarray, half_life: float) -> np.ndarray:
     return np.where((age < 0) | (f <= END_FADE), 0.0, f)
 
 
-_FADE_TABLES: dict[float, np.ndarray] = {}
-
-
 def fade_table(half_life: float, week: int) -> np.ndarray:
-    """:func:`fade` at the whole ages ``0, 1, ...``, at least up to ``week`` (made once
-    per half-life and lengthened when needed; numpy computes each element alike
-    wherever it sits in the array, so a table entry is the very number ``fade`` gives)."""
-    table = _FADE_TABLES.get(half_life)
-    if table is None or table.size <= week:
-        with np.errstate(over="ignore"):  # a tiny half-life: long gone (0) at large ages
-            table = fade(np.arange(max(2 * week, 256)), half_life)
-        table.flags.writeable = False
-        _FADE_TABLES[half_life] = table
+    """:func:`fade` at the whole ages ``0, 1, ...``, at least up to ``week`` (numpy
+    computes each element alike wherever it sits in the array, so a table entry is the
+    very number ``fade`` gives); the last few tables are kept, so a run makes its own once."""
+    size = 256
+    while size <= week:
+        size *= 2
+    return _fade_table(half_life, size)
+
+
+@functools.lru_cache(maxsize=32)
+def _fade_table(half_life: float, size: int) -> np.ndarray:
+    with np.errstate(over="ignore"):  # a tiny half-life: long gone (0) at large ages
+        table = fade(np.arange(size), half_life)
+    table.flags.writeable = False
     return table
 
 
