@@ -25,7 +25,7 @@ from crmsim.kernels.confidence import _peer_means, frontline, managers, one_over
 from crmsim.kernels.layouts import jagged_diagonals, neighbour_table
 from crmsim.kernels.normal import inv_normal, leavers
 from crmsim.kernels.records import PARAM_DTYPE, SIGNALS, field_name, param_record, signals_record
-from crmsim.kernels.senders import unit_credibility
+from crmsim.kernels.senders import confirmation, plan_share, unit_credibility
 from crmsim.kernels.sums import np_sum, people_summary
 from crmsim.kernels.tallies import (
     count_state,
@@ -44,6 +44,7 @@ __all__ = [
     "_peer_means",
     "adopt",
     "compiled",
+    "confirmation",
     "count_state",
     "live_states",
     "field_name",
@@ -58,6 +59,7 @@ __all__ = [
     "one_over_one_plus",
     "people_summary",
     "param_record",
+    "plan_share",
     "signals_record",
     "restructure_units",
     "skill_after",

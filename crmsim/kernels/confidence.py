@@ -138,9 +138,10 @@ def frontline(
     the rows ``lo..`` of the peer network as :func:`jagged_diagonals`. The peers
     are read first, at last week's confidence; then ``z`` is written, and
     ``confidence`` receives ``-z`` (the first step of the sigmoid, exact), from
-    which the caller completes ``1 / (1 + exp(-z))`` (:func:`one_over_one_plus`). The weights come from ``prm`` (the
-    run's :func:`~crmsim.kernels.param_record`), the common signal and the
-    strain from ``signals`` (the week's :data:`~crmsim.kernels.SIGNALS`).
+    which the caller completes ``1 / (1 + exp(-z))`` (:func:`one_over_one_plus`).
+    The weights come from ``prm`` (the run's :func:`~crmsim.kernels.param_record`),
+    the common signal and the strain from ``signals`` (the week's
+    :data:`~crmsim.kernels.SIGNALS`).
     """
     p = prm[0]
     common = signals[COMMON]

@@ -17,8 +17,7 @@ def restructure_units(
     never: int,
     peak: np.ndarray,
     adjustment: np.ndarray,
-    depth: float,
-    backoffice_share: float,
+    depth: np.ndarray,
     fade_table: np.ndarray,
     fade: np.ndarray,
     restructuring: np.ndarray,
@@ -26,16 +25,16 @@ def restructure_units(
     """Begin the restructuring of units due this week; set every unit's fade and depth.
 
     A front-end unit is due when it is live, a back-office one from the first
-    go-live on; one that has not begun begins now at ``depth`` (front end) or
-    ``depth * backoffice_share``, plus its ``adjustment``, within [0, 1]. Its fade
+    go-live on; one that has not begun begins now at its ``depth``
+    (:func:`crmsim.rules.restructuring.unit_depth`) plus its ``adjustment``, within
+    [0, 1]. Its fade
     is ``fade_table[week - start]`` (:func:`crmsim.rules.restructuring.fade` at whole
     ages, which must cover ``week``), 0 before it began.
     """
     for u in range(start.shape[0]):
         due = unit_live[u] if front[u] else week >= first_live
         if due and start[u] == never:
-            d = depth if front[u] else depth * backoffice_share
-            peak[u] = min(max(d + adjustment[u], 0.0), 1.0)
+            peak[u] = min(max(depth[u] + adjustment[u], 0.0), 1.0)
             start[u] = week
         age = week - start[u]
         f = fade_table[age] if age >= 0 else 0.0

@@ -18,41 +18,22 @@ import numpy as np
 
 from crmsim import kernels
 from crmsim.codes import CANCELLED
+from crmsim.kernels.senders import confirmation
 from crmsim.rules import Params
 from crmsim.state import State
 
 
 def planned_use(s: State, p: Params) -> float:
     """The share of users the plan expects using by now (S8): an S-curve from the first
-    go-live to ``milestones.target`` over ``milestones.plan_weeks`` (0 before go-live)."""
+    go-live to ``milestones.target`` over ``milestones.plan_weeks`` (0 before go-live;
+    :func:`crmsim.kernels.plan_share`)."""
     since = s.project.week - s.d.first_live
-    if since <= 0:
-        return 0.0
-    x = min(1.0, since / p["milestones.plan_weeks"])
-    return p["milestones.target"] * x * x * (3.0 - 2.0 * x)
+    return kernels.plan_share(since, p["milestones.plan_weeks"], p["milestones.target"])
 
 
 def raw_message(s: State) -> float:
     """The sponsor's message before credibility: quality x resources x conviction (S8)."""
     return s.d.comm_quality * s.project.resources * (2.0 * s.people.confidence[0] - 1.0)
-
-
-def unit_use(s: State) -> tuple[np.ndarray, np.ndarray]:
-    """Per unit: the share of its users using (0 without users), and its number of users."""
-    lay = s.layout
-    using = np.empty(s.org.n_units, dtype=np.int64)
-    kernels.unit_using(lay.users, lay.user_unit, s.people.state, using)
-    n = lay.unit_users
-    return using / np.maximum(n, 1), n
-
-
-def confirmation(claim: np.ndarray | float, ratio: np.ndarray | float) -> np.ndarray:
-    """How far what is seen confirms what was said, in [0, 1].
-
-    ``claim`` is the sender's conviction or stance in [-1, 1] (+1: it will work);
-    ``ratio`` the use seen as a share of the plan, at most 1, mapped to evidence in [-1, 1].
-    """
-    return 1.0 - np.abs(np.asarray(claim) - (2.0 * np.asarray(ratio) - 1.0)) / 2.0
 
 
 def update_credibility(s: State, p: Params) -> None:

@@ -65,7 +65,7 @@ def restructure(s: State, p: Params) -> None:
     kernels.restructure_units(
         week, s.d.first_live, s.org.unit_front, units.unit_live, units.restructuring_start,
         NEVER, units.restructuring_peak, units.restructuring_adjustment,
-        p["restructuring.depth"], p["restructuring.backoffice_share"], fade_table(h, week),
+        unit_depth(p, s.org.unit_front), fade_table(h, week),
         units.restructuring_fade, units.restructuring,
     )  # fmt: skip
 

@@ -12,7 +12,6 @@ inverse normal distribution function.
 from __future__ import annotations
 
 import functools
-from statistics import NormalDist
 
 import numpy as np
 
@@ -24,7 +23,6 @@ from crmsim.rules.logodds import logit, sigmoid
 from crmsim.rules.rollout import queue_training
 from crmsim.state import State
 
-_NORMAL = NormalDist()
 TINY = 1e-12
 """Uniforms are clipped to [TINY, 1 - TINY] before the inverse normal (0 has none)."""
 
@@ -40,8 +38,9 @@ def weekly_hazard(annual: float) -> float:
 
 
 def normal(u: float) -> float:
-    """A standard normal number from a uniform one (inverse distribution function)."""
-    return _NORMAL.inv_cdf(min(max(u, TINY), 1.0 - TINY))
+    """A standard normal number from a uniform one (inverse distribution function,
+    :func:`crmsim.kernels.inv_normal`, the one the newcomers' draws use too)."""
+    return kernels.inv_normal(min(max(u, TINY), 1.0 - TINY))
 
 
 @functools.lru_cache(maxsize=8)
