@@ -252,3 +252,12 @@ def test_an_ordering_or_strongest_lever_needs_a_gap_above_zero() -> None:
                       "order": ["doubt_manager", "doubt_frontline"]}, "x")  # fmt: skip
     assert verdict(t, Estimate(0.1, 0.0, 0.2, 10, "")) == "inconclusive"
     assert verdict(t, Estimate(0.1, 0.01, 0.2, 10, "")) == "pass"
+
+
+def test_the_long_failure_rate_run_holds_the_published_target_word_for_word() -> None:
+    """calibration/failure_rate.toml (the 8,000-seed run of docs/model.md section 10)
+    measures exactly the bundled failure-rate target, not an easier one."""
+    root = Path(__file__).resolve().parents[1]
+    (alone,) = load_targets(root / "calibration" / "failure_rate.toml")
+    published = {t.id: t for t in load_targets(BUNDLED_TARGETS)}
+    assert alone == published["failure_rate"]
