@@ -123,6 +123,26 @@ class Layout:
 
 
 @dataclass(eq=False)
+class Census:
+    """This week's counts over the users, taken once (:func:`crmsim.rules.accounts.census`)
+    and read by the rules after the accounts until someone's state changes.
+
+    ``week`` and ``status`` say when it was taken: a census from another week, or
+    from before a cancellation, is taken again.
+    """
+
+    unit_using: np.ndarray  # users using, per unit
+    week: int = -1
+    status: int = -1
+    live: int = 0  # users whose unit is live (0 when cancelled)
+    using: int = 0  # live users using routinely
+    rejecting: int = 0  # live users rejecting
+    trying: int = 0  # live users trying
+    loss_units: float = 0.0  # what live learners have still to learn (see kernels.user_tallies)
+    realised: float = 0.0  # benefit units of live users using (see kernels.user_tallies)
+
+
+@dataclass(eq=False)
 class State:
     """Everything a week's rules read and write, and the fixed structure they walk."""
 
@@ -133,6 +153,7 @@ class State:
     project: Project
     layout: Layout
     prm: np.ndarray  # the parameters as the kernels read them (kernels.param_record)
+    census: Census  # this week's counts over the users (rules.accounts.census)
     signals: np.ndarray = field(default_factory=kernels.signals_record)  # the week's, by name
 
 
@@ -244,6 +265,7 @@ def initial_state(
         project=project,
         layout=layout,
         prm=kernels.param_record(p),
+        census=Census(unit_using=np.zeros(org.n_units, dtype=np.int64)),
     )
 
 

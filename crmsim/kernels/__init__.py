@@ -30,7 +30,6 @@ from crmsim.kernels.sums import np_sum, people_summary
 from crmsim.kernels.tallies import (
     count_state,
     learn,
-    live_states,
     skill_after,
     unit_using,
     user_summary,
@@ -46,7 +45,6 @@ __all__ = [
     "compiled",
     "confirmation",
     "count_state",
-    "live_states",
     "field_name",
     "frontline",
     "jagged_diagonals",

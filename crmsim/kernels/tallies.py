@@ -11,6 +11,7 @@ from crmsim.kernels.compiling import compiled
 @compiled
 def user_tallies(
     users: np.ndarray,
+    user_unit: np.ndarray,
     state: np.ndarray,
     live: np.ndarray,
     skill: np.ndarray,
@@ -18,38 +19,49 @@ def user_tallies(
     unit: np.ndarray,
     active: bool,
     proficient: float,
-) -> tuple[int, float, int, int, float]:  # pragma: no cover
-    """Sums over users the weekly accounts need (S7).
+    unit_using: np.ndarray,
+) -> tuple[int, float, int, int, float, int]:  # pragma: no cover
+    """Counts and sums over the users for the week (S4, S7), in one pass.
 
     ``proficient`` is the skill at which a user is fully productive
     (``economics.proficient_skill``; 1: full skill): nothing more is lost
-    while learning, and the whole benefit is earned.
+    while learning, and the whole benefit is earned. ``unit_using`` receives
+    the users using in each unit (live or not); when not ``active`` (cancelled)
+    everything is 0.
 
     Returns:
         (live users, learning loss units ``sum(max(0, 1 - skill / proficient))`` over live
         learners,
         live users rejecting, live users using, realised benefit units
-        ``sum(min(1, skill / proficient) * unit fit)`` over live users using)
+        ``sum(min(1, skill / proficient) * unit fit)`` over live users using,
+        live users trying)
     """
     n_live = 0
     loss_units = 0.0
     n_rejecting = 0
     n_using = 0
     realised = 0.0
+    n_trying = 0
+    unit_using[:] = 0
+    if not active:
+        return n_live, loss_units, n_rejecting, n_using, realised, n_trying
     for a in range(users.shape[0]):
         i = users[a]
         s = state[i]
-        lv = live[i] and active
-        if lv:
+        if s == USING:
+            unit_using[user_unit[a]] += 1
+        if live[i]:
             n_live += 1
             if s == TRYING or s == USING:
                 loss_units += max(0.0, 1.0 - skill[i] / proficient)
             if s == REJECTING:
                 n_rejecting += 1
-            if s == USING:
+            elif s == TRYING:
+                n_trying += 1
+            elif s == USING:
                 n_using += 1
                 realised += min(1.0, skill[i] / proficient) * unit_fit[unit[i]]
-    return n_live, loss_units, n_rejecting, n_using, realised
+    return n_live, loss_units, n_rejecting, n_using, realised, n_trying
 
 
 @compiled
@@ -94,26 +106,6 @@ def unit_using(
     for a in range(users.shape[0]):
         if state[users[a]] == USING:
             counts[user_unit[a]] += 1
-
-
-@compiled
-def live_states(
-    users: np.ndarray, state: np.ndarray, live: np.ndarray
-) -> tuple[int, int, int, int]:  # pragma: no cover
-    """Among the users whose unit is live: how many, and how many using, rejecting, trying."""
-    n = 0
-    using = 0
-    rejecting = 0
-    trying = 0
-    for a in range(users.shape[0]):
-        i = users[a]
-        if live[i]:
-            n += 1
-            s = state[i]
-            using += s == USING
-            rejecting += s == REJECTING
-            trying += s == TRYING
-    return n, using, rejecting, trying
 
 
 @compiled

@@ -9,7 +9,7 @@ from crmsim.codes import CANCELLED, FIT_MAX, FIT_MIN, HOURS_PER_FTE_WEEK
 from crmsim.effects import Derived
 from crmsim.rules import Params
 from crmsim.rules.support import consultants_on, team_on
-from crmsim.state import Project, State
+from crmsim.state import Census, Project, State
 
 
 def effective_fit(s: State) -> np.ndarray:
@@ -21,16 +21,32 @@ def effective_fit(s: State) -> np.ndarray:
     return np.clip(units.unit_fit + units.fit_adjustment, FIT_MIN, FIT_MAX)
 
 
+def census(s: State, p: Params) -> Census:
+    """This week's counts over the users (:class:`~crmsim.state.Census`), taken in one pass
+    (:func:`crmsim.kernels.user_tallies`) the first time a rule asks for them this week,
+    and again after a cancellation (which stops everybody's use)."""
+    c, pr = s.census, s.project
+    if c.week == pr.week and c.status == pr.status:
+        return c
+    lay = s.layout
+    c.live, c.loss_units, c.rejecting, c.using, c.realised, c.trying = kernels.user_tallies(
+        lay.users, lay.user_unit, s.people.state, s.people.live, s.people.skill,
+        effective_fit(s), s.org.unit, pr.status != CANCELLED, p["economics.proficient_skill"],
+        c.unit_using,
+    )  # fmt: skip
+    c.week, c.status = pr.week, pr.status
+    return c
+
+
 def accounts(s: State, p: Params) -> None:
     """This week's costs, learning loss, disruption and benefit; profit against the pre-project level."""
     d, pr, org = s.d, s.project, s.org
     week = pr.week
     n_users = s.layout.n_users
     active = pr.status != CANCELLED
-    n_live, loss_units, n_rejecting, n_using, realised = kernels.user_tallies(
-        s.layout.users, s.people.state, s.people.live, s.people.skill, effective_fit(s), org.unit,
-        active, p["economics.proficient_skill"],
-    )  # fmt: skip
+    tally = census(s, p)
+    n_live, loss_units, n_rejecting = tally.live, tally.loss_units, tally.rejecting
+    n_using, realised = tally.using, tally.realised
     rev_cm = d.revenue * d.cm
     costs = 0.0
     expensed = 0.0  # costs that reach profit this week but were not paid this week (ACC-1)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import numpy as np
 
-from crmsim import kernels
 from crmsim.codes import (
     ACTIVE,
     CANCELLED,
@@ -16,6 +15,7 @@ from crmsim.codes import (
     Z_LIMIT,
 )
 from crmsim.rules import Params
+from crmsim.rules.accounts import census
 from crmsim.rules.logodds import sigmoid
 from crmsim.rules.support import overload
 from crmsim.state import State
@@ -40,11 +40,9 @@ def usage_report(s: State, p: Params) -> float:
     pr = s.project
     report = 0.0
     if pr.week >= s.d.first_live and pr.status != CANCELLED:
-        n_live, n_using, n_rejecting, n_trying = kernels.live_states(
-            s.layout.users, s.people.state, s.people.live
-        )
-        n = max(n_live, 1)
-        report = n_using / n - n_rejecting / n - overload(s, p) * (n_trying / n)
+        tally = census(s, p)
+        n = max(tally.live, 1)
+        report = tally.using / n - tally.rejecting / n - overload(s, p) * (tally.trying / n)
     pr.use_report += (report - pr.use_report) / p["sponsor.report_lag_weeks"]
     return pr.use_report
 
