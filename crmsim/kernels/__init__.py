@@ -21,7 +21,15 @@ machine compiles (about two seconds).
 
 from crmsim.kernels.adoption import adopt
 from crmsim.kernels.compiling import compiled
-from crmsim.kernels.confidence import _peer_means, frontline, managers, one_over_one_plus
+from crmsim.kernels.confidence import (
+    _peer_means,
+    conviction_sum,
+    executives,
+    frontline,
+    managers,
+    one_over_one_plus,
+    unit_messages,
+)
 from crmsim.kernels.layouts import jagged_diagonals, neighbour_table
 from crmsim.kernels.normal import inv_normal, leavers
 from crmsim.kernels.records import PARAM_DTYPE, SIGNALS, field_name, param_record, signals_record
@@ -44,7 +52,9 @@ __all__ = [
     "adopt",
     "compiled",
     "confirmation",
+    "conviction_sum",
     "count_state",
+    "executives",
     "field_name",
     "frontline",
     "jagged_diagonals",
@@ -62,6 +72,7 @@ __all__ = [
     "restructure_units",
     "skill_after",
     "unit_credibility",
+    "unit_messages",
     "unit_relief",
     "unit_using",
     "user_summary",

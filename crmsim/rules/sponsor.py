@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from crmsim import kernels
 from crmsim.codes import (
     ACTIVE,
     CANCELLED,
@@ -12,11 +13,9 @@ from crmsim.codes import (
     TRYING,
     USING,
     WEEKS_PER_YEAR,
-    Z_LIMIT,
 )
 from crmsim.rules import Params
 from crmsim.rules.accounts import census
-from crmsim.rules.logodds import sigmoid
 from crmsim.rules.support import overload
 from crmsim.state import State
 
@@ -54,7 +53,7 @@ def sponsor(s: State, p: Params) -> None:
     ne = s.org.n_exec
     mem = p["confidence.memory"]
     c = people.confidence
-    exec_mean = float((2.0 * c[:ne] - 1.0).sum() / ne)
+    exec_mean = kernels.conviction_sum(c, ne) / ne
     # Budget overrun worries the sponsor (S1 scarce money; CAL-1.3 37.5 % over budget);
     # the plan grows after the first year and the worry saturates.
     growth = p["sponsor.budget_growth"]
@@ -76,12 +75,11 @@ def sponsor(s: State, p: Params) -> None:
         shrug = 1.0 - p["sponsor.use_resilience"] * d.resilience
         signal += report if report >= 0.0 else shrug * report
         others += report
-    z = people.z
-    z[:ne] += mem * (people.disposition[:ne] - z[:ne])
-    z[1:ne] += others
-    z[0] += signal
-    np.minimum(np.maximum(z[:ne], -Z_LIMIT, out=z[:ne]), Z_LIMIT, out=z[:ne])
-    c[:ne] = sigmoid(z[:ne])
+    kernels.executives(people.z, people.disposition, c, ne, mem, signal, others)
+    # confidence = 1 / (1 + exp(-z)): the kernel left -z in it; numpy's exp, as everywhere
+    top = c[:ne]
+    np.exp(top, out=top)
+    kernels.one_over_one_plus(top)
 
     # Retreat after sustained low confidence (S4).
     if pr.status != CANCELLED:
