@@ -49,10 +49,10 @@ from crmsim.state import (  # noqa: F401 (re-exported)
 
 def _reporter(name: str):
     """A DataCollector model reporter returning the latest weekly value of ``name``."""
-    CrmModel.COLUMNS.index(name)  # an unknown column fails here, not in the first collect
+    column = CrmModel.COLUMNS.index(name)  # an unknown column fails here, not in a collect
 
     def report(model: CrmModel) -> float:
-        return model.latest(name)
+        return float(model._rec[model._row - 1, column])  # model.latest(name), looked up once
 
     report.__name__ = name
     return report
