@@ -182,9 +182,33 @@ def test_the_one_skill_gain_rule_gives_numpys_numbers_on_numbers_and_arrays() ->
     state = rng.choice(np.array([NOT_USING, TRYING, USING, REJECTING], dtype=np.int8), 50)
     live = rng.random(50) < 0.7
     learned = skill.copy()
-    kernels.learn(np.arange(50), state, live, learned, share)
+    kernels.learn_and_tally(
+        np.arange(50), state, live, learned, rng.random(50), share, np.zeros(4, dtype=np.int64)
+    )
     moves = live & ((state == TRYING) | (state == USING))
     assert np.array_equal(learned, np.where(moves, np.minimum(expected, 1.0), skill))
+
+
+def test_learning_tallies_the_users_as_the_record_counts_them_after_learning() -> None:
+    rng = np.random.default_rng(8)
+    n = 300
+    users = np.flatnonzero(rng.random(n) < 0.6)  # not every person is a user
+    state = rng.choice(np.array([NOT_USING, TRYING, USING, REJECTING], dtype=np.int8), n)
+    live = rng.random(n) < 0.7
+    confidence = rng.random(n)
+    skill = rng.random(n)
+    learned = skill.copy()
+    counts, recounted = np.zeros(4, dtype=np.int64), np.zeros(4, dtype=np.int64)
+    sums = kernels.learn_and_tally(users, state, live, learned, confidence, 0.2, counts)
+    is_user = np.isin(np.arange(n), users)
+    moves = is_user & live & ((state == TRYING) | (state == USING))  # only users learn
+    assert np.array_equal(
+        learned, np.where(moves, np.minimum(skill + 0.2 * (1.0 - skill), 1.0), skill)
+    )
+    # the same counts and the same sums, added in the same order, as the record's own tally
+    assert sums == kernels.user_summary(users, state, confidence, learned, recounted)
+    assert np.array_equal(counts, recounted)
+    assert counts.tolist() == np.bincount(state[users], minlength=4).tolist()
 
 
 def test_the_kernels_parameter_record_holds_every_declared_parameter_typed_as_declared() -> None:

@@ -29,7 +29,6 @@ from crmsim.kernels.senders import confirmation, plan_share, unit_credibility
 from crmsim.kernels.sums import np_sum, people_summary
 from crmsim.kernels.tallies import (
     count_state,
-    learn,
     live_states,
     skill_after,
     unit_using,
@@ -37,6 +36,7 @@ from crmsim.kernels.tallies import (
     user_tallies,
 )
 from crmsim.kernels.units import restructure_units, unit_relief
+from crmsim.kernels.weekend import learn_and_tally
 
 __all__ = [
     "PARAM_DTYPE",
@@ -51,7 +51,7 @@ __all__ = [
     "frontline",
     "jagged_diagonals",
     "inv_normal",
-    "learn",
+    "learn_and_tally",
     "leavers",
     "managers",
     "neighbour_table",

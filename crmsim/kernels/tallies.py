@@ -57,23 +57,11 @@ def skill_after(skill, share):  # pragma: no cover
     """Skill after closing a ``share`` of the gap to full skill: ``skill + share * (1 - skill)``.
 
     The one skill-gain rule (S3, CAL-1.4): training at go-live, a game's
-    training wave, the weekly learning kernel and the reference engine all
-    use it. Works on a number or an array (compiled for each).
+    training wave, the weekly learning kernel
+    (:func:`crmsim.kernels.weekend.learn_and_tally`) and the reference engine
+    all use it. Works on a number or an array (compiled for each).
     """
     return skill + share * (1.0 - skill)
-
-
-@compiled
-def learn(
-    users: np.ndarray, state: np.ndarray, live: np.ndarray, skill: np.ndarray, rate: float
-) -> None:  # pragma: no cover
-    """Skill grows by ``rate * (1 - skill)`` (:func:`skill_after`) for live users trying or
-    using (S3), capped at 1."""
-    for a in range(users.shape[0]):
-        i = users[a]
-        s = state[i]
-        if live[i] and (s == TRYING or s == USING):
-            skill[i] = min(skill_after(skill[i], rate), 1.0)
 
 
 @compiled

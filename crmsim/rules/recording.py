@@ -20,9 +20,14 @@ def week_values(s: State, p: Params, counts: np.ndarray) -> dict[str, float]:
     org, pr, d = s.org, s.project, s.d
     users = s.layout.n_users
     nu = max(users, 1)
-    conf_users, skill_users = kernels.user_summary(
-        s.layout.users, s.people.state, s.people.confidence, s.people.skill, counts
-    )
+    tally = s.tally
+    if tally.week == pr.week:  # learning has just tallied the users (rules.learning)
+        tally.week = -1  # used once
+        counts, conf_users, skill_users = tally.counts, tally.confidence, tally.skill
+    else:  # week 0, or no learning this week
+        conf_users, skill_users = kernels.user_summary(
+            s.layout.users, s.people.state, s.people.confidence, s.people.skill, counts
+        )
     c = s.people.confidence
     n_staff = c.size - org.n_exec - org.n_units
     n_mgr = s.units.resistance.size
