@@ -22,31 +22,34 @@ BLOCK = 128
 
 @compiled
 def _run(a: np.ndarray, lo: int, n: int) -> float:  # pragma: no cover
-    """A run of at most :data:`BLOCK` numbers: one by one below 8, else eight partial sums."""
+    """A run of at most :data:`BLOCK` numbers: one by one below 8, else eight partial sums.
+
+    The eight sums walk a view with unsigned indices: numba then leaves out its
+    check for negative indices, and the eight additions compile to vector ones.
+    """
     if n < 8:
         res = 0.0
         for i in range(lo, lo + n):
             res += a[i]
         return res
-    r0, r1, r2, r3 = a[lo], a[lo + 1], a[lo + 2], a[lo + 3]
-    r4, r5, r6, r7 = a[lo + 4], a[lo + 5], a[lo + 6], a[lo + 7]
-    i = 8
+    b = a[lo : lo + n]
+    r0, r1, r2, r3 = b[0], b[1], b[2], b[3]
+    r4, r5, r6, r7 = b[4], b[5], b[6], b[7]
     m = n - n % 8
-    while i < m:
-        j = lo + i
-        r0 += a[j]
-        r1 += a[j + 1]
-        r2 += a[j + 2]
-        r3 += a[j + 3]
-        r4 += a[j + 4]
-        r5 += a[j + 5]
-        r6 += a[j + 6]
-        r7 += a[j + 7]
-        i += 8
+    j, end = np.uint64(8), np.uint64(m)
+    while j < end:
+        r0 += b[j]
+        r1 += b[j + np.uint64(1)]
+        r2 += b[j + np.uint64(2)]
+        r3 += b[j + np.uint64(3)]
+        r4 += b[j + np.uint64(4)]
+        r5 += b[j + np.uint64(5)]
+        r6 += b[j + np.uint64(6)]
+        r7 += b[j + np.uint64(7)]
+        j += np.uint64(8)
     res = ((r0 + r1) + (r2 + r3)) + ((r4 + r5) + (r6 + r7))
-    while i < n:
-        res += a[lo + i]
-        i += 1
+    for i in range(m, n):
+        res += b[i]
     return res
 
 

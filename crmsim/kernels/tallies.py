@@ -66,10 +66,16 @@ def skill_after(skill, share):  # pragma: no cover
 
 @compiled
 def count_state(users: np.ndarray, state: np.ndarray, code: int) -> int:  # pragma: no cover
-    """Number of users in adoption state ``code``."""
+    """Number of users in adoption state ``code`` (``users`` ascending, as ``Layout.users``)."""
     n = 0
-    for a in range(users.shape[0]):
-        n += state[users[a]] == code
+    m = users.shape[0]
+    if m and users[m - 1] - users[0] == m - 1:  # one run of people, as usual: a vector loop
+        run = state[users[0] : users[0] + m]
+        for j in range(m):
+            n += run[j] == code
+        return n
+    for a in range(m):
+        n += state[np.uint64(users[a])] == code  # unsigned: no check for negative indices
     return n
 
 
