@@ -189,10 +189,16 @@ def test_the_one_skill_gain_rule_gives_numpys_numbers_on_numbers_and_arrays() ->
     assert np.array_equal(learned, np.where(moves, np.minimum(expected, 1.0), skill))
 
 
-def test_learning_tallies_the_users_as_the_record_counts_them_after_learning() -> None:
+@pytest.mark.parametrize("kind", ["scattered", "one run", "runs", "none"])
+def test_learning_tallies_the_users_as_the_record_counts_them_after_learning(kind) -> None:
     rng = np.random.default_rng(8)
     n = 300
-    users = np.flatnonzero(rng.random(n) < 0.6)  # not every person is a user
+    users = {
+        "scattered": np.flatnonzero(rng.random(n) < 0.6),  # not every person is a user
+        "one run": np.arange(40, 260),  # the staff of the front-end units
+        "runs": np.r_[3:90, 91:92, 150:299],
+        "none": np.arange(0),
+    }[kind]
     state = rng.choice(np.array([NOT_USING, TRYING, USING, REJECTING], dtype=np.int8), n)
     live = rng.random(n) < 0.7
     confidence = rng.random(n)
@@ -202,9 +208,8 @@ def test_learning_tallies_the_users_as_the_record_counts_them_after_learning() -
     sums = kernels.learn_and_tally(users, state, live, learned, confidence, 0.2, counts)
     is_user = np.isin(np.arange(n), users)
     moves = is_user & live & ((state == TRYING) | (state == USING))  # only users learn
-    assert np.array_equal(
-        learned, np.where(moves, np.minimum(skill + 0.2 * (1.0 - skill), 1.0), skill)
-    )
+    grown = np.minimum(skill + 0.2 * (1.0 - skill), 1.0)
+    assert np.array_equal(learned, np.where(moves, grown, skill))
     # the same counts and the same sums, added in the same order, as the record's own tally
     assert sums == kernels.user_summary(users, state, confidence, learned, recounted)
     assert np.array_equal(counts, recounted)

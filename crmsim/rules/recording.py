@@ -17,37 +17,38 @@ def _mean(total: float, n: int) -> float:
 
 def week_values(s: State, p: Params, counts: np.ndarray) -> dict[str, float]:
     """Every column of this week's row by name (``counts`` is scratch space of 4 ints)."""
-    org, pr, d = s.org, s.project, s.d
+    org, pr, d, people = s.org, s.project, s.d, s.people
     users = s.layout.n_users
-    nu = max(users, 1)
     tally = s.tally
     if tally.week == pr.week:  # learning has just tallied the users (rules.learning)
         tally.week = -1  # used once
         counts, conf_users, skill_users = tally.counts, tally.confidence, tally.skill
     else:  # week 0, or no learning this week
         conf_users, skill_users = kernels.user_summary(
-            s.layout.users, s.people.state, s.people.confidence, s.people.skill, counts
+            s.layout.users, people.state, people.confidence, people.skill, counts
         )
-    c = s.people.confidence
-    n_staff = c.size - org.n_exec - org.n_units
-    n_mgr = s.units.resistance.size
+    # (Python's int / int divides the same doubles as numpy's, and faster)
+    n = counts.tolist()
+    nu = max(users, 1)
+    c = people.confidence
+    n_exec, n_mgr = org.n_exec, org.n_units
+    n_staff = c.size - n_exec - n_mgr
     # (sums as numpy makes them; sum / size is the same number as numpy's mean)
     exec_sum, mgr_sum, staff_sum, res_sum, n_resisting, n_live = kernels.people_summary(
-        c, org.n_exec, org.n_units, s.units.resistance, p["outcome.resisting_level"],
-        s.units.unit_live,
-    )  # fmt: skip
+        c, n_exec, n_mgr, s.units.resistance, p["outcome.resisting_level"], s.units.unit_live
+    )
     r = pr.benefit_ratio
     return {
         "week": pr.week,
-        "adoption": counts[USING] / nu,
-        "trying": counts[TRYING] / nu,
-        "rejecting": counts[REJECTING] / nu,
-        "not_using": counts[NOT_USING] / nu,
-        "engaged": (counts[TRYING] + counts[USING]) / nu,
+        "adoption": n[USING] / nu,
+        "trying": n[TRYING] / nu,
+        "rejecting": n[REJECTING] / nu,
+        "not_using": n[NOT_USING] / nu,
+        "engaged": (n[TRYING] + n[USING]) / nu,
         "units_live": n_live,
         "confidence_sponsor": c[0],
-        "confidence_executive": _mean(exec_sum, org.n_exec),
-        "confidence_manager": _mean(mgr_sum, org.n_units),
+        "confidence_executive": _mean(exec_sum, n_exec),
+        "confidence_manager": _mean(mgr_sum, n_mgr),
         "confidence_frontline": _mean(staff_sum, n_staff),
         "confidence_user": conf_users / users if users else np.nan,
         "manager_resistance": _mean(res_sum, n_mgr),
