@@ -10,6 +10,7 @@ parameter values where the bounds are tight.
 
 from __future__ import annotations
 
+import warnings
 from pathlib import Path
 
 import numpy as np
@@ -297,3 +298,24 @@ def test_inv_normal_is_the_stdlibs_inverse_normal_to_the_last_bit() -> None:
     rng = np.random.default_rng(11)
     shares = [*rng.random(20_000), 1e-12, 1 - 1e-12, 0.075, 0.925, 0.5, 1e-300]
     assert all(kernels.inv_normal(u) == normal.inv_cdf(u) for u in shares)
+
+
+@pytest.mark.parametrize(("n_exec", "n_units", "n"), [(5, 140, 2000), (3, 0, 50), (4, 6, 10)])
+def test_the_record_of_the_levels_holds_numpys_means_to_the_last_bit(n_exec, n_units, n) -> None:
+    rng = np.random.default_rng(n)
+    confidence, resistance = rng.random(n), rng.random(n_units)
+    unit_live = rng.random(n_units) < 0.5
+    got = kernels.people_summary(confidence, n_exec, n_units, resistance, 0.6, unit_live)
+    lo = n_exec + n_units
+    with np.errstate(invalid="ignore"), warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # numpy's mean of nothing: NaN
+        expected = (
+            confidence[0],
+            confidence[:n_exec].mean(),
+            confidence[n_exec:lo].mean(),
+            confidence[lo:].mean(),
+            resistance.mean(),
+            (resistance >= 0.6).mean(),
+            int(unit_live.sum()),
+        )
+    assert np.array_equal(got, expected, equal_nan=True)

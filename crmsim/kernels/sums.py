@@ -96,6 +96,12 @@ def np_sum(a: np.ndarray, lo: int, hi: int) -> float:  # pragma: no cover
 
 
 @compiled
+def _mean(total: float, n: int) -> float:  # pragma: no cover
+    """``total / n``, or NaN for nobody (as numpy's mean of nothing)."""
+    return total / n if n > 0 else np.nan
+
+
+@compiled
 def people_summary(
     confidence: np.ndarray,
     n_exec: int,
@@ -103,22 +109,27 @@ def people_summary(
     resistance: np.ndarray,
     resisting_level: float,
     unit_live: np.ndarray,
-) -> tuple[float, float, float, float, int, int]:  # pragma: no cover
-    """The week's record of the levels (S4, S5): sums of confidence of the executives,
-    the managers and the staff, the sum of the managers' resistance, how many resist at
-    ``resisting_level`` or above, and how many units are live (numpy's sums, :func:`np_sum`)."""
+) -> tuple[float, float, float, float, float, float, int]:  # pragma: no cover
+    """The week's record of the levels (S4, S5): the sponsor's confidence; the mean
+    confidence of the executives, the managers and the staff; the managers' mean
+    resistance and the share resisting at ``resisting_level`` or above; how many units
+    are live. Means are numpy's (its sum, :func:`np_sum`, over the count; NaN for nobody).
+    """
     lo = n_exec + n_units
+    n_mgr = resistance.shape[0]
     n_resisting = 0
-    for u in range(resistance.shape[0]):
+    for u in range(n_mgr):
         n_resisting += resistance[u] >= resisting_level
     n_live = 0
     for u in range(unit_live.shape[0]):
         n_live += unit_live[u]
+    n = confidence.shape[0]
     return (
-        np_sum(confidence, 0, n_exec),
-        np_sum(confidence, n_exec, lo),
-        np_sum(confidence, lo, confidence.shape[0]),
-        np_sum(resistance, 0, resistance.shape[0]),
-        n_resisting,
+        confidence[0],
+        _mean(np_sum(confidence, 0, n_exec), n_exec),
+        _mean(np_sum(confidence, n_exec, lo), n_units),
+        _mean(np_sum(confidence, lo, n), n - lo),
+        _mean(np_sum(resistance, 0, n_mgr), n_mgr),
+        _mean(n_resisting, n_mgr),
         n_live,
     )

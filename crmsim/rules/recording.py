@@ -10,11 +10,6 @@ from crmsim.rules import Params
 from crmsim.state import State
 
 
-def _mean(total: float, n: int) -> float:
-    """``total / n``, or NaN for nobody (as numpy's mean of nothing)."""
-    return total / n if n else np.nan
-
-
 def week_values(s: State, p: Params, counts: np.ndarray) -> dict[str, float]:
     """Every column of this week's row by name (``counts`` is scratch space of 4 ints)."""
     org, pr, d, people = s.org, s.project, s.d, s.people
@@ -27,16 +22,12 @@ def week_values(s: State, p: Params, counts: np.ndarray) -> dict[str, float]:
         conf_users, skill_users = kernels.user_summary(
             s.layout.users, people.state, people.confidence, people.skill, counts
         )
-    # (Python's int / int divides the same doubles as numpy's, and faster)
-    n = counts.tolist()
+    n = counts.tolist()  # Python's int / int divides the same doubles as numpy's, faster
     nu = max(users, 1)
-    c = people.confidence
-    n_exec, n_mgr = org.n_exec, org.n_units
-    n_staff = c.size - n_exec - n_mgr
-    # (sums as numpy makes them; sum / size is the same number as numpy's mean)
-    exec_sum, mgr_sum, staff_sum, res_sum, n_resisting, n_live = kernels.people_summary(
-        c, n_exec, n_mgr, s.units.resistance, p["outcome.resisting_level"], s.units.unit_live
-    )
+    sponsor, execs, managers, staff, resistance, resisting, n_live = kernels.people_summary(
+        people.confidence, org.n_exec, org.n_units, s.units.resistance,
+        p["outcome.resisting_level"], s.units.unit_live,
+    )  # fmt: skip
     r = pr.benefit_ratio
     return {
         "week": pr.week,
@@ -46,13 +37,13 @@ def week_values(s: State, p: Params, counts: np.ndarray) -> dict[str, float]:
         "not_using": n[NOT_USING] / nu,
         "engaged": (n[TRYING] + n[USING]) / nu,
         "units_live": n_live,
-        "confidence_sponsor": c[0],
-        "confidence_executive": _mean(exec_sum, n_exec),
-        "confidence_manager": _mean(mgr_sum, n_mgr),
-        "confidence_frontline": _mean(staff_sum, n_staff),
+        "confidence_sponsor": sponsor,
+        "confidence_executive": execs,
+        "confidence_manager": managers,
+        "confidence_frontline": staff,
         "confidence_user": conf_users / users if users else np.nan,
-        "manager_resistance": _mean(res_sum, n_mgr),
-        "managers_resisting": _mean(n_resisting, n_mgr),
+        "manager_resistance": resistance,
+        "managers_resisting": resisting,
         "mean_skill": skill_users / users if users else 0.0,
         "profit": pr.profit,
         "profit_rel": (pr.profit - d.profit0) / d.profit0,
