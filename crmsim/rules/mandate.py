@@ -35,9 +35,9 @@ def mandate_force(s: State, p: Params) -> float:
 def set_signals(s: State, p: Params) -> None:
     """The adoption and frontline signals of a mandate and of incentives (before those phases)."""
     sig = s.signals
-    off = p["mandate.level"] <= 0.0 and p["mandate.incentives"] <= 0.0
-    if off and sig[REJECT_FACTOR] == 1.0 and sig[MANDATE_PUSH] == 0.0 and sig[USE_BONUS] == 0.0:
-        return  # nothing to set
+    if p["mandate.level"] <= 0.0 and p["mandate.incentives"] <= 0.0:  # neither: no force, no pull
+        sig[MANDATE_PUSH], sig[REJECT_FACTOR], sig[USE_BONUS] = 0.0, 1.0, 0.0
+        return
     force = mandate_force(s, p)
     sig[MANDATE_PUSH] = p["mandate.push"] * force
     sig[REJECT_FACTOR] = 1.0 - p["mandate.suppression"] * force
