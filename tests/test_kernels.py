@@ -319,3 +319,22 @@ def test_the_record_of_the_levels_holds_numpys_means_to_the_last_bit(n_exec, n_u
             int(unit_live.sum()),
         )
     assert np.array_equal(got, expected, equal_nan=True)
+
+
+def test_the_mandates_tallies_count_as_whole_array_numpy_does() -> None:
+    rng = np.random.default_rng(11)
+    n = 400
+    users = np.flatnonzero(rng.random(n) < 0.7)
+    state = rng.choice(np.array([NOT_USING, TRYING, USING, REJECTING], dtype=np.int8), n)
+    live = rng.random(n) < 0.6
+    confidence, reject_threshold = rng.random(n), rng.random(n)
+    st = state[users]
+    engaged = (st == TRYING) | (st == USING)
+    below = confidence[users] < reject_threshold[users]
+    expected = (
+        int(np.count_nonzero(engaged & below)),  # compliance only (CAL-11.6)
+        int(np.count_nonzero(live[users])),
+        int(np.count_nonzero(st == USING)),
+    )
+    got = kernels.mandate_tallies(users, state, live, confidence, reject_threshold)
+    assert got == expected

@@ -36,7 +36,7 @@ from crmsim.kernels.tallies import (
     user_tallies,
 )
 from crmsim.kernels.units import restructure_units, unit_relief
-from crmsim.kernels.weekend import learn_and_tally
+from crmsim.kernels.weekend import learn_and_tally, mandate_tallies
 
 __all__ = [
     "PARAM_DTYPE",
@@ -54,6 +54,7 @@ __all__ = [
     "learn_and_tally",
     "leavers",
     "managers",
+    "mandate_tallies",
     "neighbour_table",
     "np_sum",
     "one_over_one_plus",

@@ -1,4 +1,5 @@
-"""The end of a week in one kernel: learning (S3) and the record's user tally.
+"""The end of a week's rules in compiled passes over the users: after adoption, the
+mandate's tallies (S2); then learning (S3) and the record's user tally in one kernel.
 
 Learning (:mod:`crmsim.rules.learning`) is the last rule of a week and the
 record (:mod:`crmsim.rules.recording`) reads the users right after it, so one
@@ -34,6 +35,27 @@ def _run_end(users: np.ndarray, a: int) -> int:  # pragma: no cover
     while b < m and users[b] == users[b - 1] + 1:
         b += 1
     return b
+
+
+@compiled
+def mandate_tallies(
+    users: np.ndarray,
+    state: np.ndarray,
+    live: np.ndarray,
+    confidence: np.ndarray,
+    reject_threshold: np.ndarray,
+) -> tuple[int, int, int]:  # pragma: no cover
+    """Among the users: how many use only because monitored (trying or using with their
+    confidence below their rejection point, CAL-11.6), how many are live, how many using."""
+    n_compliant, n_live, n_using = 0, 0, 0
+    for a in range(users.shape[0]):
+        i = np.uint64(users[a])  # unsigned: no check for negative indices
+        s = state[i]
+        engaged = (s == TRYING) | (s == USING)
+        n_compliant += engaged & (confidence[i] < reject_threshold[i])
+        n_live += live[i]
+        n_using += s == USING
+    return n_compliant, n_live, n_using
 
 
 @compiled

@@ -15,9 +15,8 @@ from __future__ import annotations
 
 import math
 
-import numpy as np
-
-from crmsim.codes import CANCELLED, TRYING, USING
+from crmsim import kernels
+from crmsim.codes import CANCELLED
 from crmsim.kernels.records import MANDATE_PUSH, REJECT_FACTOR, USE_BONUS
 from crmsim.rules import Params
 from crmsim.state import State
@@ -57,14 +56,11 @@ def mandate(s: State, p: Params) -> None:
         pr.compliance_share = 0.0
         pr.mechanism_costs = 0.0
         return
-    lay, people = s.layout, s.people
-    st = people.state[lay.users]
-    live = people.live[lay.users]
-    engaged = (st == TRYING) | (st == USING)
-    below = people.confidence[lay.users] < people.reject_threshold[lay.users]
-    pr.compliance_share = float(np.count_nonzero(engaged & below)) / max(lay.n_users, 1)
-    n_live = int(np.count_nonzero(live))
-    n_using = int(np.count_nonzero(st == USING))
+    people, n_users = s.people, s.layout.n_users
+    n_compliant, n_live, n_using = kernels.mandate_tallies(
+        s.layout.users, people.state, people.live, people.confidence, people.reject_threshold
+    )
+    pr.compliance_share = float(n_compliant) / max(n_users, 1)
     pr.mechanism_costs = (
         level * p["mandate.cost_per_user_week"] * n_live
         + incentives * p["mandate.incentive_per_user_week"] * n_using
