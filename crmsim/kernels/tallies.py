@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from crmsim.codes import REJECTING, TRYING, USING
+from crmsim.codes import NOT_USING, REJECTING, TRYING, USING
 from crmsim.kernels.compiling import compiled
 
 
@@ -118,13 +118,19 @@ def user_summary(
     skill: np.ndarray,
     counts: np.ndarray,
 ) -> tuple[float, float]:  # pragma: no cover
-    """Users per adoption state (written to ``counts``); sums of their confidence and skill."""
-    counts[:] = 0
+    """Users per adoption state (written to ``counts``); sums of their confidence and skill
+    (from 0.0, in user order)."""
+    n_trying, n_using, n_rejecting = 0, 0, 0
     conf = 0.0
     sk = 0.0
     for a in range(users.shape[0]):
-        i = users[a]
-        counts[state[i]] += 1
+        i = np.uint64(users[a])  # unsigned: no check for negative indices
+        s = state[i]
+        n_trying += s == TRYING
+        n_using += s == USING
+        n_rejecting += s == REJECTING
         conf += confidence[i]
         sk += skill[i]
+    counts[NOT_USING] = users.shape[0] - n_trying - n_using - n_rejecting  # one state each
+    counts[TRYING], counts[USING], counts[REJECTING] = n_trying, n_using, n_rejecting
     return conf, sk
