@@ -9,8 +9,8 @@ same additions in the same order as
 :func:`crmsim.kernels.tallies.user_summary` makes after learning, so the same
 numbers.
 
-The users are walked as runs of consecutive people (usually one run: the
-users are the staff of the front-end units). Within a run, learning and the
+:func:`learn_and_tally` walks the users as runs of consecutive people
+(usually one run: the users are the staff of the front-end units). Within a run, learning and the
 counts are a loop without jumps (a user's state decides by selection, so
 mixed states cost no mispredicted branches) over views, which compiles to
 vector instructions; the sums, whose order is fixed, follow in a second loop.
