@@ -143,6 +143,22 @@ class Census:
 
 
 @dataclass(eq=False)
+class UserTally:
+    """The users' tally the learning phase takes for the week's record (scratch space).
+
+    :func:`crmsim.rules.learning.learn` fills it in the pass that moves skill
+    (:func:`crmsim.kernels.weekend.learn_and_tally`);
+    :func:`crmsim.rules.recording.week_values` uses it once, when it was taken
+    in the week being recorded, and counts afresh otherwise.
+    """
+
+    week: int = -1  # the week it was taken (-1: none to use)
+    counts: np.ndarray = field(default_factory=lambda: np.zeros(4, dtype=np.int64))  # per state
+    confidence: float = 0.0  # sum of the users' confidence
+    skill: float = 0.0  # sum of the users' skill after learning
+
+
+@dataclass(eq=False)
 class State:
     """Everything a week's rules read and write, and the fixed structure they walk."""
 
@@ -155,6 +171,7 @@ class State:
     prm: np.ndarray  # the parameters as the kernels read them (kernels.param_record)
     census: Census  # this week's counts over the users (rules.accounts.census)
     signals: np.ndarray = field(default_factory=kernels.signals_record)  # the week's, by name
+    tally: UserTally = field(default_factory=UserTally)  # learning's tally for the record
 
 
 def initial_state(

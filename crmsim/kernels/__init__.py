@@ -37,13 +37,13 @@ from crmsim.kernels.senders import confirmation, plan_share, unit_credibility
 from crmsim.kernels.sums import np_sum, people_summary
 from crmsim.kernels.tallies import (
     count_state,
-    learn,
     skill_after,
     unit_using,
     user_summary,
     user_tallies,
 )
 from crmsim.kernels.units import restructure_units, unit_relief
+from crmsim.kernels.weekend import learn_and_tally, mandate_tallies
 
 __all__ = [
     "PARAM_DTYPE",
@@ -59,9 +59,10 @@ __all__ = [
     "frontline",
     "jagged_diagonals",
     "inv_normal",
-    "learn",
+    "learn_and_tally",
     "leavers",
     "managers",
+    "mandate_tallies",
     "neighbour_table",
     "np_sum",
     "one_over_one_plus",

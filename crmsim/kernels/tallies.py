@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from crmsim.codes import REJECTING, TRYING, USING
+from crmsim.codes import NOT_USING, REJECTING, TRYING, USING
 from crmsim.kernels.compiling import compiled
 
 
@@ -69,31 +69,25 @@ def skill_after(skill, share):  # pragma: no cover
     """Skill after closing a ``share`` of the gap to full skill: ``skill + share * (1 - skill)``.
 
     The one skill-gain rule (S3, CAL-1.4): training at go-live, a game's
-    training wave, the weekly learning kernel and the reference engine all
-    use it. Works on a number or an array (compiled for each).
+    training wave, the weekly learning kernel
+    (:func:`crmsim.kernels.weekend.learn_and_tally`) and the reference engine
+    all use it. Works on a number or an array (compiled for each).
     """
     return skill + share * (1.0 - skill)
 
 
 @compiled
-def learn(
-    users: np.ndarray, state: np.ndarray, live: np.ndarray, skill: np.ndarray, rate: float
-) -> None:  # pragma: no cover
-    """Skill grows by ``rate * (1 - skill)`` (:func:`skill_after`) for live users trying or
-    using (S3), capped at 1."""
-    for a in range(users.shape[0]):
-        i = users[a]
-        s = state[i]
-        if live[i] and (s == TRYING or s == USING):
-            skill[i] = min(skill_after(skill[i], rate), 1.0)
-
-
-@compiled
 def count_state(users: np.ndarray, state: np.ndarray, code: int) -> int:  # pragma: no cover
-    """Number of users in adoption state ``code``."""
+    """Number of users in adoption state ``code`` (``users`` ascending, as ``Layout.users``)."""
     n = 0
-    for a in range(users.shape[0]):
-        n += state[users[a]] == code
+    m = users.shape[0]
+    if m and users[m - 1] - users[0] == m - 1:  # one run of people, as usual: a vector loop
+        run = state[users[0] : users[0] + m]
+        for j in range(m):
+            n += run[j] == code
+        return n
+    for a in range(m):
+        n += state[np.uint64(users[a])] == code  # unsigned: no check for negative indices
     return n
 
 
@@ -116,13 +110,19 @@ def user_summary(
     skill: np.ndarray,
     counts: np.ndarray,
 ) -> tuple[float, float]:  # pragma: no cover
-    """Users per adoption state (written to ``counts``); sums of their confidence and skill."""
-    counts[:] = 0
+    """Users per adoption state (written to ``counts``); sums of their confidence and skill
+    (from 0.0, in user order)."""
+    n_trying, n_using, n_rejecting = 0, 0, 0
     conf = 0.0
     sk = 0.0
     for a in range(users.shape[0]):
-        i = users[a]
-        counts[state[i]] += 1
+        i = np.uint64(users[a])  # unsigned: no check for negative indices
+        s = state[i]
+        n_trying += s == TRYING
+        n_using += s == USING
+        n_rejecting += s == REJECTING
         conf += confidence[i]
         sk += skill[i]
+    counts[NOT_USING] = users.shape[0] - n_trying - n_using - n_rejecting  # one state each
+    counts[TRYING], counts[USING], counts[REJECTING] = n_trying, n_using, n_rejecting
     return conf, sk
