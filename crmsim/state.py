@@ -134,6 +134,9 @@ class State:
     layout: Layout
     prm: np.ndarray  # the parameters as the kernels read them (kernels.param_record)
     signals: np.ndarray = field(default_factory=kernels.signals_record)  # the week's, by name
+    # what a rule keeps from week to week to spare work, by name, each with the inputs it
+    # was computed from (so a changed input is noticed); not part of the model's state
+    memo: dict[str, Any] = field(default_factory=dict)
 
 
 def initial_state(

@@ -53,27 +53,40 @@ def unit_depth(p: Params, front: np.ndarray) -> np.ndarray:
 
 def restructure(s: State, p: Params) -> None:
     """Begin the restructuring of units going live (back office: at the first go-live), then
-    set every unit's depth to its peak times its fade."""
+    set every unit's depth to its peak times its fade.
+
+    The kernel says in which week anything can change next (a unit's restructuring begins,
+    or one is still fading); until then the week is skipped. That week is kept in
+    ``s.memo`` with the parameters and the plan it was computed from (both new after an
+    intervention), and :func:`restructure_again` forgets it.
+    """
     h = p["restructuring.half_life_weeks"]
     if h <= 0:
         return
-    units, week = s.units, s.project.week
+    units, week, d = s.units, s.project.week, s.d
     if s.project.status == CANCELLED:  # restructuring stopped with the project (S4, S5)
         units.restructuring_fade[:] = 0.0
         units.restructuring[:] = 0.0
         return
-    kernels.restructure_units(
-        week, s.d.first_live, s.org.unit_front, units.unit_live, units.restructuring_start,
-        NEVER, units.restructuring_peak, units.restructuring_adjustment,
-        unit_depth(p, s.org.unit_front), fade_table(h, week),
+    kept = s.memo.get("restructure")
+    if kept is None or kept[0] is not p or kept[1] is not d:
+        kept = (p, d, 0, unit_depth(p, s.org.unit_front))
+    elif week < kept[2]:
+        return  # nothing begins and nothing fades before then
+    until = kernels.restructure_units(
+        week, d.first_live, d.go_live, s.org.unit_front, units.unit_live,
+        units.restructuring_start, NEVER, units.restructuring_peak,
+        units.restructuring_adjustment, kept[3], fade_table(h, week),
         units.restructuring_fade, units.restructuring,
     )  # fmt: skip
+    s.memo["restructure"] = (p, d, until, kept[3])
 
 
 def restructure_again(s: State, p: Params, which: np.ndarray, extra: float) -> None:
     """A department restructured once more (a game's action): a new event in ``which`` units,
     from their present depth plus ``extra``, beginning this week."""
     units = s.units
+    s.memo.pop("restructure", None)  # (its kernel must run again next week)
     units.restructuring_peak[which] = np.clip(units.restructuring[which] + extra, 0.0, 1.0)
     units.restructuring_start[which] = s.project.week
     units.restructuring_fade[which] = 1.0
