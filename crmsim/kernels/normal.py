@@ -1,4 +1,5 @@
-"""Standard normal numbers from uniform ones, in compiled code (turnover's newcomers, S9)."""
+"""Standard normal numbers from uniform ones, in compiled code, and turnover's leavers
+replaced by newcomers (S9)."""
 
 from __future__ import annotations
 
@@ -6,7 +7,9 @@ import math
 
 import numpy as np
 
+from crmsim.codes import NOT_USING, TRYING
 from crmsim.kernels.compiling import compiled
+from crmsim.kernels.tallies import skill_after
 
 
 @compiled
@@ -168,20 +171,44 @@ def leavers(
     mean: float,
     spread: float,
     tiny: float,
-    gone: np.ndarray,
+    start_skill: float,
+    onboard_skill: float,
+    onboarding: bool,
+    disposition: np.ndarray,
     z: np.ndarray,
-) -> int:  # pragma: no cover
-    """The users who leave this week (``leave[a] < hazard``), in user order, into ``gone``
-    (person indices), and their newcomers' log-odds ``mean + spread * N`` into ``z``, ``N``
-    the standard normal number of ``shape[a]`` clipped to ``[tiny, 1 - tiny]`` (S9).
+    state: np.ndarray,
+    skill: np.ndarray,
+    live: np.ndarray,
+    gone: np.ndarray,
+    gone_z: np.ndarray,
+) -> tuple[int, int]:  # pragma: no cover
+    """The users who leave this week (``leave[a] < hazard``) replaced by newcomers (S9).
+
+    Each leaver's newcomer gets the log-odds ``mean + spread * N`` as disposition and
+    ``z`` (``N`` the standard normal number of ``shape[a]`` clipped to ``[tiny, 1 -
+    tiny]``), is not using and has ``start_skill``; with ``onboarding``, one in a live
+    unit then gains ``onboard_skill`` of the gap (:func:`~crmsim.kernels.skill_after`)
+    and is trying. The leavers (person indices, in user order) go into ``gone``, their
+    newcomers' log-odds into ``gone_z`` (the caller sets their confidence).
 
     Returns:
-        how many left
+        how many left, how many of them were onboarded
     """
     k = 0
+    onboarded = 0
     for a in range(users.shape[0]):
         if leave[a] < hazard:
-            gone[k] = users[a]
-            z[k] = mean + spread * inv_normal(min(max(shape[a], tiny), 1.0 - tiny))
+            i = users[a]
+            zi = mean + spread * inv_normal(min(max(shape[a], tiny), 1.0 - tiny))
+            gone[k] = i
+            gone_z[k] = zi
             k += 1
-    return k
+            disposition[i] = zi
+            z[i] = zi
+            state[i] = NOT_USING
+            skill[i] = start_skill
+            if onboarding and live[i]:
+                skill[i] = skill_after(start_skill, onboard_skill)
+                state[i] = TRYING
+                onboarded += 1
+    return k, onboarded
