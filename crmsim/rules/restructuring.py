@@ -70,16 +70,26 @@ def restructure(s: State, p: Params) -> None:
         return
     kept = s.memo.get("restructure")
     if kept is None or kept[0] is not p or kept[1] is not d:
-        kept = (p, d, 0, unit_depth(p, s.org.unit_front))
+        depth = unit_depth(p, s.org.unit_front)
     elif week < kept[2]:
         return  # nothing begins and nothing fades before then
+    else:
+        depth = kept[3]
     until = kernels.restructure_units(
         week, d.first_live, d.go_live, s.org.unit_front, units.unit_live,
         units.restructuring_start, NEVER, units.restructuring_peak,
-        units.restructuring_adjustment, kept[3], fade_table(h, week),
+        units.restructuring_adjustment, depth, fade_table(h, week),
         units.restructuring_fade, units.restructuring,
     )  # fmt: skip
-    s.memo["restructure"] = (p, d, until, kept[3])
+    # nothing fading (every depth 0) unless something may begin next week
+    s.memo["restructure"] = (p, d, until, depth, until > week + 1)
+
+
+def restructuring_over(s: State, p: Params) -> bool:
+    """Whether no unit faces any restructuring this week (every depth 0), as this week's
+    :func:`restructure` left it, with these parameters; False when it cannot tell."""
+    kept = s.memo.get("restructure")
+    return kept is not None and kept[0] is p and kept[1] is s.d and kept[4]
 
 
 def restructure_again(s: State, p: Params, which: np.ndarray, extra: float) -> None:
