@@ -180,7 +180,7 @@ def leavers(
     skill: np.ndarray,
     live: np.ndarray,
     gone: np.ndarray,
-    gone_z: np.ndarray,
+    minus_z: np.ndarray,
 ) -> tuple[int, int]:  # pragma: no cover
     """The users who leave this week (``leave[a] < hazard``) replaced by newcomers (S9).
 
@@ -189,7 +189,8 @@ def leavers(
     tiny]``), is not using and has ``start_skill``; with ``onboarding``, one in a live
     unit then gains ``onboard_skill`` of the gap (:func:`~crmsim.kernels.skill_after`)
     and is trying. The leavers (person indices, in user order) go into ``gone``, their
-    newcomers' log-odds into ``gone_z`` (the caller sets their confidence).
+    newcomers' log-odds negated into ``minus_z`` (the sigmoid's first step, exact; the
+    caller takes numpy's ``exp`` of them and ends with :func:`set_confidence`).
 
     Returns:
         how many left, how many of them were onboarded
@@ -201,7 +202,7 @@ def leavers(
             i = users[a]
             zi = mean + spread * inv_normal(min(max(shape[a], tiny), 1.0 - tiny))
             gone[k] = i
-            gone_z[k] = zi
+            minus_z[k] = -zi
             k += 1
             disposition[i] = zi
             z[i] = zi
@@ -212,3 +213,12 @@ def leavers(
                 state[i] = TRYING
                 onboarded += 1
     return k, onboarded
+
+
+@compiled
+def set_confidence(people: np.ndarray, exp_minus_z: np.ndarray, confidence: np.ndarray) -> None:
+    """``confidence[people[k]] = 1 / (1 + exp_minus_z[k])`` for each ``k`` of ``exp_minus_z``:
+    the sigmoid's last two steps (the same operations as
+    :func:`crmsim.rules.logodds.sigmoid` after numpy's ``exp``)."""
+    for k in range(exp_minus_z.shape[0]):
+        confidence[people[k]] = 1.0 / (1.0 + exp_minus_z[k])

@@ -15,8 +15,9 @@ def queue_training(s: State, p: Params, trained: int) -> None:
     """Pay for ``trained`` people's training in equal parts over ``economics.training_weeks``
     from this week on (go-live users, and newcomers onboarded into live units)."""
     queue, weeks, week = s.project.training_queue, p["economics.training_weeks"], s.project.week
+    share = trained / weeks
     for w in range(week, week + weeks):
-        queue[w] = queue.get(w, 0.0) + trained / weeks
+        queue[w] = queue.get(w, 0.0) + share
 
 
 def next_go_live(s: State) -> int:

@@ -79,7 +79,7 @@ def turnover(s: State, p: Params, draws: np.ndarray) -> None:
             np.empty(n, dtype=np.int64), np.empty(n),
         )  # fmt: skip
         s.memo["turnover"] = kept
-    _, on, k, staff_hazard, sponsor_hazard, mean, spread, start_skill, gone, z = kept
+    _, on, k, staff_hazard, sponsor_hazard, mean, spread, start_skill, gone, minus_z = kept
     if not on:
         return
     leave, shape = draws[k], draws[k + 1]
@@ -87,10 +87,10 @@ def turnover(s: State, p: Params, draws: np.ndarray) -> None:
     n_gone, n_onboarded = kernels.leavers(
         leave, shape, users, staff_hazard, mean, spread, TINY, start_skill,
         s.d.training_skill, onboard_newcomers(s, p), people.disposition, people.z,
-        people.state, people.skill, people.live, gone, z,
+        people.state, people.skill, people.live, gone, minus_z,
     )  # fmt: skip
-    if n_gone:
-        people.confidence[gone[:n_gone]] = sigmoid(z[:n_gone])
+    if n_gone:  # (numpy's exp, as in sigmoid; the kernel left -z)
+        kernels.set_confidence(gone, np.exp(minus_z[:n_gone]), people.confidence)
         s.project.leavers += n_gone
         if n_onboarded:
             queue_training(s, p, n_onboarded)
