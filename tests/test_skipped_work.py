@@ -11,8 +11,10 @@ restructured in a game.
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
 from crmsim import kernels
+from crmsim.codes import CANCELLED
 from crmsim.engine import Engine
 from crmsim.rules.managers import relief
 from crmsim.rules.restructuring import restructuring_over
@@ -36,11 +38,15 @@ def _play(engine: Engine, forget: bool) -> Engine:
     return engine
 
 
-def test_a_run_that_forgets_what_its_rules_kept_each_week_is_the_same_run() -> None:
-    kept, afresh = _play(Engine(PARAMS, rng=4), False), _play(Engine(PARAMS, rng=4), True)
+@pytest.mark.parametrize("cancelled", [False, True])
+def test_a_run_that_forgets_what_its_rules_kept_each_week_is_the_same_run(cancelled) -> None:
+    params = {**PARAMS, "sponsor.commitment": 0.2} if cancelled else PARAMS
+    kept, afresh = _play(Engine(params, rng=4), False), _play(Engine(params, rng=4), True)
+    assert (kept.status == CANCELLED) == cancelled
     assert kept.timeseries().equals(afresh.timeseries())
     assert kept.events == afresh.events
-    for name in ("z", "confidence", "skill", "state", "resistance", "restructuring"):
+    for name in ("z", "confidence", "skill", "state", "live", "resistance", "stance", "gate",
+                 "unit_live", "restructuring", "restructuring_fade", "restructuring_start"):  # fmt: skip
         assert np.array_equal(getattr(kept, name), getattr(afresh, name)), name
 
 

@@ -58,15 +58,18 @@ def restructure(s: State, p: Params) -> None:
     The kernel says in which week anything can change next (a unit's restructuring begins,
     or one is still fading); until then the week is skipped. That week is kept in
     ``s.memo`` with the parameters and the plan it was computed from (both new after an
-    intervention), and :func:`restructure_again` forgets it.
+    intervention), and :func:`restructure_again` forgets it. After a cancellation every
+    depth is 0 for good.
     """
     h = p["restructuring.half_life_weeks"]
     if h <= 0:
         return
     units, week, d = s.units, s.project.week, s.d
     if s.project.status == CANCELLED:  # restructuring stopped with the project (S4, S5)
-        units.restructuring_fade[:] = 0.0
-        units.restructuring[:] = 0.0
+        if not restructuring_over(s, p):  # (a cancellation is final: once is enough)
+            units.restructuring_fade[:] = 0.0
+            units.restructuring[:] = 0.0
+            s.memo["restructure"] = (p, d, NEVER, None, True)
         return
     kept = s.memo.get("restructure")
     if kept is None or kept[0] is not p or kept[1] is not d:
