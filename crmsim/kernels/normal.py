@@ -164,10 +164,11 @@ def inv_normal(p: float) -> float:  # pragma: no cover
 
 @compiled
 def leavers(
-    leave: np.ndarray,
-    shape: np.ndarray,
+    draws: np.ndarray,
+    k: int,
     users: np.ndarray,
     hazard: float,
+    sponsor_hazard: float,
     mean: float,
     spread: float,
     tiny: float,
@@ -181,8 +182,12 @@ def leavers(
     live: np.ndarray,
     gone: np.ndarray,
     minus_z: np.ndarray,
-) -> tuple[int, int]:  # pragma: no cover
-    """The users who leave this week (``leave[a] < hazard``) replaced by newcomers (S9).
+) -> tuple[int, int, bool]:  # pragma: no cover
+    """The users who leave this week replaced by newcomers, and whether the sponsor leaves (S9).
+
+    User ``a`` leaves when ``leave[a] < hazard``, the sponsor when ``leave[len(users)] <
+    sponsor_hazard``; ``leave`` is the row ``k`` of the week's ``draws``, ``shape`` the
+    row ``k + 1``.
 
     Each leaver's newcomer gets the log-odds ``mean + spread * N`` as disposition and
     ``z`` (``N`` the standard normal number of ``shape[a]`` clipped to ``[tiny, 1 -
@@ -193,17 +198,18 @@ def leavers(
     caller takes numpy's ``exp`` of them and ends with :func:`set_confidence`).
 
     Returns:
-        how many left, how many of them were onboarded
+        how many users left, how many of them were onboarded, whether the sponsor leaves
     """
-    k = 0
+    leave, shape = draws[k], draws[k + 1]
+    n = 0
     onboarded = 0
     for a in range(users.shape[0]):
         if leave[a] < hazard:
             i = users[a]
             zi = mean + spread * inv_normal(min(max(shape[a], tiny), 1.0 - tiny))
-            gone[k] = i
-            minus_z[k] = -zi
-            k += 1
+            gone[n] = i
+            minus_z[n] = -zi
+            n += 1
             disposition[i] = zi
             z[i] = zi
             state[i] = NOT_USING
@@ -212,7 +218,7 @@ def leavers(
                 skill[i] = skill_after(start_skill, onboard_skill)
                 state[i] = TRYING
                 onboarded += 1
-    return k, onboarded
+    return n, onboarded, leave[users.shape[0]] < sponsor_hazard
 
 
 @compiled

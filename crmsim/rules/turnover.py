@@ -82,10 +82,9 @@ def turnover(s: State, p: Params, draws: np.ndarray) -> None:
     _, on, k, staff_hazard, sponsor_hazard, mean, spread, start_skill, gone, minus_z = kept
     if not on:
         return
-    leave, shape = draws[k], draws[k + 1]
     people, users = s.people, s.layout.users
-    n_gone, n_onboarded = kernels.leavers(
-        leave, shape, users, staff_hazard, mean, spread, TINY, start_skill,
+    n_gone, n_onboarded, sponsor_leaves = kernels.leavers(
+        draws, k, users, staff_hazard, sponsor_hazard, mean, spread, TINY, start_skill,
         s.d.training_skill, onboard_newcomers(s, p), people.disposition, people.z,
         people.state, people.skill, people.live, gone, minus_z,
     )  # fmt: skip
@@ -94,9 +93,9 @@ def turnover(s: State, p: Params, draws: np.ndarray) -> None:
         s.project.leavers += n_gone
         if n_onboarded:
             queue_training(s, p, n_onboarded)
-    if leave[users.size] < sponsor_hazard:
+    if sponsor_leaves:
         z0 = logit(p["sponsor.commitment"]) + p["sponsor.commitment_spread"] * normal(
-            float(shape[users.size])
+            float(draws[k + 1, users.size])
         )
         people.disposition[0] = people.z[0] = z0
         people.confidence[0] = float(sigmoid(z0))
