@@ -172,6 +172,9 @@ class State:
     census: Census  # this week's counts over the users (rules.accounts.census)
     signals: np.ndarray = field(default_factory=kernels.signals_record)  # the week's, by name
     tally: UserTally = field(default_factory=UserTally)  # learning's tally for the record
+    # what a rule keeps from week to week to spare work, by name, each with the inputs it
+    # was computed from (so a changed input is noticed); not part of the model's state
+    memo: dict[str, Any] = field(default_factory=dict)
 
 
 def initial_state(

@@ -8,6 +8,7 @@ from crmsim import kernels
 from crmsim.kernels.records import CLARITY_FACTOR, MANAGER_SIGNAL
 from crmsim.rules import Params
 from crmsim.rules.perception import common_signal
+from crmsim.rules.restructuring import restructuring_over
 from crmsim.rules.sponsor import sponsor_message
 from crmsim.rules.support import team_on
 from crmsim.state import State
@@ -51,9 +52,15 @@ def managers(s: State, p: Params) -> None:
         "confidence.communication_weight"
     ] * sponsor_message(s)
     people, units = s.people, s.units
+    if restructuring_over(s, p):  # the target is 0 whatever the relief (its factors are finite)
+        factor = s.memo.get("no_relief")
+        if factor is None:
+            factor = s.memo["no_relief"] = np.ones(org.n_units)
+    else:
+        factor = relief(s, p)
     kernels.managers(
         people.z, people.disposition, people.confidence, s.layout.manager_peers, org.peer_count,
-        org.n_exec, units.resistance, units.sensitivity, units.restructuring, relief(s, p),
+        org.n_exec, units.resistance, units.sensitivity, units.restructuring, factor,
         units.stance, units.gate, s.prm, s.signals,
     )  # fmt: skip
 
