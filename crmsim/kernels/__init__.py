@@ -38,7 +38,6 @@ from crmsim.kernels.sums import np_sum, people_summary
 from crmsim.kernels.tallies import (
     count_state,
     skill_after,
-    unit_using,
     user_summary,
     user_tallies,
 )
@@ -76,7 +75,6 @@ __all__ = [
     "unit_credibility",
     "unit_messages",
     "unit_relief",
-    "unit_using",
     "user_summary",
     "user_tallies",
 ]

@@ -92,17 +92,6 @@ def count_state(users: np.ndarray, state: np.ndarray, code: int) -> int:  # prag
 
 
 @compiled
-def unit_using(
-    users: np.ndarray, user_unit: np.ndarray, state: np.ndarray, counts: np.ndarray
-) -> None:  # pragma: no cover
-    """Users using, per unit (written to ``counts``, one slot per unit)."""
-    counts[:] = 0
-    for a in range(users.shape[0]):
-        if state[users[a]] == USING:
-            counts[user_unit[a]] += 1
-
-
-@compiled
 def user_summary(
     users: np.ndarray,
     state: np.ndarray,

@@ -7,6 +7,7 @@ import numpy as np
 from crmsim import kernels
 from crmsim.kernels.records import CLARITY_FACTOR, MANAGER_SIGNAL
 from crmsim.rules import Params
+from crmsim.rules.accounts import census
 from crmsim.rules.perception import common_signal
 from crmsim.rules.restructuring import restructuring_over
 from crmsim.rules.sponsor import sponsor_message
@@ -28,9 +29,10 @@ def relief(s: State, p: Params) -> np.ndarray:
     in the unit)`` (results seen). Computed by :func:`crmsim.kernels.unit_relief`.
     """
     units, lay = s.units, s.layout
-    using = np.zeros(s.org.n_units, dtype=np.int64)
     if p["managers.resistance_results"] > 0.0:  # (only then does the use seen count)
-        kernels.unit_using(lay.users, lay.user_unit, s.people.state, using)
+        using = census(s, p).unit_using  # the week's count, taken again after a cancellation
+    else:
+        using = np.zeros(s.org.n_units, dtype=np.int64)
     out = np.empty(s.org.n_units)
     kernels.unit_relief(
         p["managers.xdept_communication"], p["managers.network_xdept"], units.xdept_ties,
