@@ -142,7 +142,7 @@ def frontline(
     the rows ``lo..`` of the peer network as :func:`jagged_diagonals`. The peers
     are read first, at last week's confidence; then ``z`` is written, and
     ``confidence`` receives ``-z`` (the first step of the sigmoid, exact), from
-    which the caller completes ``1 / (1 + exp(-z))`` (:func:`one_over_one_plus`).
+    which the caller completes ``1 / (1 + exp(-z))`` with numpy.
     The weights come from ``prm`` (the run's :func:`~crmsim.kernels.param_record`),
     the common signal and the strain from ``signals`` (the week's
     :data:`~crmsim.kernels.SIGNALS`).
@@ -224,7 +224,7 @@ def executives(
     and the other executives ``others_signal``; ``z`` is clipped to the log-odds
     limit and ``confidence`` receives ``-z`` (the first step of the sigmoid), from
     which the caller completes ``1 / (1 + exp(-z))`` with numpy's ``exp`` and
-    :func:`one_over_one_plus`, as for the staff.
+    :func:`one_over_one_plus`.
     """
     for j in range(n):
         zj = z[j] + memory * (disposition[j] - z[j])

@@ -16,7 +16,6 @@ def user_tallies(
     live: np.ndarray,
     skill: np.ndarray,
     unit_fit: np.ndarray,
-    unit: np.ndarray,
     active: bool,
     proficient: float,
     unit_using: np.ndarray,
@@ -46,10 +45,11 @@ def user_tallies(
     if not active:
         return n_live, loss_units, n_rejecting, n_using, realised, n_trying
     for a in range(users.shape[0]):
-        i = users[a]
+        i = np.uint64(users[a])  # unsigned: no check for negative indices
+        u = np.uint64(user_unit[a])  # (= unit[i], read from the smaller array)
         s = state[i]
         if s == USING:
-            unit_using[user_unit[a]] += 1
+            unit_using[u] += 1
         if live[i]:
             n_live += 1
             if s == TRYING or s == USING:
@@ -60,7 +60,7 @@ def user_tallies(
                 n_trying += 1
             elif s == USING:
                 n_using += 1
-                realised += min(1.0, skill[i] / proficient) * unit_fit[unit[i]]
+                realised += min(1.0, skill[i] / proficient) * unit_fit[u]
     return n_live, loss_units, n_rejecting, n_using, realised, n_trying
 
 

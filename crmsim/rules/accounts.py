@@ -31,7 +31,7 @@ def census(s: State, p: Params) -> Census:
     lay = s.layout
     c.live, c.loss_units, c.rejecting, c.using, c.realised, c.trying = kernels.user_tallies(
         lay.users, lay.user_unit, s.people.state, s.people.live, s.people.skill,
-        effective_fit(s), s.org.unit, pr.status != CANCELLED, p["economics.proficient_skill"],
+        effective_fit(s), pr.status != CANCELLED, p["economics.proficient_skill"],
         c.unit_using,
     )  # fmt: skip
     c.week, c.status = pr.week, pr.status

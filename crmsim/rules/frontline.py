@@ -59,4 +59,5 @@ def frontline(s: State, p: Params) -> None:
     # confidence = 1 / (1 + exp(-z)): the kernel left -z in it; numpy's exp, as everywhere
     c = people.confidence[lo:]
     np.exp(c, out=c)
-    kernels.one_over_one_plus(c)
+    c += 1.0  # (numpy's vector division is faster here than a compiled loop; same numbers)
+    np.divide(1.0, c, out=c)
