@@ -75,7 +75,9 @@ def adopt(
     lies below the chords of ``exp`` on that interval (it is convex),
     ``1 - exp(-h) <= h``, and the peer term is at most 1; each bound carries
     a relative margin of 1e-9, far above rounding. A uniform at or above the
-    bound cannot change the state; below it the exact chance is computed.
+    bound cannot change the state; below it the hazard is computed with the
+    peers actually seen, and only a uniform below that hazard (again a bound of
+    the chance, ``1 - exp(-h) <= h``) needs the exact chance.
     """
     prm0 = prm[0]
     confidence_weight = prm0.frontline_confidence_weight
@@ -185,6 +187,9 @@ def adopt(
                 peer = (1.0 - omega) * seen + omega * (1.0 if seen >= threshold[i] else 0.0)
                 adopt_h = readiness[a] * (p * innovativeness[i] * cut + q * peer) * dt + push_dt
                 tot = adopt_h + reject_h[a]
+                if u >= tot * (1.0 + 1e-9) + 1e-12:  # the chance of any change is below tot
+                    new[a] = s
+                    continue
                 p_any = 1.0 - math.exp(-tot)
                 share_try = adopt_h / tot if tot > 0 else 0.0
                 p_try = p_any * share_try
