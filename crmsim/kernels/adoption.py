@@ -35,7 +35,7 @@ def adopt(
     state: np.ndarray,
     confidence: np.ndarray,
     gate: np.ndarray,
-    unit: np.ndarray,
+    user_unit: np.ndarray,
     live: np.ndarray,
     innovativeness: np.ndarray,
     reject_threshold: np.ndarray,
@@ -53,7 +53,7 @@ def adopt(
         users: Person index of each user; ``user_table`` is the users' peer
             network among users (:func:`neighbour_table`, in user positions).
         state: Adoption state per person (updated in place for users).
-        gate, unit: Each manager's gate; each person's unit.
+        gate, user_unit: Each manager's gate; each user's unit (in user positions).
         prm: The run's :func:`~crmsim.kernels.param_record`: ``diffusion.p``
             (the innovation rate), ``diffusion.q``, ``network.mixing`` and
             ``frontline.*``.
@@ -99,11 +99,62 @@ def adopt(
     st[nu] = -1  # the neighbour table's padding slot: nobody
     n_using = 0
     n_idle = 0
-    for a in range(nu):
-        s = state[users[a]]
+    # Fixed within the week: the hazards of refusing and of turning to
+    # work-arounds (the same for everyone below their rejection threshold).
+    reject_h_low = reject_rate * dt
+    p_reject_low = 1.0 - math.exp(-reject_h_low)
+    reject_h = np.empty(nu)
+    p_reject = np.empty(nu)
+    # Upper bounds of the chances to start (not using) and to return (rejecting).
+    bound = np.empty(nu)
+    return_bound = np.empty(nu)
+    readiness = np.empty(nu)  # computed when first needed (-1 until then)
+    half = 0.5 * confidence_weight
+    slope_up = (math.exp(half) - 1.0) / half if half > 0 else 0.0
+    slope_down = (1.0 - math.exp(-half)) / half if half > 0 else 0.0
+    # The users whose state can change this week, in user order; all others keep it
+    # (using without work-arounds, rejecting without clear confidence, not live).
+    movers = np.empty(nu, dtype=np.int64)
+    n_movers = 0
+    for a in range(nu):  # one pass: states, counts, bounds and movers
+        i = users[a]
+        s = state[i]
         st[a] = s
         n_using += s == USING
-        n_idle += s == NOT_USING and live[users[a]]
+        lv = live[i]
+        n_idle += s == NOT_USING and lv
+        reject_h[a] = 0.0
+        p_reject[a] = 0.0
+        bound[a] = 0.0
+        return_bound[a] = 0.0
+        readiness[a] = -1.0
+        if not lv:
+            if s == TRYING:
+                movers[n_movers] = a
+                n_movers += 1
+            continue  # nothing else happens to a user whose unit is not live
+        c = confidence[i]
+        low = c < reject_threshold[i]
+        if low:
+            reject_h[a] = reject_h_low
+            p_reject[a] = p_reject_low
+        # (users trying or using never become not using or rejecting within a week,
+        # and a user rejecting with clear confidence is never low: stays so all week)
+        if s == NOT_USING or (s == REJECTING and c > reject_threshold[i] + return_margin):
+            x = confidence_weight * (c - 0.5)
+            chord = 1.0 + x * (slope_up if x >= 0 else slope_down)
+            ready_max = chord * gate[user_unit[a]] * (1.0 + 1e-9)
+            if s == NOT_USING:
+                bound[a] = (
+                    ready_max * (p * innovativeness[i] * cut + q * PEER_CAP) * dt
+                    + push_dt
+                    + reject_h[a]
+                ) * (1.0 + 1e-9) + 1e-12
+            else:
+                return_bound[a] = reconsider_rate * ready_max * dt * (1.0 + 1e-9) + 1e-12
+        if s == NOT_USING or s == TRYING or (s == USING and low) or return_bound[a] > 0.0:
+            movers[n_movers] = a
+            n_movers += 1
     # Peers using, per user (slot nu is the table's padding): count from the
     # users using or by looking at the idle users' peers, whichever is less work.
     using_peers = np.zeros(nu + 1)
@@ -118,53 +169,6 @@ def adopt(
                 for kk in range(width):
                     total += 1.0 if st[user_table[a, kk]] == USING else 0.0
                 using_peers[a] = total
-    # Fixed within the week: the hazards of refusing and of turning to
-    # work-arounds (the same for everyone below their rejection threshold).
-    reject_h_low = reject_rate * dt
-    p_reject_low = 1.0 - math.exp(-reject_h_low)
-    reject_h = np.zeros(nu)
-    p_reject = np.zeros(nu)
-    # Upper bounds of the chances to start (not using) and to return (rejecting).
-    bound = np.zeros(nu)
-    return_bound = np.zeros(nu)
-    readiness = np.full(nu, -1.0)  # computed when first needed
-    half = 0.5 * confidence_weight
-    slope_up = (math.exp(half) - 1.0) / half if half > 0 else 0.0
-    slope_down = (1.0 - math.exp(-half)) / half if half > 0 else 0.0
-    # The users whose state can change this week, in user order; all others keep it
-    # (using without work-arounds, rejecting without clear confidence, not live).
-    movers = np.empty(nu, dtype=np.int64)
-    n_movers = 0
-    for a in range(nu):
-        i = users[a]
-        if not live[i]:
-            if st[a] == TRYING:
-                movers[n_movers] = a
-                n_movers += 1
-            continue  # nothing else happens to a user whose unit is not live
-        c = confidence[i]
-        low = c < reject_threshold[i]
-        if low:
-            reject_h[a] = reject_h_low
-            p_reject[a] = p_reject_low
-        s = st[a]
-        # (users trying or using never become not using or rejecting within a week,
-        # and a user rejecting with clear confidence is never low: stays so all week)
-        if s == NOT_USING or (s == REJECTING and c > reject_threshold[i] + return_margin):
-            x = confidence_weight * (c - 0.5)
-            chord = 1.0 + x * (slope_up if x >= 0 else slope_down)
-            ready_max = chord * gate[unit[i]] * (1.0 + 1e-9)
-            if s == NOT_USING:
-                bound[a] = (
-                    ready_max * (p * innovativeness[i] * cut + q * PEER_CAP) * dt
-                    + push_dt
-                    + reject_h[a]
-                ) * (1.0 + 1e-9) + 1e-12
-            else:
-                return_bound[a] = reconsider_rate * ready_max * dt * (1.0 + 1e-9) + 1e-12
-        if s == NOT_USING or s == TRYING or (s == USING and low) or return_bound[a] > 0.0:
-            movers[n_movers] = a
-            n_movers += 1
     new = np.empty(nu, dtype=np.int8)
     for j in range(k):
         global_share = n_using / nu
@@ -179,7 +183,7 @@ def adopt(
                     new[a] = s
                     continue
                 if readiness[a] < 0:
-                    readiness[a] = _readiness(confidence_weight, confidence[i], gate[unit[i]])
+                    readiness[a] = _readiness(confidence_weight, confidence[i], gate[user_unit[a]])
                 # Peer adoption share seen: own peers, mixed with the organisation (Bass).
                 cnt = user_peer_count[i]
                 local = using_peers[a] / cnt if cnt > 0 else global_share
@@ -204,7 +208,7 @@ def adopt(
             elif s == REJECTING and u < return_bound[a]:
                 # rejecting is sticky: reconsider only with clear confidence
                 if readiness[a] < 0:
-                    readiness[a] = _readiness(confidence_weight, confidence[i], gate[unit[i]])
+                    readiness[a] = _readiness(confidence_weight, confidence[i], gate[user_unit[a]])
                 if u < 1.0 - math.exp(-reconsider_rate * readiness[a] * dt):
                     nw = TRYING
             # trying users with enough skill become routine users
