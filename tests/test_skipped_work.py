@@ -1,7 +1,7 @@
 """The rules spare work they need not redo, and the run stays the same, bit for bit.
 
 Roll-out and restructuring skip the weeks in which nothing can change, turnover
-keeps its weekly figures, the managers skip their relief while no unit faces
+and the accounts keep their weekly figures, the managers skip their relief while no unit faces
 restructuring; what they keep lives in ``State.memo`` with the inputs it came
 from. A run that forgets all of it every week, and so computes everything
 afresh, must be the very same run, through interventions and a department
@@ -30,6 +30,8 @@ def _play(engine: Engine, forget: bool) -> Engine:
             engine.intervene({"levers.pilot_first": 1.0, "levers.phased_rollout": 1.0})
         if week == 40:
             engine.intervene({"restructuring.depth": 0.6, "turnover.staff_annual": 0.1})
+        if week == 60:  # the accounts' weekly rates change
+            engine.intervene({"levers.staffing": 1.0, "levers.customer_participation": 0.8})
         if week == 120:  # every restructuring is over by now (since week 109)
             engine.adjust_units(np.flatnonzero(engine.org.unit_front)[:3], restructuring=0.4)
         if week == 130:
