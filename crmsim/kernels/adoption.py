@@ -75,9 +75,10 @@ def adopt(
     lies below the chords of ``exp`` on that interval (it is convex),
     ``1 - exp(-h) <= h``, and the peer term is at most 1; each bound carries
     a relative margin of 1e-9, far above rounding. A uniform at or above the
-    bound cannot change the state; below it the hazard is computed with the
-    peers actually seen, and only a uniform below that hazard (again a bound of
-    the chance, ``1 - exp(-h) <= h``) needs the exact chance.
+    bound cannot change the state; below it the bound is taken again with the
+    peers actually seen, then the hazard with the exact readiness, and only a
+    uniform below that hazard (again a bound of the chance, ``1 - exp(-h) <= h``)
+    needs the exact chance.
     """
     prm0 = prm[0]
     confidence_weight = prm0.frontline_confidence_weight
@@ -109,6 +110,7 @@ def adopt(
     bound = np.empty(nu)
     return_bound = np.empty(nu)
     readiness = np.empty(nu)  # computed when first needed (-1 until then)
+    ready_max = np.empty(nu)  # its bound (set for those who may start or return)
     half = 0.5 * confidence_weight
     slope_up = (math.exp(half) - 1.0) / half if half > 0 else 0.0
     slope_down = (1.0 - math.exp(-half)) / half if half > 0 else 0.0
@@ -143,15 +145,15 @@ def adopt(
         if s == NOT_USING or (s == REJECTING and c > reject_threshold[i] + return_margin):
             x = confidence_weight * (c - 0.5)
             chord = 1.0 + x * (slope_up if x >= 0 else slope_down)
-            ready_max = chord * gate[user_unit[a]] * (1.0 + 1e-9)
+            ready_max[a] = chord * gate[user_unit[a]] * (1.0 + 1e-9)
             if s == NOT_USING:
                 bound[a] = (
-                    ready_max * (p * innovativeness[i] * cut + q * PEER_CAP) * dt
+                    ready_max[a] * (p * innovativeness[i] * cut + q * PEER_CAP) * dt
                     + push_dt
                     + reject_h[a]
                 ) * (1.0 + 1e-9) + 1e-12
             else:
-                return_bound[a] = reconsider_rate * ready_max * dt * (1.0 + 1e-9) + 1e-12
+                return_bound[a] = reconsider_rate * ready_max[a] * dt * (1.0 + 1e-9) + 1e-12
         if s == NOT_USING or s == TRYING or (s == USING and low) or return_bound[a] > 0.0:
             movers[n_movers] = a
             n_movers += 1
@@ -182,13 +184,22 @@ def adopt(
                 if u >= bound[a]:
                     new[a] = s
                     continue
-                if readiness[a] < 0:
-                    readiness[a] = _readiness(confidence_weight, confidence[i], gate[user_unit[a]])
                 # Peer adoption share seen: own peers, mixed with the organisation (Bass).
                 cnt = user_peer_count[i]
                 local = using_peers[a] / cnt if cnt > 0 else global_share
                 seen = (1.0 - mix) * local + mix * global_share
                 peer = (1.0 - omega) * seen + omega * (1.0 if seen >= threshold[i] else 0.0)
+                if readiness[a] < 0:
+                    # before the exact readiness, its bound with the peers actually seen
+                    tight = (
+                        ready_max[a] * (p * innovativeness[i] * cut + q * peer) * dt
+                        + push_dt
+                        + reject_h[a]
+                    ) * (1.0 + 1e-9) + 1e-12
+                    if u >= tight:
+                        new[a] = s
+                        continue
+                    readiness[a] = _readiness(confidence_weight, confidence[i], gate[user_unit[a]])
                 adopt_h = readiness[a] * (p * innovativeness[i] * cut + q * peer) * dt + push_dt
                 tot = adopt_h + reject_h[a]
                 if u >= tot * (1.0 + 1e-9) + 1e-12:  # the chance of any change is below tot
