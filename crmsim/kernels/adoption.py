@@ -104,8 +104,7 @@ def adopt(
     # work-arounds (the same for everyone below their rejection threshold).
     reject_h_low = reject_rate * dt
     p_reject_low = 1.0 - math.exp(-reject_h_low)
-    reject_h = np.empty(nu)
-    p_reject = np.empty(nu)
+    low = np.empty(nu, dtype=np.bool_)  # below the rejection threshold: those hazards apply
     # Upper bounds of the chances to start (not using) and to return (rejecting).
     bound = np.empty(nu)
     return_bound = np.empty(nu)
@@ -125,8 +124,7 @@ def adopt(
         n_using += s == USING
         lv = live[i]
         n_idle += s == NOT_USING and lv
-        reject_h[a] = 0.0
-        p_reject[a] = 0.0
+        low[a] = False
         bound[a] = 0.0
         return_bound[a] = 0.0
         readiness[a] = -1.0
@@ -136,10 +134,7 @@ def adopt(
                 n_movers += 1
             continue  # nothing else happens to a user whose unit is not live
         c = confidence[i]
-        low = c < reject_threshold[i]
-        if low:
-            reject_h[a] = reject_h_low
-            p_reject[a] = p_reject_low
+        low[a] = c < reject_threshold[i]
         # (users trying or using never become not using or rejecting within a week,
         # and a user rejecting with clear confidence is never low: stays so all week)
         if s == NOT_USING or (s == REJECTING and c > reject_threshold[i] + return_margin):
@@ -150,11 +145,11 @@ def adopt(
                 bound[a] = (
                     ready_max[a] * (p * innovativeness[i] * cut + q * PEER_CAP) * dt
                     + push_dt
-                    + reject_h[a]
+                    + (reject_h_low if low[a] else 0.0)
                 ) * (1.0 + 1e-9) + 1e-12
             else:
                 return_bound[a] = reconsider_rate * ready_max[a] * dt * (1.0 + 1e-9) + 1e-12
-        if s == NOT_USING or s == TRYING or (s == USING and low) or return_bound[a] > 0.0:
+        if s == NOT_USING or s == TRYING or (s == USING and low[a]) or return_bound[a] > 0.0:
             movers[n_movers] = a
             n_movers += 1
     # Peers using, per user (slot nu is the table's padding): count from the
@@ -194,14 +189,14 @@ def adopt(
                     tight = (
                         ready_max[a] * (p * innovativeness[i] * cut + q * peer) * dt
                         + push_dt
-                        + reject_h[a]
+                        + (reject_h_low if low[a] else 0.0)
                     ) * (1.0 + 1e-9) + 1e-12
                     if u >= tight:
                         new[a] = s
                         continue
                     readiness[a] = _readiness(confidence_weight, confidence[i], gate[user_unit[a]])
                 adopt_h = readiness[a] * (p * innovativeness[i] * cut + q * peer) * dt + push_dt
-                tot = adopt_h + reject_h[a]
+                tot = adopt_h + (reject_h_low if low[a] else 0.0)
                 if u >= tot * (1.0 + 1e-9) + 1e-12:  # the chance of any change is below tot
                     new[a] = s
                     continue
@@ -214,7 +209,7 @@ def adopt(
                     nw = REJECTING
             elif s == TRYING or s == USING:
                 # work-arounds below the rejection threshold (CAL-6.4)
-                if u < p_reject[a]:
+                if u < (p_reject_low if low[a] else 0.0):
                     nw = REJECTING
             elif s == REJECTING and u < return_bound[a]:
                 # rejecting is sticky: reconsider only with clear confidence
