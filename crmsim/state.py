@@ -123,6 +123,42 @@ class Layout:
 
 
 @dataclass(eq=False)
+class Census:
+    """This week's counts over the users, taken once (:func:`crmsim.rules.accounts.census`)
+    and read by the rules after the accounts until someone's state changes.
+
+    ``week`` and ``status`` say when it was taken: a census from another week, or
+    from before a cancellation, is taken again.
+    """
+
+    unit_using: np.ndarray  # users using, per unit
+    week: int = -1
+    status: int = -1
+    live: int = 0  # users whose unit is live (0 when cancelled)
+    using: int = 0  # live users using routinely
+    rejecting: int = 0  # live users rejecting
+    trying: int = 0  # live users trying
+    loss_units: float = 0.0  # what live learners have still to learn (see kernels.user_tallies)
+    realised: float = 0.0  # benefit units of live users using (see kernels.user_tallies)
+
+
+@dataclass(eq=False)
+class UserTally:
+    """The users' tally the learning phase takes for the week's record (scratch space).
+
+    :func:`crmsim.rules.learning.learn` fills it in the pass that moves skill
+    (:func:`crmsim.kernels.weekend.learn_and_tally`);
+    :func:`crmsim.rules.recording.week_values` uses it once, when it was taken
+    in the week being recorded, and counts afresh otherwise.
+    """
+
+    week: int = -1  # the week it was taken (-1: none to use)
+    counts: np.ndarray = field(default_factory=lambda: np.zeros(4, dtype=np.int64))  # per state
+    confidence: float = 0.0  # sum of the users' confidence
+    skill: float = 0.0  # sum of the users' skill after learning
+
+
+@dataclass(eq=False)
 class State:
     """Everything a week's rules read and write, and the fixed structure they walk."""
 
@@ -133,7 +169,12 @@ class State:
     project: Project
     layout: Layout
     prm: np.ndarray  # the parameters as the kernels read them (kernels.param_record)
+    census: Census  # this week's counts over the users (rules.accounts.census)
     signals: np.ndarray = field(default_factory=kernels.signals_record)  # the week's, by name
+    tally: UserTally = field(default_factory=UserTally)  # learning's tally for the record
+    # what a rule keeps from week to week to spare work, by name, each with the inputs it
+    # was computed from (so a changed input is noticed); not part of the model's state
+    memo: dict[str, Any] = field(default_factory=dict)
 
 
 def initial_state(
@@ -244,6 +285,7 @@ def initial_state(
         project=project,
         layout=layout,
         prm=kernels.param_record(p),
+        census=Census(unit_using=np.zeros(org.n_units, dtype=np.int64)),
     )
 
 

@@ -58,3 +58,17 @@ def test_the_engine_keeps_the_models_interface() -> None:
     engine.update_stance()
     assert engine.latest("week") == 1.0
     assert list(engine.timeseries().columns) == list(CrmModel.COLUMNS)
+
+
+def test_the_record_counts_the_users_as_learning_tallied_them() -> None:
+    """Learning leaves the users' tally for the record; counted afresh, the row is the same."""
+    from crmsim.rules.recording import week_values
+
+    engine = Engine({"org.employees": 300}, rng=4)
+    for _ in range(30):
+        engine.step()
+        tally = engine.world.tally
+        assert tally.week == -1  # taken by learning and used by the record, once
+        row = engine._rec[engine._row - 1]
+        afresh = week_values(engine.world, engine._pv, np.zeros(4, dtype=np.int64))
+        assert np.array_equal(row, [afresh[name] for name in engine.COLUMNS], equal_nan=True)

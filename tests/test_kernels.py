@@ -10,6 +10,7 @@ parameter values where the bounds are tight.
 
 from __future__ import annotations
 
+import warnings
 from pathlib import Path
 
 import numpy as np
@@ -182,9 +183,38 @@ def test_the_one_skill_gain_rule_gives_numpys_numbers_on_numbers_and_arrays() ->
     state = rng.choice(np.array([NOT_USING, TRYING, USING, REJECTING], dtype=np.int8), 50)
     live = rng.random(50) < 0.7
     learned = skill.copy()
-    kernels.learn(np.arange(50), state, live, learned, share)
+    kernels.learn_and_tally(
+        np.arange(50), state, live, learned, rng.random(50), share, np.zeros(4, dtype=np.int64)
+    )
     moves = live & ((state == TRYING) | (state == USING))
     assert np.array_equal(learned, np.where(moves, np.minimum(expected, 1.0), skill))
+
+
+@pytest.mark.parametrize("kind", ["scattered", "one run", "runs", "none"])
+def test_learning_tallies_the_users_as_the_record_counts_them_after_learning(kind) -> None:
+    rng = np.random.default_rng(8)
+    n = 300
+    users = {
+        "scattered": np.flatnonzero(rng.random(n) < 0.6),  # not every person is a user
+        "one run": np.arange(40, 260),  # the staff of the front-end units
+        "runs": np.r_[3:90, 91:92, 150:299],
+        "none": np.arange(0),
+    }[kind]
+    state = rng.choice(np.array([NOT_USING, TRYING, USING, REJECTING], dtype=np.int8), n)
+    live = rng.random(n) < 0.7
+    confidence = rng.random(n)
+    skill = rng.random(n)
+    learned = skill.copy()
+    counts, recounted = np.zeros(4, dtype=np.int64), np.zeros(4, dtype=np.int64)
+    sums = kernels.learn_and_tally(users, state, live, learned, confidence, 0.2, counts)
+    is_user = np.isin(np.arange(n), users)
+    moves = is_user & live & ((state == TRYING) | (state == USING))  # only users learn
+    grown = np.minimum(skill + 0.2 * (1.0 - skill), 1.0)
+    assert np.array_equal(learned, np.where(moves, grown, skill))
+    # the same counts and the same sums, added in the same order, as the record's own tally
+    assert sums == kernels.user_summary(users, state, confidence, learned, recounted)
+    assert np.array_equal(counts, recounted)
+    assert counts.tolist() == np.bincount(state[users], minlength=4).tolist()
 
 
 def test_the_kernels_parameter_record_holds_every_declared_parameter_typed_as_declared() -> None:
@@ -268,3 +298,43 @@ def test_inv_normal_is_the_stdlibs_inverse_normal_to_the_last_bit() -> None:
     rng = np.random.default_rng(11)
     shares = [*rng.random(20_000), 1e-12, 1 - 1e-12, 0.075, 0.925, 0.5, 1e-300]
     assert all(kernels.inv_normal(u) == normal.inv_cdf(u) for u in shares)
+
+
+@pytest.mark.parametrize(("n_exec", "n_units", "n"), [(5, 140, 2000), (3, 0, 50), (4, 6, 10)])
+def test_the_record_of_the_levels_holds_numpys_means_to_the_last_bit(n_exec, n_units, n) -> None:
+    rng = np.random.default_rng(n)
+    confidence, resistance = rng.random(n), rng.random(n_units)
+    unit_live = rng.random(n_units) < 0.5
+    got = kernels.people_summary(confidence, n_exec, n_units, resistance, 0.6, unit_live)
+    lo = n_exec + n_units
+    with np.errstate(invalid="ignore"), warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # numpy's mean of nothing: NaN
+        expected = (
+            confidence[0],
+            confidence[:n_exec].mean(),
+            confidence[n_exec:lo].mean(),
+            confidence[lo:].mean(),
+            resistance.mean(),
+            (resistance >= 0.6).mean(),
+            int(unit_live.sum()),
+        )
+    assert np.array_equal(got, expected, equal_nan=True)
+
+
+def test_the_mandates_tallies_count_as_whole_array_numpy_does() -> None:
+    rng = np.random.default_rng(11)
+    n = 400
+    users = np.flatnonzero(rng.random(n) < 0.7)
+    state = rng.choice(np.array([NOT_USING, TRYING, USING, REJECTING], dtype=np.int8), n)
+    live = rng.random(n) < 0.6
+    confidence, reject_threshold = rng.random(n), rng.random(n)
+    st = state[users]
+    engaged = (st == TRYING) | (st == USING)
+    below = confidence[users] < reject_threshold[users]
+    expected = (
+        int(np.count_nonzero(engaged & below)),  # compliance only (CAL-11.6)
+        int(np.count_nonzero(live[users])),
+        int(np.count_nonzero(st == USING)),
+    )
+    got = kernels.mandate_tallies(users, state, live, confidence, reject_threshold)
+    assert got == expected

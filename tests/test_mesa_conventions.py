@@ -49,3 +49,22 @@ def test_mesa_batch_run_drives_the_model_with_rng_values(model_cls) -> None:
     direct = model_cls(rng=2, levers__training=0.9, **SMALL)
     direct.run()
     assert row["adoption"] == direct.timeseries()["adoption"].iloc[-1]
+
+
+def test_the_models_datacollector_collects_what_mesas_own_would() -> None:
+    """CrmModel's collector skips Mesa's deepcopy of floats; the collected frame is Mesa's."""
+    from crmsim.model import _reporter
+
+    ours = CrmModel({"org.employees": 300}, rng=3)
+    plain = CrmModel({"org.employees": 300}, rng=3)
+    plain.datacollector = mesa.DataCollector(
+        model_reporters={name: _reporter(name) for name in CrmModel.REPORTED}
+    )
+    plain.datacollector.collect(plain)
+    for _ in range(30):
+        ours.step()
+        plain.step()
+    expected = plain.datacollector.get_model_vars_dataframe()
+    got = ours.datacollector.get_model_vars_dataframe()
+    assert got.shape == (31, len(CrmModel.REPORTED))
+    assert got.equals(expected)

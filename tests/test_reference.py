@@ -397,7 +397,7 @@ def test_reference_never_calls_the_array_rules(monkeypatch: pytest.MonkeyPatch) 
                 "managers",
                 "frontline",
                 "adopt",
-                "learn",
+                "learn_and_tally",
                 "user_tallies",
                 "count_state",
             ):

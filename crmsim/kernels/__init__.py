@@ -21,22 +21,28 @@ machine compiles (about two seconds).
 
 from crmsim.kernels.adoption import adopt
 from crmsim.kernels.compiling import compiled
-from crmsim.kernels.confidence import _peer_means, frontline, managers, one_over_one_plus
+from crmsim.kernels.confidence import (
+    _peer_means,
+    conviction_sum,
+    executives,
+    frontline,
+    managers,
+    one_over_one_plus,
+    unit_messages,
+)
 from crmsim.kernels.layouts import jagged_diagonals, neighbour_table
-from crmsim.kernels.normal import inv_normal, leavers
+from crmsim.kernels.normal import inv_normal, leavers, set_confidence
 from crmsim.kernels.records import PARAM_DTYPE, SIGNALS, field_name, param_record, signals_record
 from crmsim.kernels.senders import confirmation, plan_share, unit_credibility
 from crmsim.kernels.sums import np_sum, people_summary
 from crmsim.kernels.tallies import (
     count_state,
-    learn,
-    live_states,
     skill_after,
-    unit_using,
     user_summary,
     user_tallies,
 )
 from crmsim.kernels.units import restructure_units, unit_relief
+from crmsim.kernels.weekend import learn_and_tally, mandate_tallies
 
 __all__ = [
     "PARAM_DTYPE",
@@ -45,15 +51,17 @@ __all__ = [
     "adopt",
     "compiled",
     "confirmation",
+    "conviction_sum",
     "count_state",
-    "live_states",
+    "executives",
     "field_name",
     "frontline",
     "jagged_diagonals",
     "inv_normal",
-    "learn",
+    "learn_and_tally",
     "leavers",
     "managers",
+    "mandate_tallies",
     "neighbour_table",
     "np_sum",
     "one_over_one_plus",
@@ -62,10 +70,11 @@ __all__ = [
     "plan_share",
     "signals_record",
     "restructure_units",
+    "set_confidence",
     "skill_after",
     "unit_credibility",
+    "unit_messages",
     "unit_relief",
-    "unit_using",
     "user_summary",
     "user_tallies",
 ]

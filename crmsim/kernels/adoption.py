@@ -35,7 +35,7 @@ def adopt(
     state: np.ndarray,
     confidence: np.ndarray,
     gate: np.ndarray,
-    unit: np.ndarray,
+    user_unit: np.ndarray,
     live: np.ndarray,
     innovativeness: np.ndarray,
     reject_threshold: np.ndarray,
@@ -53,7 +53,7 @@ def adopt(
         users: Person index of each user; ``user_table`` is the users' peer
             network among users (:func:`neighbour_table`, in user positions).
         state: Adoption state per person (updated in place for users).
-        gate, unit: Each manager's gate; each person's unit.
+        gate, user_unit: Each manager's gate; each user's unit (in user positions).
         prm: The run's :func:`~crmsim.kernels.param_record`: ``diffusion.p``
             (the innovation rate), ``diffusion.q``, ``network.mixing`` and
             ``frontline.*``.
@@ -75,7 +75,10 @@ def adopt(
     lies below the chords of ``exp`` on that interval (it is convex),
     ``1 - exp(-h) <= h``, and the peer term is at most 1; each bound carries
     a relative margin of 1e-9, far above rounding. A uniform at or above the
-    bound cannot change the state; below it the exact chance is computed.
+    bound cannot change the state; below it the bound is taken again with the
+    peers actually seen, then the hazard with the exact readiness, and only a
+    uniform below that hazard (again a bound of the chance, ``1 - exp(-h) <= h``)
+    needs the exact chance.
     """
     prm0 = prm[0]
     confidence_weight = prm0.frontline_confidence_weight
@@ -97,11 +100,58 @@ def adopt(
     st[nu] = -1  # the neighbour table's padding slot: nobody
     n_using = 0
     n_idle = 0
-    for a in range(nu):
-        s = state[users[a]]
+    # Fixed within the week: the hazards of refusing and of turning to
+    # work-arounds (the same for everyone below their rejection threshold).
+    reject_h_low = reject_rate * dt
+    p_reject_low = 1.0 - math.exp(-reject_h_low)
+    low = np.empty(nu, dtype=np.bool_)  # below the rejection threshold: those hazards apply
+    # Upper bounds of the chances to start (not using) and to return (rejecting).
+    bound = np.empty(nu)
+    return_bound = np.empty(nu)
+    readiness = np.empty(nu)  # computed when first needed (-1 until then)
+    ready_max = np.empty(nu)  # its bound (set for those who may start or return)
+    half = 0.5 * confidence_weight
+    slope_up = (math.exp(half) - 1.0) / half if half > 0 else 0.0
+    slope_down = (1.0 - math.exp(-half)) / half if half > 0 else 0.0
+    # The users whose state can change this week, in user order; all others keep it
+    # (using without work-arounds, rejecting without clear confidence, not live).
+    movers = np.empty(nu, dtype=np.int64)
+    n_movers = 0
+    for a in range(nu):  # one pass: states, counts, bounds and movers
+        i = users[a]
+        s = state[i]
         st[a] = s
         n_using += s == USING
-        n_idle += s == NOT_USING and live[users[a]]
+        lv = live[i]
+        n_idle += s == NOT_USING and lv
+        low[a] = False
+        bound[a] = 0.0
+        return_bound[a] = 0.0
+        readiness[a] = -1.0
+        if not lv:
+            if s == TRYING:
+                movers[n_movers] = a
+                n_movers += 1
+            continue  # nothing else happens to a user whose unit is not live
+        c = confidence[i]
+        low[a] = c < reject_threshold[i]
+        # (users trying or using never become not using or rejecting within a week,
+        # and a user rejecting with clear confidence is never low: stays so all week)
+        if s == NOT_USING or (s == REJECTING and c > reject_threshold[i] + return_margin):
+            x = confidence_weight * (c - 0.5)
+            chord = 1.0 + x * (slope_up if x >= 0 else slope_down)
+            ready_max[a] = chord * gate[user_unit[a]] * (1.0 + 1e-9)
+            if s == NOT_USING:
+                bound[a] = (
+                    ready_max[a] * (p * innovativeness[i] * cut + q * PEER_CAP) * dt
+                    + push_dt
+                    + (reject_h_low if low[a] else 0.0)
+                ) * (1.0 + 1e-9) + 1e-12
+            else:
+                return_bound[a] = reconsider_rate * ready_max[a] * dt * (1.0 + 1e-9) + 1e-12
+        if s == NOT_USING or s == TRYING or (s == USING and low[a]) or return_bound[a] > 0.0:
+            movers[n_movers] = a
+            n_movers += 1
     # Peers using, per user (slot nu is the table's padding): count from the
     # users using or by looking at the idle users' peers, whichever is less work.
     using_peers = np.zeros(nu + 1)
@@ -116,53 +166,6 @@ def adopt(
                 for kk in range(width):
                     total += 1.0 if st[user_table[a, kk]] == USING else 0.0
                 using_peers[a] = total
-    # Fixed within the week: the hazards of refusing and of turning to
-    # work-arounds (the same for everyone below their rejection threshold).
-    reject_h_low = reject_rate * dt
-    p_reject_low = 1.0 - math.exp(-reject_h_low)
-    reject_h = np.zeros(nu)
-    p_reject = np.zeros(nu)
-    # Upper bounds of the chances to start (not using) and to return (rejecting).
-    bound = np.zeros(nu)
-    return_bound = np.zeros(nu)
-    readiness = np.full(nu, -1.0)  # computed when first needed
-    half = 0.5 * confidence_weight
-    slope_up = (math.exp(half) - 1.0) / half if half > 0 else 0.0
-    slope_down = (1.0 - math.exp(-half)) / half if half > 0 else 0.0
-    # The users whose state can change this week, in user order; all others keep it
-    # (using without work-arounds, rejecting without clear confidence, not live).
-    movers = np.empty(nu, dtype=np.int64)
-    n_movers = 0
-    for a in range(nu):
-        i = users[a]
-        if not live[i]:
-            if st[a] == TRYING:
-                movers[n_movers] = a
-                n_movers += 1
-            continue  # nothing else happens to a user whose unit is not live
-        c = confidence[i]
-        low = c < reject_threshold[i]
-        if low:
-            reject_h[a] = reject_h_low
-            p_reject[a] = p_reject_low
-        s = st[a]
-        # (users trying or using never become not using or rejecting within a week,
-        # and a user rejecting with clear confidence is never low: stays so all week)
-        if s == NOT_USING or (s == REJECTING and c > reject_threshold[i] + return_margin):
-            x = confidence_weight * (c - 0.5)
-            chord = 1.0 + x * (slope_up if x >= 0 else slope_down)
-            ready_max = chord * gate[unit[i]] * (1.0 + 1e-9)
-            if s == NOT_USING:
-                bound[a] = (
-                    ready_max * (p * innovativeness[i] * cut + q * PEER_CAP) * dt
-                    + push_dt
-                    + reject_h[a]
-                ) * (1.0 + 1e-9) + 1e-12
-            else:
-                return_bound[a] = reconsider_rate * ready_max * dt * (1.0 + 1e-9) + 1e-12
-        if s == NOT_USING or s == TRYING or (s == USING and low) or return_bound[a] > 0.0:
-            movers[n_movers] = a
-            n_movers += 1
     new = np.empty(nu, dtype=np.int8)
     for j in range(k):
         global_share = n_using / nu
@@ -176,15 +179,27 @@ def adopt(
                 if u >= bound[a]:
                     new[a] = s
                     continue
-                if readiness[a] < 0:
-                    readiness[a] = _readiness(confidence_weight, confidence[i], gate[unit[i]])
                 # Peer adoption share seen: own peers, mixed with the organisation (Bass).
                 cnt = user_peer_count[i]
                 local = using_peers[a] / cnt if cnt > 0 else global_share
                 seen = (1.0 - mix) * local + mix * global_share
                 peer = (1.0 - omega) * seen + omega * (1.0 if seen >= threshold[i] else 0.0)
+                if readiness[a] < 0:
+                    # before the exact readiness, its bound with the peers actually seen
+                    tight = (
+                        ready_max[a] * (p * innovativeness[i] * cut + q * peer) * dt
+                        + push_dt
+                        + (reject_h_low if low[a] else 0.0)
+                    ) * (1.0 + 1e-9) + 1e-12
+                    if u >= tight:
+                        new[a] = s
+                        continue
+                    readiness[a] = _readiness(confidence_weight, confidence[i], gate[user_unit[a]])
                 adopt_h = readiness[a] * (p * innovativeness[i] * cut + q * peer) * dt + push_dt
-                tot = adopt_h + reject_h[a]
+                tot = adopt_h + (reject_h_low if low[a] else 0.0)
+                if u >= tot * (1.0 + 1e-9) + 1e-12:  # the chance of any change is below tot
+                    new[a] = s
+                    continue
                 p_any = 1.0 - math.exp(-tot)
                 share_try = adopt_h / tot if tot > 0 else 0.0
                 p_try = p_any * share_try
@@ -194,12 +209,12 @@ def adopt(
                     nw = REJECTING
             elif s == TRYING or s == USING:
                 # work-arounds below the rejection threshold (CAL-6.4)
-                if u < p_reject[a]:
+                if u < (p_reject_low if low[a] else 0.0):
                     nw = REJECTING
             elif s == REJECTING and u < return_bound[a]:
                 # rejecting is sticky: reconsider only with clear confidence
                 if readiness[a] < 0:
-                    readiness[a] = _readiness(confidence_weight, confidence[i], gate[unit[i]])
+                    readiness[a] = _readiness(confidence_weight, confidence[i], gate[user_unit[a]])
                 if u < 1.0 - math.exp(-reconsider_rate * readiness[a] * dt):
                     nw = TRYING
             # trying users with enough skill become routine users

@@ -16,6 +16,7 @@ from crmsim.kernels.records import (
     STRAIN,
     USE_BONUS,
 )
+from crmsim.kernels.sums import np_sum
 
 
 @compiled
@@ -117,8 +118,10 @@ def frontline(
     lo: int,
     unit: np.ndarray,
     heard_in_unit: np.ndarray,
-    use_strain_in_unit: np.ndarray,
-    live_signal_in_unit: np.ndarray,
+    unit_fit: np.ndarray,
+    unit_live: np.ndarray,
+    fit_strain: float,
+    live_signal: float,
     is_user: np.ndarray,
     state: np.ndarray,
     skill: np.ndarray,
@@ -131,14 +134,15 @@ def frontline(
     its manager (``heard_in_unit``), and the peers' conviction; users also
     feel their own benefit (using, times the week's ``own_scale``, plus its
     ``use_bonus``) or frustration (trying), the strain of their unit's system
-    when trying or using (``use_strain_in_unit``: misfit, in units of the
-    frustration weight) and their live unit's signal (``live_signal_in_unit``:
-    customers' demand minus the resentment of monitoring); both are skipped
+    when trying or using (``fit_strain * (1 - unit_fit)`` in a live unit: misfit,
+    in units of the frustration weight; ``fit_strain`` is
+    ``frontline.fit_frustration``) and, in a live unit, ``live_signal``
+    (customers' demand minus the resentment of monitoring); both are skipped
     when they are zero in every unit (the model before 2.0). ``peers`` are
     the rows ``lo..`` of the peer network as :func:`jagged_diagonals`. The peers
     are read first, at last week's confidence; then ``z`` is written, and
     ``confidence`` receives ``-z`` (the first step of the sigmoid, exact), from
-    which the caller completes ``1 / (1 + exp(-z))`` (:func:`one_over_one_plus`).
+    which the caller completes ``1 / (1 + exp(-z))`` with numpy.
     The weights come from ``prm`` (the run's :func:`~crmsim.kernels.param_record`),
     the common signal and the strain from ``signals`` (the week's
     :data:`~crmsim.kernels.SIGNALS`).
@@ -154,8 +158,16 @@ def frontline(
     frustration_weight = p.confidence_frustration_weight
     memory = p.confidence_memory
     n = z.shape[0]
+    n_units = unit_live.shape[0]
+    use_strain_in_unit = np.zeros(n_units)
+    live_signal_in_unit = np.zeros(n_units)
     unit_terms = False
-    for u in range(use_strain_in_unit.shape[0]):
+    for u in range(n_units):
+        on = 1.0 if unit_live[u] else 0.0
+        if fit_strain > 0.0:
+            use_strain_in_unit[u] = fit_strain * (1.0 - unit_fit[u]) * on
+        if live_signal != 0.0:
+            live_signal_in_unit[u] = live_signal * on
         if use_strain_in_unit[u] != 0.0 or live_signal_in_unit[u] != 0.0:
             unit_terms = True
     peer = np.empty(n - lo)
@@ -185,3 +197,70 @@ def one_over_one_plus(x: np.ndarray) -> None:  # pragma: no cover
     (the same two operations numpy's ``x += 1; np.divide(1, x, out=x)`` makes)."""
     for i in range(x.shape[0]):
         x[i] = 1.0 / (1.0 + x[i])
+
+
+@compiled
+def conviction_sum(confidence: np.ndarray, n: int) -> float:  # pragma: no cover
+    """``(2 * confidence[:n] - 1).sum()`` as numpy computes it (:func:`np_sum`)."""
+    conviction = np.empty(n)
+    for j in range(n):
+        conviction[j] = 2.0 * confidence[j] - 1.0
+    return np_sum(conviction, 0, n)
+
+
+@compiled
+def executives(
+    z: np.ndarray,
+    disposition: np.ndarray,
+    confidence: np.ndarray,
+    n: int,
+    memory: float,
+    sponsor_signal: float,
+    others_signal: float,
+) -> None:  # pragma: no cover
+    """The executives' log-odds for the week (S4), persons ``0..n-1``, 0 the sponsor.
+
+    Memory pulls ``z`` toward the disposition, the sponsor adds ``sponsor_signal``
+    and the other executives ``others_signal``; ``z`` is clipped to the log-odds
+    limit and ``confidence`` receives ``-z`` (the first step of the sigmoid), from
+    which the caller completes ``1 / (1 + exp(-z))`` with numpy's ``exp`` and
+    :func:`one_over_one_plus`.
+    """
+    for j in range(n):
+        zj = z[j] + memory * (disposition[j] - z[j])
+        zj += sponsor_signal if j == 0 else others_signal
+        zj = min(max(zj, -Z_LIMIT), Z_LIMIT)
+        z[j] = zj
+        confidence[j] = -zj
+
+
+@compiled
+def unit_messages(
+    message: float,
+    sign_aware: bool,
+    filter_strength: float,
+    gate: np.ndarray,
+    stance: np.ndarray,
+    voice: float,
+    credibility: np.ndarray,
+    credibility_on: bool,
+    message_gate: np.ndarray,
+    heard: np.ndarray,
+) -> None:  # pragma: no cover
+    """What each unit's staff hear this week (S5, S8; CAL-5.4), per unit ``u``.
+
+    The manager passes ``message_gate[u]`` of the sponsor's ``message``: sign-aware,
+    ``max(0, 1 + filter_strength * stance * sign(message))``, else the gate
+    (:func:`crmsim.rules.managers.message_gate`); the team hears
+    ``message_gate[u] * message + voice * stance[u]``, the manager's voice
+    (``managers.message_weight``, CAL-5.4) times the manager's credibility when
+    senders have credibility (Model 2.0).
+    """
+    sign = 1.0 if message > 0.0 else (-1.0 if message < 0.0 else 0.0)
+    for u in range(gate.shape[0]):
+        if sign_aware:
+            message_gate[u] = max(0.0, 1.0 + filter_strength * stance[u] * sign)
+        else:
+            message_gate[u] = gate[u]
+        w = voice * credibility[u] if credibility_on else voice
+        heard[u] = message_gate[u] * message + w * stance[u]

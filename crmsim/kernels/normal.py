@@ -1,4 +1,5 @@
-"""Standard normal numbers from uniform ones, in compiled code (turnover's newcomers, S9)."""
+"""Standard normal numbers from uniform ones, in compiled code, and turnover's leavers
+replaced by newcomers (S9)."""
 
 from __future__ import annotations
 
@@ -6,7 +7,9 @@ import math
 
 import numpy as np
 
+from crmsim.codes import NOT_USING, TRYING
 from crmsim.kernels.compiling import compiled
+from crmsim.kernels.tallies import skill_after
 
 
 @compiled
@@ -161,27 +164,67 @@ def inv_normal(p: float) -> float:  # pragma: no cover
 
 @compiled
 def leavers(
-    leave: np.ndarray,
-    shape: np.ndarray,
+    draws: np.ndarray,
+    k: int,
     users: np.ndarray,
     hazard: float,
+    sponsor_hazard: float,
     mean: float,
     spread: float,
     tiny: float,
-    gone: np.ndarray,
+    start_skill: float,
+    onboard_skill: float,
+    onboarding: bool,
+    disposition: np.ndarray,
     z: np.ndarray,
-) -> int:  # pragma: no cover
-    """The users who leave this week (``leave[a] < hazard``), in user order, into ``gone``
-    (person indices), and their newcomers' log-odds ``mean + spread * N`` into ``z``, ``N``
-    the standard normal number of ``shape[a]`` clipped to ``[tiny, 1 - tiny]`` (S9).
+    state: np.ndarray,
+    skill: np.ndarray,
+    live: np.ndarray,
+    gone: np.ndarray,
+    minus_z: np.ndarray,
+) -> tuple[int, int, bool]:  # pragma: no cover
+    """The users who leave this week replaced by newcomers, and whether the sponsor leaves (S9).
+
+    User ``a`` leaves when ``leave[a] < hazard``, the sponsor when ``leave[len(users)] <
+    sponsor_hazard``; ``leave`` is the row ``k`` of the week's ``draws``, ``shape`` the
+    row ``k + 1``.
+
+    Each leaver's newcomer gets the log-odds ``mean + spread * N`` as disposition and
+    ``z`` (``N`` the standard normal number of ``shape[a]`` clipped to ``[tiny, 1 -
+    tiny]``), is not using and has ``start_skill``; with ``onboarding``, one in a live
+    unit then gains ``onboard_skill`` of the gap (:func:`~crmsim.kernels.skill_after`)
+    and is trying. The leavers (person indices, in user order) go into ``gone``, their
+    newcomers' log-odds negated into ``minus_z`` (the sigmoid's first step, exact; the
+    caller takes numpy's ``exp`` of them and ends with :func:`set_confidence`).
 
     Returns:
-        how many left
+        how many users left, how many of them were onboarded, whether the sponsor leaves
     """
-    k = 0
+    leave, shape = draws[k], draws[k + 1]
+    n = 0
+    onboarded = 0
     for a in range(users.shape[0]):
         if leave[a] < hazard:
-            gone[k] = users[a]
-            z[k] = mean + spread * inv_normal(min(max(shape[a], tiny), 1.0 - tiny))
-            k += 1
-    return k
+            i = users[a]
+            zi = mean + spread * inv_normal(min(max(shape[a], tiny), 1.0 - tiny))
+            gone[n] = i
+            minus_z[n] = -zi
+            n += 1
+            disposition[i] = zi
+            z[i] = zi
+            state[i] = NOT_USING
+            skill[i] = start_skill
+            if onboarding and live[i]:
+                skill[i] = skill_after(start_skill, onboard_skill)
+                state[i] = TRYING
+                onboarded += 1
+    return n, onboarded, leave[users.shape[0]] < sponsor_hazard
+
+
+@compiled
+def set_confidence(people: np.ndarray, exp_minus_z: np.ndarray, confidence: np.ndarray) -> None:
+    """``confidence[people[k]] = 1 / (1 + exp_minus_z[k])`` for each ``k`` of ``exp_minus_z``:
+    the sigmoid's last two steps (the same operations as
+    :func:`crmsim.rules.logodds.sigmoid` after numpy's ``exp``)."""
+    for k in range(exp_minus_z.shape[0]):
+        confidence[people[k]] = 1.0 / (1.0 + exp_minus_z[k])

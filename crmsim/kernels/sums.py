@@ -22,31 +22,34 @@ BLOCK = 128
 
 @compiled
 def _run(a: np.ndarray, lo: int, n: int) -> float:  # pragma: no cover
-    """A run of at most :data:`BLOCK` numbers: one by one below 8, else eight partial sums."""
+    """A run of at most :data:`BLOCK` numbers: one by one below 8, else eight partial sums.
+
+    The eight sums walk a view with unsigned indices: numba then leaves out its
+    check for negative indices, and the eight additions compile to vector ones.
+    """
     if n < 8:
         res = 0.0
         for i in range(lo, lo + n):
             res += a[i]
         return res
-    r0, r1, r2, r3 = a[lo], a[lo + 1], a[lo + 2], a[lo + 3]
-    r4, r5, r6, r7 = a[lo + 4], a[lo + 5], a[lo + 6], a[lo + 7]
-    i = 8
+    b = a[lo : lo + n]
+    r0, r1, r2, r3 = b[0], b[1], b[2], b[3]
+    r4, r5, r6, r7 = b[4], b[5], b[6], b[7]
     m = n - n % 8
-    while i < m:
-        j = lo + i
-        r0 += a[j]
-        r1 += a[j + 1]
-        r2 += a[j + 2]
-        r3 += a[j + 3]
-        r4 += a[j + 4]
-        r5 += a[j + 5]
-        r6 += a[j + 6]
-        r7 += a[j + 7]
-        i += 8
+    j, end = np.uint64(8), np.uint64(m)
+    while j < end:
+        r0 += b[j]
+        r1 += b[j + np.uint64(1)]
+        r2 += b[j + np.uint64(2)]
+        r3 += b[j + np.uint64(3)]
+        r4 += b[j + np.uint64(4)]
+        r5 += b[j + np.uint64(5)]
+        r6 += b[j + np.uint64(6)]
+        r7 += b[j + np.uint64(7)]
+        j += np.uint64(8)
     res = ((r0 + r1) + (r2 + r3)) + ((r4 + r5) + (r6 + r7))
-    while i < n:
-        res += a[lo + i]
-        i += 1
+    for i in range(m, n):
+        res += b[i]
     return res
 
 
@@ -93,6 +96,12 @@ def np_sum(a: np.ndarray, lo: int, hi: int) -> float:  # pragma: no cover
 
 
 @compiled
+def _mean(total: float, n: int) -> float:  # pragma: no cover
+    """``total / n``, or NaN for nobody (as numpy's mean of nothing)."""
+    return total / n if n > 0 else np.nan
+
+
+@compiled
 def people_summary(
     confidence: np.ndarray,
     n_exec: int,
@@ -100,22 +109,27 @@ def people_summary(
     resistance: np.ndarray,
     resisting_level: float,
     unit_live: np.ndarray,
-) -> tuple[float, float, float, float, int, int]:  # pragma: no cover
-    """The week's record of the levels (S4, S5): sums of confidence of the executives,
-    the managers and the staff, the sum of the managers' resistance, how many resist at
-    ``resisting_level`` or above, and how many units are live (numpy's sums, :func:`np_sum`)."""
+) -> tuple[float, float, float, float, float, float, int]:  # pragma: no cover
+    """The week's record of the levels (S4, S5): the sponsor's confidence; the mean
+    confidence of the executives, the managers and the staff; the managers' mean
+    resistance and the share resisting at ``resisting_level`` or above; how many units
+    are live. Means are numpy's (its sum, :func:`np_sum`, over the count; NaN for nobody).
+    """
     lo = n_exec + n_units
+    n_mgr = resistance.shape[0]
     n_resisting = 0
-    for u in range(resistance.shape[0]):
+    for u in range(n_mgr):
         n_resisting += resistance[u] >= resisting_level
     n_live = 0
     for u in range(unit_live.shape[0]):
         n_live += unit_live[u]
+    n = confidence.shape[0]
     return (
-        np_sum(confidence, 0, n_exec),
-        np_sum(confidence, n_exec, lo),
-        np_sum(confidence, lo, confidence.shape[0]),
-        np_sum(resistance, 0, resistance.shape[0]),
-        n_resisting,
+        confidence[0],
+        _mean(np_sum(confidence, 0, n_exec), n_exec),
+        _mean(np_sum(confidence, n_exec, lo), n_units),
+        _mean(np_sum(confidence, lo, n), n - lo),
+        _mean(np_sum(resistance, 0, n_mgr), n_mgr),
+        _mean(n_resisting, n_mgr),
         n_live,
     )

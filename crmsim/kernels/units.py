@@ -11,6 +11,7 @@ from crmsim.kernels.compiling import compiled
 def restructure_units(
     week: int,
     first_live: int,
+    go_live: np.ndarray,
     front: np.ndarray,
     unit_live: np.ndarray,
     start: np.ndarray,
@@ -21,7 +22,7 @@ def restructure_units(
     fade_table: np.ndarray,
     fade: np.ndarray,
     restructuring: np.ndarray,
-) -> None:  # pragma: no cover
+) -> int:  # pragma: no cover
     """Begin the restructuring of units due this week; set every unit's fade and depth.
 
     A front-end unit is due when it is live, a back-office one from the first
@@ -30,7 +31,14 @@ def restructure_units(
     [0, 1]. Its fade
     is ``fade_table[week - start]`` (:func:`crmsim.rules.restructuring.fade` at whole
     ages, which must cover ``week``), 0 before it began.
+
+    Returns:
+        the first week in which this could change anything: next week while a
+        restructuring fades, else the first week a unit that has not begun is due
+        (a front-end unit's ``go_live``, the back office's ``first_live``; ``never``:
+        none). A fade once 0 stays 0 (the table falls with age).
     """
+    until = never
     for u in range(start.shape[0]):
         due = unit_live[u] if front[u] else week >= first_live
         if due and start[u] == never:
@@ -40,6 +48,11 @@ def restructure_units(
         f = fade_table[age] if age >= 0 else 0.0
         fade[u] = f
         restructuring[u] = peak[u] * f
+        if start[u] == never:
+            until = min(until, go_live[u] if front[u] else first_live)
+        elif f > 0.0:
+            until = min(until, week + 1)
+    return until
 
 
 @compiled

@@ -25,7 +25,7 @@ def adopt(s: State, p: Params, draws: np.ndarray) -> None:
     s.signals[CUT_FACTOR] = p["effects.cut_share"] if s.project.status == CUT else 1.0
     people, org = s.people, s.org
     kernels.adopt(
-        draws, s.layout.users, people.state, people.confidence, s.units.gate, org.unit,
+        draws, s.layout.users, people.state, people.confidence, s.units.gate, s.layout.user_unit,
         people.live, people.innovativeness, people.reject_threshold, people.threshold,
         people.skill, org.user_peer_count, s.layout.user_table, s.prm, s.signals,
     )  # fmt: skip

@@ -20,6 +20,7 @@ from crmsim import kernels
 from crmsim.codes import CANCELLED
 from crmsim.kernels.senders import confirmation
 from crmsim.rules import Params
+from crmsim.rules.accounts import census
 from crmsim.state import State
 
 
@@ -46,12 +47,10 @@ def update_credibility(s: State, p: Params) -> None:
     # each live unit is held to the plan from its own go-live (a phased roll-out is
     # not behind plan for the units still waiting); managers' credibility moves with it
     if pr.status != CANCELLED:
-        lay = s.layout
-        using = np.empty(s.org.n_units, dtype=np.int64)
-        kernels.unit_using(lay.users, lay.user_unit, s.people.state, using)
         weighted = np.empty(s.org.n_units)
         tested, users = kernels.unit_credibility(
-            pr.week, s.d.go_live, units.unit_live, using, lay.unit_users, units.stance,
+            pr.week, s.d.go_live, units.unit_live, census(s, p).unit_using,
+            s.layout.unit_users, units.stance,
             units.manager_credibility, p["milestones.plan_weeks"], p["milestones.target"],
             p["milestones.min_goal"], p["credibility.learn_rate"], weighted,
         )  # fmt: skip

@@ -22,11 +22,10 @@ def update_data_quality(s: State, p: Params) -> None:
     pr = s.project
     q = pr.data_quality
     using = 0.0 if pr.status == CANCELLED else pr.using_share
-    compliance = getattr(pr, "compliance_share", 0.0)
     gain = p["data.build_rate"] * using * (1.0 - q)
     loss = q * (
         weekly_decay(p["data.decay_per_month"])
         + p["data.rejection_erosion"] * pr.rejecting_share
-        + p["data.compliance_erosion"] * compliance
+        + p["data.compliance_erosion"] * pr.compliance_share
     )
     pr.data_quality = min(1.0, max(0.0, q + gain - loss))

@@ -8,7 +8,6 @@ from crmsim import kernels
 from crmsim.kernels.records import COMMON, OWN_SCALE, STRAIN
 from crmsim.rules import Params
 from crmsim.rules.accounts import effective_fit
-from crmsim.rules.managers import message_gate
 from crmsim.rules.mandate import resentment
 from crmsim.rules.perception import common_signal
 from crmsim.rules.sponsor import sponsor_message
@@ -16,46 +15,15 @@ from crmsim.rules.support import overload
 from crmsim.state import State
 
 
-def manager_voice(s: State, p: Params) -> np.ndarray:
-    """The weight of each manager's own stance in what the team hears (CAL-5.4), times
-    the manager's credibility when senders have credibility (Model 2.0)."""
-    w = p["managers.message_weight"]
-    return w * s.units.manager_credibility if p["credibility.enabled"] else w
-
-
-_ZEROS: dict[int, np.ndarray] = {}
-
-
-def _zeros(n: int) -> np.ndarray:
-    """A read-only array of ``n`` zeros, made once per size (nothing to add this week)."""
-    if n not in _ZEROS:
-        zeros = np.zeros(n)
-        zeros.flags.writeable = False
-        _ZEROS[n] = zeros
-    return _ZEROS[n]
-
-
-def unit_signals(s: State, p: Params) -> tuple[np.ndarray, np.ndarray]:
-    """Per unit: the strain of using its system, and the signal of its live users.
-
-    Strain (in units of the frustration weight, for users trying or using):
-    ``frontline.fit_frustration * (1 - fit)`` in live units (S2, S3; CAL-4.3:
-    misfit brings work-arounds). Live signal: customers who took part expect
-    the system used (S3, S6) minus the resentment of monitoring (CAL-11.6).
-    """
-    units = s.units
-    live = units.unit_live
-    w_fit = p["frontline.fit_frustration"]
-    strain = (
-        w_fit * (1.0 - effective_fit(s)) * live if w_fit > 0.0 else _zeros(units.unit_live.size)
-    )
+def live_signal(p: Params) -> float:
+    """What the users of a live unit feel of the system's setting (S3, S6; CAL-11.6):
+    customers who took part expect it used, minus the resentment of monitoring."""
     demand = (
         p["effects.customer_demand"]
         * p["confidence.results_weight"]
         * p["levers.customer_participation"]
     )
-    signal = demand - resentment(p)
-    return strain, signal * live if signal != 0.0 else _zeros(units.unit_live.size)
+    return demand - resentment(p)
 
 
 def frontline(s: State, p: Params) -> None:
@@ -65,7 +33,14 @@ def frontline(s: State, p: Params) -> None:
     # What each unit's staff hear: the sponsor's message through the manager's
     # gate, plus the manager's own stance (S5, S8); computed per unit.
     message = sponsor_message(s)
-    heard_in_unit = message_gate(s, p, message) * message + manager_voice(s, p) * units.stance
+    if units.message_gate is units.gate:  # (a game's speech left the gate itself there)
+        units.message_gate = np.empty_like(units.gate)
+    heard_in_unit = np.empty(units.gate.size)
+    kernels.unit_messages(
+        message, p["managers.sign_aware"], p["managers.filter_strength"], units.gate,
+        units.stance, p["managers.message_weight"], units.manager_credibility,
+        p["credibility.enabled"], units.message_gate, heard_in_unit,
+    )  # fmt: skip
     # Own benefit and frustration: only users can be using or trying (S6, S7).
     w = p["frontline.strain_overload_share"]
     sig = s.signals
@@ -75,13 +50,14 @@ def frontline(s: State, p: Params) -> None:
     # by the same share as the firm's benefit (data.benefit_weight; 0: not at all)
     dq = p["data.benefit_weight"]
     sig[OWN_SCALE] = (1.0 - dq) + dq * s.project.data_quality if dq > 0 else 1.0
-    strain, live_signal = unit_signals(s, p)
     kernels.frontline(
         people.z, people.disposition, people.confidence, s.layout.staff_peers, org.peer_count,
-        lo, org.unit, heard_in_unit, strain, live_signal, org.is_user, people.state,
+        lo, org.unit, heard_in_unit, effective_fit(s), units.unit_live,
+        p["frontline.fit_frustration"], live_signal(p), org.is_user, people.state,
         people.skill, s.prm, s.signals,
     )  # fmt: skip
     # confidence = 1 / (1 + exp(-z)): the kernel left -z in it; numpy's exp, as everywhere
     c = people.confidence[lo:]
     np.exp(c, out=c)
-    kernels.one_over_one_plus(c)
+    c += 1.0  # (numpy's vector division is faster here than a compiled loop; same numbers)
+    np.divide(1.0, c, out=c)

@@ -11,7 +11,11 @@ from crmsim.state import State
 
 
 def learn(s: State, p: Params) -> None:
-    """Live users trying or using gain skill at a rate set by training and support."""
+    """Live users trying or using gain skill at a rate set by training and support.
+
+    The same pass tallies the users for the week's record (``s.tally``,
+    :func:`crmsim.kernels.weekend.learn_and_tally`).
+    """
     if s.layout.n_users == 0 or s.project.status == CANCELLED:
         return
     support = 1.0 - overload(s, p)
@@ -22,4 +26,9 @@ def learn(s: State, p: Params) -> None:
         * (floor + (1.0 - floor) * support)
         * ((1.0 - it_share) + it_share * p["start.it_maturity"])
     )
-    kernels.learn(s.layout.users, s.people.state, s.people.live, s.people.skill, rate)
+    people, tally = s.people, s.tally
+    tally.confidence, tally.skill = kernels.learn_and_tally(
+        s.layout.users, people.state, people.live, people.skill, people.confidence, rate,
+        tally.counts,
+    )  # fmt: skip
+    tally.week = s.project.week

@@ -7,7 +7,9 @@ import numpy as np
 from crmsim import kernels
 from crmsim.kernels.records import CLARITY_FACTOR, MANAGER_SIGNAL
 from crmsim.rules import Params
+from crmsim.rules.accounts import census
 from crmsim.rules.perception import common_signal
+from crmsim.rules.restructuring import restructuring_over
 from crmsim.rules.sponsor import sponsor_message
 from crmsim.rules.support import team_on
 from crmsim.state import State
@@ -27,9 +29,10 @@ def relief(s: State, p: Params) -> np.ndarray:
     in the unit)`` (results seen). Computed by :func:`crmsim.kernels.unit_relief`.
     """
     units, lay = s.units, s.layout
-    using = np.zeros(s.org.n_units, dtype=np.int64)
     if p["managers.resistance_results"] > 0.0:  # (only then does the use seen count)
-        kernels.unit_using(lay.users, lay.user_unit, s.people.state, using)
+        using = census(s, p).unit_using  # the week's count, taken again after a cancellation
+    else:
+        using = np.zeros(s.org.n_units, dtype=np.int64)
     out = np.empty(s.org.n_units)
     kernels.unit_relief(
         p["managers.xdept_communication"], p["managers.network_xdept"], units.xdept_ties,
@@ -51,9 +54,15 @@ def managers(s: State, p: Params) -> None:
         "confidence.communication_weight"
     ] * sponsor_message(s)
     people, units = s.people, s.units
+    if restructuring_over(s, p):  # the target is 0 whatever the relief (its factors are finite)
+        factor = s.memo.get("no_relief")
+        if factor is None:
+            factor = s.memo["no_relief"] = np.ones(org.n_units)
+    else:
+        factor = relief(s, p)
     kernels.managers(
         people.z, people.disposition, people.confidence, s.layout.manager_peers, org.peer_count,
-        org.n_exec, units.resistance, units.sensitivity, units.restructuring, relief(s, p),
+        org.n_exec, units.resistance, units.sensitivity, units.restructuring, factor,
         units.stance, units.gate, s.prm, s.signals,
     )  # fmt: skip
 

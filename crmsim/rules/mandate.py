@@ -15,9 +15,8 @@ from __future__ import annotations
 
 import math
 
-import numpy as np
-
-from crmsim.codes import CANCELLED, TRYING, USING
+from crmsim import kernels
+from crmsim.codes import CANCELLED
 from crmsim.kernels.records import MANDATE_PUSH, REJECT_FACTOR, USE_BONUS
 from crmsim.rules import Params
 from crmsim.state import State
@@ -35,9 +34,9 @@ def mandate_force(s: State, p: Params) -> float:
 def set_signals(s: State, p: Params) -> None:
     """The adoption and frontline signals of a mandate and of incentives (before those phases)."""
     sig = s.signals
-    off = p["mandate.level"] <= 0.0 and p["mandate.incentives"] <= 0.0
-    if off and sig[REJECT_FACTOR] == 1.0 and sig[MANDATE_PUSH] == 0.0 and sig[USE_BONUS] == 0.0:
-        return  # nothing to set
+    if p["mandate.level"] <= 0.0 and p["mandate.incentives"] <= 0.0:  # neither: no force, no pull
+        sig[MANDATE_PUSH], sig[REJECT_FACTOR], sig[USE_BONUS] = 0.0, 1.0, 0.0
+        return
     force = mandate_force(s, p)
     sig[MANDATE_PUSH] = p["mandate.push"] * force
     sig[REJECT_FACTOR] = 1.0 - p["mandate.suppression"] * force
@@ -57,14 +56,11 @@ def mandate(s: State, p: Params) -> None:
         pr.compliance_share = 0.0
         pr.mechanism_costs = 0.0
         return
-    lay, people = s.layout, s.people
-    st = people.state[lay.users]
-    live = people.live[lay.users]
-    engaged = (st == TRYING) | (st == USING)
-    below = people.confidence[lay.users] < people.reject_threshold[lay.users]
-    pr.compliance_share = float(np.count_nonzero(engaged & below)) / max(lay.n_users, 1)
-    n_live = int(np.count_nonzero(live))
-    n_using = int(np.count_nonzero(st == USING))
+    people, n_users = s.people, s.layout.n_users
+    n_compliant, n_live, n_using = kernels.mandate_tallies(
+        s.layout.users, people.state, people.live, people.confidence, people.reject_threshold
+    )
+    pr.compliance_share = float(n_compliant) / max(n_users, 1)
     pr.mechanism_costs = (
         level * p["mandate.cost_per_user_week"] * n_live
         + incentives * p["mandate.incentive_per_user_week"] * n_using

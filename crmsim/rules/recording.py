@@ -10,43 +10,40 @@ from crmsim.rules import Params
 from crmsim.state import State
 
 
-def _mean(total: float, n: int) -> float:
-    """``total / n``, or NaN for nobody (as numpy's mean of nothing)."""
-    return total / n if n else np.nan
-
-
 def week_values(s: State, p: Params, counts: np.ndarray) -> dict[str, float]:
     """Every column of this week's row by name (``counts`` is scratch space of 4 ints)."""
-    org, pr, d = s.org, s.project, s.d
+    org, pr, d, people = s.org, s.project, s.d, s.people
     users = s.layout.n_users
+    tally = s.tally
+    if tally.week == pr.week:  # learning has just tallied the users (rules.learning)
+        tally.week = -1  # used once
+        counts, conf_users, skill_users = tally.counts, tally.confidence, tally.skill
+    else:  # week 0, or no learning this week
+        conf_users, skill_users = kernels.user_summary(
+            s.layout.users, people.state, people.confidence, people.skill, counts
+        )
+    n = counts.tolist()  # Python's int / int divides the same doubles as numpy's, faster
     nu = max(users, 1)
-    conf_users, skill_users = kernels.user_summary(
-        s.layout.users, s.people.state, s.people.confidence, s.people.skill, counts
-    )
-    c = s.people.confidence
-    n_staff = c.size - org.n_exec - org.n_units
-    n_mgr = s.units.resistance.size
-    # (sums as numpy makes them; sum / size is the same number as numpy's mean)
-    exec_sum, mgr_sum, staff_sum, res_sum, n_resisting, n_live = kernels.people_summary(
-        c, org.n_exec, org.n_units, s.units.resistance, p["outcome.resisting_level"],
-        s.units.unit_live,
+    sponsor, execs, managers, staff, resistance, resisting, n_live = kernels.people_summary(
+        people.confidence, org.n_exec, org.n_units, s.units.resistance,
+        p["outcome.resisting_level"], s.units.unit_live,
     )  # fmt: skip
     r = pr.benefit_ratio
     return {
         "week": pr.week,
-        "adoption": counts[USING] / nu,
-        "trying": counts[TRYING] / nu,
-        "rejecting": counts[REJECTING] / nu,
-        "not_using": counts[NOT_USING] / nu,
-        "engaged": (counts[TRYING] + counts[USING]) / nu,
+        "adoption": n[USING] / nu,
+        "trying": n[TRYING] / nu,
+        "rejecting": n[REJECTING] / nu,
+        "not_using": n[NOT_USING] / nu,
+        "engaged": (n[TRYING] + n[USING]) / nu,
         "units_live": n_live,
-        "confidence_sponsor": c[0],
-        "confidence_executive": _mean(exec_sum, org.n_exec),
-        "confidence_manager": _mean(mgr_sum, org.n_units),
-        "confidence_frontline": _mean(staff_sum, n_staff),
+        "confidence_sponsor": sponsor,
+        "confidence_executive": execs,
+        "confidence_manager": managers,
+        "confidence_frontline": staff,
         "confidence_user": conf_users / users if users else np.nan,
-        "manager_resistance": _mean(res_sum, n_mgr),
-        "managers_resisting": _mean(n_resisting, n_mgr),
+        "manager_resistance": resistance,
+        "managers_resisting": resisting,
         "mean_skill": skill_users / users if users else 0.0,
         "profit": pr.profit,
         "profit_rel": (pr.profit - d.profit0) / d.profit0,

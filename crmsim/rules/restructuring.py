@@ -53,27 +53,53 @@ def unit_depth(p: Params, front: np.ndarray) -> np.ndarray:
 
 def restructure(s: State, p: Params) -> None:
     """Begin the restructuring of units going live (back office: at the first go-live), then
-    set every unit's depth to its peak times its fade."""
+    set every unit's depth to its peak times its fade.
+
+    The kernel says in which week anything can change next (a unit's restructuring begins,
+    or one is still fading); until then the week is skipped. That week is kept in
+    ``s.memo`` with the parameters and the plan it was computed from (both new after an
+    intervention), and :func:`restructure_again` forgets it. After a cancellation every
+    depth is 0 for good.
+    """
     h = p["restructuring.half_life_weeks"]
     if h <= 0:
         return
-    units, week = s.units, s.project.week
+    units, week, d = s.units, s.project.week, s.d
     if s.project.status == CANCELLED:  # restructuring stopped with the project (S4, S5)
-        units.restructuring_fade[:] = 0.0
-        units.restructuring[:] = 0.0
+        if not restructuring_over(s, p):  # (a cancellation is final: once is enough)
+            units.restructuring_fade[:] = 0.0
+            units.restructuring[:] = 0.0
+            s.memo["restructure"] = (p, d, NEVER, None, True)
         return
-    kernels.restructure_units(
-        week, s.d.first_live, s.org.unit_front, units.unit_live, units.restructuring_start,
-        NEVER, units.restructuring_peak, units.restructuring_adjustment,
-        unit_depth(p, s.org.unit_front), fade_table(h, week),
+    kept = s.memo.get("restructure")
+    if kept is None or kept[0] is not p or kept[1] is not d:
+        depth = unit_depth(p, s.org.unit_front)
+    elif week < kept[2]:
+        return  # nothing begins and nothing fades before then
+    else:
+        depth = kept[3]
+    until = kernels.restructure_units(
+        week, d.first_live, d.go_live, s.org.unit_front, units.unit_live,
+        units.restructuring_start, NEVER, units.restructuring_peak,
+        units.restructuring_adjustment, depth, fade_table(h, week),
         units.restructuring_fade, units.restructuring,
     )  # fmt: skip
+    # nothing fading (every depth 0) unless something may begin next week
+    s.memo["restructure"] = (p, d, until, depth, until > week + 1)
+
+
+def restructuring_over(s: State, p: Params) -> bool:
+    """Whether no unit faces any restructuring this week (every depth 0), as this week's
+    :func:`restructure` left it, with these parameters; False when it cannot tell."""
+    kept = s.memo.get("restructure")
+    return kept is not None and kept[0] is p and kept[1] is s.d and kept[4]
 
 
 def restructure_again(s: State, p: Params, which: np.ndarray, extra: float) -> None:
     """A department restructured once more (a game's action): a new event in ``which`` units,
     from their present depth plus ``extra``, beginning this week."""
     units = s.units
+    s.memo.pop("restructure", None)  # (its kernel must run again next week)
     units.restructuring_peak[which] = np.clip(units.restructuring[which] + extra, 0.0, 1.0)
     units.restructuring_start[which] = s.project.week
     units.restructuring_fade[which] = 1.0

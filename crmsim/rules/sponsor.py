@@ -13,10 +13,9 @@ from crmsim.codes import (
     TRYING,
     USING,
     WEEKS_PER_YEAR,
-    Z_LIMIT,
 )
 from crmsim.rules import Params
-from crmsim.rules.logodds import sigmoid
+from crmsim.rules.accounts import census
 from crmsim.rules.support import overload
 from crmsim.state import State
 
@@ -40,11 +39,9 @@ def usage_report(s: State, p: Params) -> float:
     pr = s.project
     report = 0.0
     if pr.week >= s.d.first_live and pr.status != CANCELLED:
-        n_live, n_using, n_rejecting, n_trying = kernels.live_states(
-            s.layout.users, s.people.state, s.people.live
-        )
-        n = max(n_live, 1)
-        report = n_using / n - n_rejecting / n - overload(s, p) * (n_trying / n)
+        tally = census(s, p)
+        n = max(tally.live, 1)
+        report = tally.using / n - tally.rejecting / n - overload(s, p) * (tally.trying / n)
     pr.use_report += (report - pr.use_report) / p["sponsor.report_lag_weeks"]
     return pr.use_report
 
@@ -56,7 +53,7 @@ def sponsor(s: State, p: Params) -> None:
     ne = s.org.n_exec
     mem = p["confidence.memory"]
     c = people.confidence
-    exec_mean = float((2.0 * c[:ne] - 1.0).sum() / ne)
+    exec_mean = kernels.conviction_sum(c, ne) / ne
     # Budget overrun worries the sponsor (S1 scarce money; CAL-1.3 37.5 % over budget);
     # the plan grows after the first year and the worry saturates.
     growth = p["sponsor.budget_growth"]
@@ -78,12 +75,11 @@ def sponsor(s: State, p: Params) -> None:
         shrug = 1.0 - p["sponsor.use_resilience"] * d.resilience
         signal += report if report >= 0.0 else shrug * report
         others += report
-    z = people.z
-    z[:ne] += mem * (people.disposition[:ne] - z[:ne])
-    z[1:ne] += others
-    z[0] += signal
-    np.minimum(np.maximum(z[:ne], -Z_LIMIT, out=z[:ne]), Z_LIMIT, out=z[:ne])
-    c[:ne] = sigmoid(z[:ne])
+    kernels.executives(people.z, people.disposition, c, ne, mem, signal, others)
+    # confidence = 1 / (1 + exp(-z)): the kernel left -z in it; numpy's exp, as everywhere
+    top = c[:ne]
+    np.exp(top, out=top)
+    kernels.one_over_one_plus(top)
 
     # Retreat after sustained low confidence (S4).
     if pr.status != CANCELLED:

@@ -21,7 +21,27 @@ def team_on(s: State, p: Params) -> bool:
 
 
 def support_share(s: State, p: Params) -> float:
-    """Learners that can be supported per user and week (S3 expert help, staffing)."""
+    """Learners that can be supported per user and week (S3 expert help, staffing).
+
+    Several rules ask for it each week; it is kept in ``s.memo`` for the week and
+    status it was computed in, with the parameters and plan it came from.
+    """
+    pr = s.project
+    kept = s.memo.get("support")
+    if (
+        kept is not None
+        and kept[0] == pr.week
+        and kept[1] == pr.status
+        and kept[2] is p
+        and kept[3] is s.d
+    ):
+        return kept[4]
+    share = _support_share(s, p)
+    s.memo["support"] = (pr.week, pr.status, p, s.d, share)
+    return share
+
+
+def _support_share(s: State, p: Params) -> float:
     expert_support = p["effects.support_per_expert_help"] * p["levers.expert_help"]
     return (
         p["effects.support_base"]

@@ -16,9 +16,8 @@ import functools
 import numpy as np
 
 from crmsim import kernels
-from crmsim.codes import CANCELLED, NOT_USING, TRYING, WEEKS_PER_YEAR
+from crmsim.codes import CANCELLED, WEEKS_PER_YEAR
 from crmsim.rules import Params
-from crmsim.rules.learning import skill_after
 from crmsim.rules.logodds import logit, sigmoid
 from crmsim.rules.rollout import queue_training
 from crmsim.state import State
@@ -49,48 +48,54 @@ def newcomer_mean(confidence: float) -> float:
     return logit(confidence)
 
 
-def onboard(s: State, p: Params, idx: np.ndarray) -> None:
-    """Newcomers ``idx`` joining live units: trained like the go-live users, trying the system.
+def onboard_newcomers(s: State, p: Params) -> bool:
+    """Whether newcomers joining live units are onboarded: trained like the go-live users,
+    and trying the system (``turnover.onboarding``, while the project is not cancelled).
 
     They get the training's share of their skill gap (``effects.training_skill``
     scaled by the training lever, as at go-live; not a pilot's or the
     consultants' coaching, which were once-only) and their training is paid for
     over ``economics.training_weeks`` like the go-live users'.
     """
-    if idx.size == 0:
-        return
-    people = s.people
-    people.skill[idx] = skill_after(people.skill[idx], s.d.training_skill)
-    people.state[idx] = TRYING
-    queue_training(s, p, idx.size)
+    return bool(p["turnover.onboarding"]) and s.project.status != CANCELLED
 
 
 def turnover(s: State, p: Params, draws: np.ndarray) -> None:
-    """Users leave at ``turnover.staff_annual``; the sponsor at ``turnover.sponsor_annual``."""
-    if not turnover_on(p):
+    """Users leave at ``turnover.staff_annual``; the sponsor at ``turnover.sponsor_annual``.
+
+    A leaver's newcomer has a disposition drawn afresh (``frontline.confidence``,
+    ``frontline.confidence_spread``), is not using and has the starting skill, or is
+    onboarded (:func:`onboard_newcomers`); :func:`crmsim.kernels.leavers` does it. The
+    weekly hazards and newcomers' figures are kept in ``s.memo`` with the parameters.
+    """
+    kept = s.memo.get("turnover")
+    if kept is None or kept[0] is not p:
+        n = s.layout.n_users
+        kept = (
+            p, turnover_on(p), p["run.substeps"],
+            weekly_hazard(p["turnover.staff_annual"]), weekly_hazard(p["turnover.sponsor_annual"]),
+            newcomer_mean(p["frontline.confidence"]), p["frontline.confidence_spread"],
+            p["start.skill_per_it_maturity"] * p["start.it_maturity"],
+            np.empty(n, dtype=np.int64), np.empty(n),
+        )  # fmt: skip
+        s.memo["turnover"] = kept
+    _, on, k, staff_hazard, sponsor_hazard, mean, spread, start_skill, gone, minus_z = kept
+    if not on:
         return
-    k = p["run.substeps"]
-    leave, shape = draws[k], draws[k + 1]
     people, users = s.people, s.layout.users
-    gone = np.empty(users.size, dtype=np.int64)
-    z = np.empty(users.size)
-    n_gone = kernels.leavers(
-        leave, shape, users, weekly_hazard(p["turnover.staff_annual"]),
-        newcomer_mean(p["frontline.confidence"]), p["frontline.confidence_spread"], TINY, gone, z,
+    n_gone, n_onboarded, sponsor_leaves = kernels.leavers(
+        draws, k, users, staff_hazard, sponsor_hazard, mean, spread, TINY, start_skill,
+        s.d.training_skill, onboard_newcomers(s, p), people.disposition, people.z,
+        people.state, people.skill, people.live, gone, minus_z,
     )  # fmt: skip
-    if n_gone:
-        idx, z = gone[:n_gone], z[:n_gone]
-        people.disposition[idx] = z
-        people.z[idx] = z
-        people.confidence[idx] = sigmoid(z)
-        people.state[idx] = NOT_USING
-        people.skill[idx] = p["start.skill_per_it_maturity"] * p["start.it_maturity"]
+    if n_gone:  # (numpy's exp, as in sigmoid; the kernel left -z)
+        kernels.set_confidence(gone, np.exp(minus_z[:n_gone]), people.confidence)
         s.project.leavers += n_gone
-        if p["turnover.onboarding"] and s.project.status != CANCELLED:
-            onboard(s, p, idx[people.live[idx]])
-    if leave[users.size] < weekly_hazard(p["turnover.sponsor_annual"]):
+        if n_onboarded:
+            queue_training(s, p, n_onboarded)
+    if sponsor_leaves:
         z0 = logit(p["sponsor.commitment"]) + p["sponsor.commitment_spread"] * normal(
-            float(shape[users.size])
+            float(draws[k + 1, users.size])
         )
         people.disposition[0] = people.z[0] = z0
         people.confidence[0] = float(sigmoid(z0))
