@@ -109,7 +109,7 @@ def bundled_report(tmp_path_factory) -> tuple[int, dict]:
 
     out = tmp_path_factory.mktemp("bundled")
     result = CliRunner().invoke(
-        main, ["validate", "--seeds", "30", "-j", "1", "--out", str(out / "runs"),
+        main, ["validate", "--seeds", "30", "-j", "2", "--out", str(out / "runs"),
                "--json", str(out / "report.json")], catch_exceptions=False,
     )  # fmt: skip
     return result.exit_code, json.loads((out / "report.json").read_text())
