@@ -45,3 +45,11 @@ if [ "$want_test" = 1 ]; then
 else
   .venv/bin/python -m pip install -q -e ".[workshop,fit]"
 fi
+# Compile the model's kernels once now (numba caches them next to the package), so
+# the first run, and the first test, does not wait about ten seconds for them: a
+# normal run, one with the management mechanisms on, and one whose sponsor retreats.
+.venv/bin/python -c "
+from crmsim.engine import Engine
+for extra in ({}, {'mandate.level': 1.0, 'mandate.incentives': 1.0}, {'sponsor.commitment': 0.05}):
+    Engine({'org.employees': 300, **extra}, rng=1).run()
+"
