@@ -176,6 +176,28 @@ class State:
     # was computed from (so a changed input is noticed); not part of the model's state
     memo: dict[str, Any] = field(default_factory=dict)
 
+    def recall(self, key: str, *inputs: Any) -> Any:
+        """What a rule kept under ``key`` (:meth:`keep`) if it was kept for these inputs,
+        else None. An object (the parameters, the plan, an array) matches when it is the
+        same object (an intervention replaces them); a number (a week, a status) when equal.
+        """
+        kept = self.memo.get(key)
+        if kept is None or len(kept[0]) != len(inputs):
+            return None
+        for was, now in zip(kept[0], inputs, strict=True):
+            if not (was == now if isinstance(was, int) else was is now):
+                return None
+        return kept[1]
+
+    def keep(self, key: str, value: Any, *inputs: Any) -> Any:
+        """Keep ``value`` under ``key``, computed from ``inputs`` (:meth:`recall`); returns it."""
+        self.memo[key] = (inputs, value)
+        return value
+
+    def forget(self, key: str) -> None:
+        """Drop what was kept under ``key``: the rule computes it afresh next time."""
+        self.memo.pop(key, None)
+
 
 def initial_state(
     p: dict[str, Any], org: Organisation, d: Derived, rng: np.random.Generator

@@ -67,9 +67,9 @@ def rates(s: State, p: Params) -> Rates:
     """The accounts' weekly figures from the parameters and the plan, each computed as the
     weekly rule writes it; kept in ``s.memo`` with the parameters and the plan they came
     from (both new after an intervention)."""
-    kept = s.memo.get("accounts")
-    if kept is not None and kept[0] is p and kept[1] is s.d:
-        return kept[2]
+    kept = s.recall("accounts", p, s.d)
+    if kept is not None:
+        return kept
     d, n_users = s.d, s.layout.n_users
     hourly = p["economics.hourly_cost"]
     team = n_users / 100.0 * p["economics.team_per_100_users"]
@@ -101,8 +101,7 @@ def rates(s: State, p: Params) -> Rates:
         data_weight=p["data.benefit_weight"],
         benefit_lag=p["economics.benefit_lag_weeks"],
     )
-    s.memo["accounts"] = (p, s.d, k)
-    return k
+    return s.keep("accounts", k, p, s.d)
 
 
 def accounts(s: State, p: Params) -> None:

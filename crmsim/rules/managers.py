@@ -55,9 +55,9 @@ def managers(s: State, p: Params) -> None:
     ] * sponsor_message(s)
     people, units = s.people, s.units
     if restructuring_over(s, p):  # the target is 0 whatever the relief (its factors are finite)
-        factor = s.memo.get("no_relief")
+        factor = s.recall("no_relief")
         if factor is None:
-            factor = s.memo["no_relief"] = np.ones(org.n_units)
+            factor = s.keep("no_relief", np.ones(org.n_units))
     else:
         factor = relief(s, p)
     kernels.managers(

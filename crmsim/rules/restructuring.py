@@ -69,15 +69,15 @@ def restructure(s: State, p: Params) -> None:
         if not restructuring_over(s, p):  # (a cancellation is final: once is enough)
             units.restructuring_fade[:] = 0.0
             units.restructuring[:] = 0.0
-            s.memo["restructure"] = (p, d, NEVER, None, True)
+            s.keep("restructure", (NEVER, None, True), p, d)
         return
-    kept = s.memo.get("restructure")
-    if kept is None or kept[0] is not p or kept[1] is not d:
+    kept = s.recall("restructure", p, d)  # (next week anything changes, depth, over)
+    if kept is None:
         depth = unit_depth(p, s.org.unit_front)
-    elif week < kept[2]:
+    elif week < kept[0]:
         return  # nothing begins and nothing fades before then
     else:
-        depth = kept[3]
+        depth = kept[1]
     until = kernels.restructure_units(
         week, d.first_live, d.go_live, s.org.unit_front, units.unit_live,
         units.restructuring_start, NEVER, units.restructuring_peak,
@@ -85,21 +85,21 @@ def restructure(s: State, p: Params) -> None:
         units.restructuring_fade, units.restructuring,
     )  # fmt: skip
     # nothing fading (every depth 0) unless something may begin next week
-    s.memo["restructure"] = (p, d, until, depth, until > week + 1)
+    s.keep("restructure", (until, depth, until > week + 1), p, d)
 
 
 def restructuring_over(s: State, p: Params) -> bool:
     """Whether no unit faces any restructuring this week (every depth 0), as this week's
     :func:`restructure` left it, with these parameters; False when it cannot tell."""
-    kept = s.memo.get("restructure")
-    return kept is not None and kept[0] is p and kept[1] is s.d and kept[4]
+    kept = s.recall("restructure", p, s.d)
+    return kept is not None and kept[2]
 
 
 def restructure_again(s: State, p: Params, which: np.ndarray, extra: float) -> None:
     """A department restructured once more (a game's action): a new event in ``which`` units,
     from their present depth plus ``extra``, beginning this week."""
     units = s.units
-    s.memo.pop("restructure", None)  # (its kernel must run again next week)
+    s.forget("restructure")  # (its kernel must run again next week)
     units.restructuring_peak[which] = np.clip(units.restructuring[which] + extra, 0.0, 1.0)
     units.restructuring_start[which] = s.project.week
     units.restructuring_fade[which] = 1.0

@@ -28,12 +28,11 @@ def next_go_live(s: State) -> int:
     when it puts units live.
     """
     d, live = s.d, s.units.unit_live
-    kept = s.memo.get("go_live")
-    if kept is None or kept[0] is not d or kept[1] is not live:
+    week = s.recall("go_live", d, live)
+    if week is None:
         waiting = d.go_live[~live]
-        kept = (d, live, int(waiting.min()) if waiting.size else NEVER)
-        s.memo["go_live"] = kept
-    return kept[2]
+        week = s.keep("go_live", int(waiting.min()) if waiting.size else NEVER, d, live)
+    return week
 
 
 def rollout(s: State, p: Params) -> None:
@@ -44,7 +43,7 @@ def rollout(s: State, p: Params) -> None:
         return
     units, people, d = s.units, s.people, s.d
     going = (d.go_live <= week) & ~units.unit_live
-    s.memo.pop("go_live")
+    s.forget("go_live")
     live_units = np.flatnonzero(going)
     units.unit_live[live_units] = True
     # Units after the pilot learn from it (S3 "a local pilot first").

@@ -26,19 +26,9 @@ def support_share(s: State, p: Params) -> float:
     Several rules ask for it each week; it is kept in ``s.memo`` for the week and
     status it was computed in, with the parameters and plan it came from.
     """
-    pr = s.project
-    kept = s.memo.get("support")
-    if (
-        kept is not None
-        and kept[0] == pr.week
-        and kept[1] == pr.status
-        and kept[2] is p
-        and kept[3] is s.d
-    ):
-        return kept[4]
-    share = _support_share(s, p)
-    s.memo["support"] = (pr.week, pr.status, p, s.d, share)
-    return share
+    inputs = (s.project.week, s.project.status, p, s.d)
+    share = s.recall("support", *inputs)
+    return share if share is not None else s.keep("support", _support_share(s, p), *inputs)
 
 
 def _support_share(s: State, p: Params) -> float:

@@ -68,18 +68,18 @@ def turnover(s: State, p: Params, draws: np.ndarray) -> None:
     onboarded (:func:`onboard_newcomers`); :func:`crmsim.kernels.leavers` does it. The
     weekly hazards and newcomers' figures are kept in ``s.memo`` with the parameters.
     """
-    kept = s.memo.get("turnover")
-    if kept is None or kept[0] is not p:
+    kept = s.recall("turnover", p)
+    if kept is None:
         n = s.layout.n_users
         kept = (
-            p, turnover_on(p), p["run.substeps"],
+            turnover_on(p), p["run.substeps"],
             weekly_hazard(p["turnover.staff_annual"]), weekly_hazard(p["turnover.sponsor_annual"]),
             newcomer_mean(p["frontline.confidence"]), p["frontline.confidence_spread"],
             p["start.skill_per_it_maturity"] * p["start.it_maturity"],
             np.empty(n, dtype=np.int64), np.empty(n),
         )  # fmt: skip
-        s.memo["turnover"] = kept
-    _, on, k, staff_hazard, sponsor_hazard, mean, spread, start_skill, gone, minus_z = kept
+        s.keep("turnover", kept, p)
+    on, k, staff_hazard, sponsor_hazard, mean, spread, start_skill, gone, minus_z = kept
     if not on:
         return
     people, users = s.people, s.layout.users
