@@ -95,16 +95,16 @@ def managers(
     m = resistance.shape[0]
     peer = np.empty(m)
     _peer_means(peers[0], peers[1], peers[2], confidence, peer_count, lo, np.empty(m), peer)
+    zs, ds, cs = z[lo : lo + m], disposition[lo : lo + m], confidence[lo : lo + m]  # (from 0)
     for r in range(m):
-        i = lo + r
         target = sensitivity[r] * restructuring[r] * clarity_factor * relief[r]
         target = min(max(target, 0.0), 1.0)
         resistance[r] += resistance_rate * (target - resistance[r])
-        zi = z[i] + (memory * (disposition[i] - z[i]) + (base_signal + peer_weight * peer[r]))
+        zi = zs[r] + (memory * (ds[r] - zs[r]) + (base_signal + peer_weight * peer[r]))
         zi = min(max(zi, -Z_LIMIT), Z_LIMIT)
-        z[i] = zi
+        zs[r] = zi
         c = 1.0 / (1.0 + math.exp(-zi))
-        confidence[i] = c
+        cs[r] = c
         st = min(max(2.0 * c - 1.0 - resistance[r], -1.0), 1.0)
         stance[r] = st
         gate[r] = max(0.0, 1.0 + filter_strength * st)
