@@ -48,10 +48,14 @@ def _peer_means(
             diagonal = neighbours[starts[k] : starts[k + 1]]
             for r in range(diagonal.shape[0]):
                 acc[r] += 2.0 * confidence[np.uint64(diagonal[r])] - 1.0
+    # the sums to their persons, then each over its count in person order (a loop numba
+    # makes vector divisions of): a person without peers has the sum 0.0, over 1
     for r in range(rows):
-        i = order[r]
-        cnt = peer_count[lo + i]
-        out[i] = acc[r] / cnt if cnt > 0 else 0.0
+        out[np.uint64(order[r])] = acc[r]
+    counts = peer_count[lo : lo + rows]
+    for i in range(rows):
+        cnt = counts[i]
+        out[i] = out[i] / (cnt if cnt > 0 else 1.0)
 
 
 @compiled
