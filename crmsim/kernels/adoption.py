@@ -17,9 +17,11 @@ PEER_CAP = 1.0 + 1e-9  # above any peer term (at most 1, up to rounding)
 def _add_using_peers(
     row: int, table: np.ndarray, amount: float, using_peers: np.ndarray
 ) -> None:  # pragma: no cover
-    """Add ``amount`` to the using-peer count of every peer of user ``row``."""
-    for kk in range(table.shape[1]):
-        using_peers[table[row, kk]] += amount
+    """Add ``amount`` to the using-peer count of every peer of user ``row``
+    (unsigned indices: numba leaves out its check for negative ones)."""
+    peers = table[row]
+    for kk in range(peers.shape[0]):
+        using_peers[np.uint64(peers[kk])] += amount
 
 
 @compiled
@@ -118,7 +120,7 @@ def adopt(
     movers = np.empty(nu, dtype=np.int64)
     n_movers = 0
     for a in range(nu):  # one pass: states, counts, bounds and movers
-        i = users[a]
+        i = np.uint64(users[a])  # (person indices unsigned: no negative-index checks)
         s = state[i]
         st[a] = s
         n_using += s == USING
@@ -140,7 +142,7 @@ def adopt(
         if s == NOT_USING or (s == REJECTING and c > reject_threshold[i] + return_margin):
             x = confidence_weight * (c - 0.5)
             chord = 1.0 + x * (slope_up if x >= 0 else slope_down)
-            ready_max[a] = chord * gate[user_unit[a]] * (1.0 + 1e-9)
+            ready_max[a] = chord * gate[np.uint64(user_unit[a])] * (1.0 + 1e-9)
             if s == NOT_USING:
                 bound[a] = (
                     ready_max[a] * (p * innovativeness[i] * cut + q * PEER_CAP) * dt
@@ -161,19 +163,21 @@ def adopt(
                 _add_using_peers(a, user_table, 1.0, using_peers)
     else:
         for a in range(nu):
-            if st[a] == NOT_USING and live[users[a]]:
+            if st[a] == NOT_USING and live[np.uint64(users[a])]:
                 total = 0.0
+                peers = user_table[a]
                 for kk in range(width):
-                    total += 1.0 if st[user_table[a, kk]] == USING else 0.0
+                    total += 1.0 if st[np.uint64(peers[kk])] == USING else 0.0
                 using_peers[a] = total
     new = np.empty(nu, dtype=np.int8)
     for j in range(k):
         global_share = n_using / nu
+        row = draws[j]
         for m in range(n_movers):
-            a = movers[m]
-            i = users[a]
+            a = np.uint64(movers[m])  # (unsigned: no negative-index checks)
+            i = np.uint64(users[a])
             s = st[a]
-            u = draws[j, a]
+            u = row[a]
             nw = s
             if s == NOT_USING and live[i]:
                 if u >= bound[a]:
@@ -194,7 +198,9 @@ def adopt(
                     if u >= tight:
                         new[a] = s
                         continue
-                    readiness[a] = _readiness(confidence_weight, confidence[i], gate[user_unit[a]])
+                    readiness[a] = _readiness(
+                        confidence_weight, confidence[i], gate[np.uint64(user_unit[a])]
+                    )
                 adopt_h = readiness[a] * (p * innovativeness[i] * cut + q * peer) * dt + push_dt
                 tot = adopt_h + (reject_h_low if low[a] else 0.0)
                 if u >= tot * (1.0 + 1e-9) + 1e-12:  # the chance of any change is below tot
@@ -214,7 +220,9 @@ def adopt(
             elif s == REJECTING and u < return_bound[a]:
                 # rejecting is sticky: reconsider only with clear confidence
                 if readiness[a] < 0:
-                    readiness[a] = _readiness(confidence_weight, confidence[i], gate[user_unit[a]])
+                    readiness[a] = _readiness(
+                        confidence_weight, confidence[i], gate[np.uint64(user_unit[a])]
+                    )
                 if u < 1.0 - math.exp(-reconsider_rate * readiness[a] * dt):
                     nw = TRYING
             # trying users with enough skill become routine users
@@ -222,11 +230,11 @@ def adopt(
                 nw = USING
             new[a] = nw
         for m in range(n_movers):
-            a = movers[m]
+            a = np.uint64(movers[m])
             was, now = st[a] == USING, new[a] == USING
             if was != now:
                 n_using += 1 if now else -1
                 _add_using_peers(a, user_table, 1.0 if now else -1.0, using_peers)
             st[a] = new[a]
     for a in range(nu):
-        state[users[a]] = st[a]
+        state[np.uint64(users[a])] = st[a]
