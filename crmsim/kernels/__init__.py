@@ -27,7 +27,6 @@ from crmsim.kernels.confidence import (
     executives,
     frontline,
     managers,
-    one_over_one_plus,
     unit_messages,
 )
 from crmsim.kernels.layouts import jagged_diagonals, neighbour_table
@@ -64,7 +63,6 @@ __all__ = [
     "mandate_tallies",
     "neighbour_table",
     "np_sum",
-    "one_over_one_plus",
     "people_summary",
     "param_record",
     "plan_share",

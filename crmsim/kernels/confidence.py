@@ -202,14 +202,6 @@ def frontline(
 
 
 @compiled
-def one_over_one_plus(x: np.ndarray) -> None:  # pragma: no cover
-    """``x[:] = 1 / (1 + x)`` in place: the last steps of the sigmoid after numpy's ``exp``
-    (the same two operations numpy's ``x += 1; np.divide(1, x, out=x)`` makes)."""
-    for i in range(x.shape[0]):
-        x[i] = 1.0 / (1.0 + x[i])
-
-
-@compiled
 def conviction_sum(confidence: np.ndarray, n: int) -> float:  # pragma: no cover
     """``(2 * confidence[:n] - 1).sum()`` as numpy computes it (:func:`np_sum`)."""
     conviction = np.empty(n)
@@ -233,8 +225,8 @@ def executives(
     Memory pulls ``z`` toward the disposition, the sponsor adds ``sponsor_signal``
     and the other executives ``others_signal``; ``z`` is clipped to the log-odds
     limit and ``confidence`` receives ``-z`` (the first step of the sigmoid), from
-    which the caller completes ``1 / (1 + exp(-z))`` with numpy's ``exp`` and
-    :func:`one_over_one_plus`.
+    which the caller completes ``1 / (1 + exp(-z))``
+    (:func:`crmsim.rules.logodds.sigmoid_of_negated`).
     """
     for j in range(n):
         zj = z[j] + memory * (disposition[j] - z[j])

@@ -8,6 +8,7 @@ from crmsim import kernels
 from crmsim.kernels.records import COMMON, OWN_SCALE, STRAIN
 from crmsim.rules import Params
 from crmsim.rules.accounts import effective_fit
+from crmsim.rules.logodds import sigmoid_of_negated
 from crmsim.rules.mandate import resentment
 from crmsim.rules.perception import common_signal
 from crmsim.rules.sponsor import sponsor_message
@@ -33,8 +34,6 @@ def frontline(s: State, p: Params) -> None:
     # What each unit's staff hear: the sponsor's message through the manager's
     # gate, plus the manager's own stance (S5, S8); computed per unit.
     message = sponsor_message(s)
-    if units.message_gate is units.gate:  # (a game's speech left the gate itself there)
-        units.message_gate = np.empty_like(units.gate)
     heard_in_unit = np.empty(units.gate.size)
     kernels.unit_messages(
         message, p["managers.sign_aware"], p["managers.filter_strength"], units.gate,
@@ -56,8 +55,4 @@ def frontline(s: State, p: Params) -> None:
         p["frontline.fit_frustration"], live_signal(p), org.is_user, people.state,
         people.skill, s.prm, s.signals,
     )  # fmt: skip
-    # confidence = 1 / (1 + exp(-z)): the kernel left -z in it; numpy's exp, as everywhere
-    c = people.confidence[lo:]
-    np.exp(c, out=c)
-    c += 1.0  # (numpy's vector division is faster here than a compiled loop; same numbers)
-    np.divide(1.0, c, out=c)
+    sigmoid_of_negated(people.confidence[lo:])  # (the kernel left -z there)

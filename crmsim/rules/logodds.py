@@ -13,9 +13,15 @@ def sigmoid(z: np.ndarray) -> np.ndarray:
 def sigmoid_into(z: np.ndarray, out: np.ndarray) -> None:
     """``out[:] = sigmoid(z)`` without temporaries (``out`` may not be ``z``)."""
     np.negative(z, out=out)
-    np.exp(out, out=out)
-    out += 1.0
-    np.divide(1.0, out, out=out)
+    sigmoid_of_negated(out)
+
+
+def sigmoid_of_negated(x: np.ndarray) -> None:
+    """``x[:] = 1 / (1 + exp(x))`` in place: the sigmoid of ``-x``, for the compiled rules
+    that leave ``-z`` where confidence goes (numpy's ``exp``, as in :func:`sigmoid`)."""
+    np.exp(x, out=x)
+    x += 1.0
+    np.divide(1.0, x, out=x)
 
 
 def logit(c: np.ndarray | float) -> np.ndarray | float:

@@ -83,12 +83,16 @@ def message_gate(s: State, p: Params, message: float) -> np.ndarray:
     Sign-aware, ``max(0, 1 + filter_strength * stance * sign(message))``: a
     supportive manager amplifies good news and softens bad news, a resistant
     one does the reverse.
+
+    The week's own gates are written by the frontline rule
+    (:func:`crmsim.kernels.unit_messages`, which this reads too); this returns a new
+    array and leaves the state as it is (a game's speech asks it mid-week).
     """
     units = s.units
-    if p["managers.sign_aware"]:
-        units.message_gate = np.maximum(
-            0.0, 1.0 + p["managers.filter_strength"] * units.stance * np.sign(message)
-        )
-    else:
-        units.message_gate = units.gate
-    return units.message_gate
+    gate, heard = np.empty(units.gate.size), np.empty(units.gate.size)
+    kernels.unit_messages(
+        message, p["managers.sign_aware"], p["managers.filter_strength"], units.gate,
+        units.stance, p["managers.message_weight"], units.manager_credibility,
+        p["credibility.enabled"], gate, heard,
+    )  # fmt: skip
+    return gate

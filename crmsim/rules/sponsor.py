@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import numpy as np
-
 from crmsim import kernels
 from crmsim.codes import (
     ACTIVE,
@@ -16,6 +14,7 @@ from crmsim.codes import (
 )
 from crmsim.rules import Params
 from crmsim.rules.accounts import census
+from crmsim.rules.logodds import sigmoid_of_negated
 from crmsim.rules.support import overload
 from crmsim.state import State
 
@@ -76,10 +75,7 @@ def sponsor(s: State, p: Params) -> None:
         signal += report if report >= 0.0 else shrug * report
         others += report
     kernels.executives(people.z, people.disposition, c, ne, mem, signal, others)
-    # confidence = 1 / (1 + exp(-z)): the kernel left -z in it; numpy's exp, as everywhere
-    top = c[:ne]
-    np.exp(top, out=top)
-    kernels.one_over_one_plus(top)
+    sigmoid_of_negated(c[:ne])  # (the kernel left -z there)
 
     # Retreat after sustained low confidence (S4).
     if pr.status != CANCELLED:
