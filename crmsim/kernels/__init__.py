@@ -30,7 +30,7 @@ from crmsim.kernels.confidence import (
     unit_messages,
 )
 from crmsim.kernels.layouts import jagged_diagonals, neighbour_table
-from crmsim.kernels.normal import inv_normal, leavers, set_confidence
+from crmsim.kernels.normal import inv_normal, leavers
 from crmsim.kernels.records import PARAM_DTYPE, SIGNALS, field_name, param_record, signals_record
 from crmsim.kernels.senders import confirmation, plan_share, unit_credibility
 from crmsim.kernels.sums import np_sum, people_summary
@@ -68,7 +68,6 @@ __all__ = [
     "plan_share",
     "signals_record",
     "restructure_units",
-    "set_confidence",
     "skill_after",
     "unit_credibility",
     "unit_messages",

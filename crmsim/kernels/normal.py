@@ -195,7 +195,7 @@ def leavers(
     unit then gains ``onboard_skill`` of the gap (:func:`~crmsim.kernels.skill_after`)
     and is trying. The leavers (person indices, in user order) go into ``gone``, their
     newcomers' log-odds negated into ``minus_z`` (the sigmoid's first step, exact; the
-    caller takes numpy's ``exp`` of them and ends with :func:`set_confidence`).
+    caller ends it with :func:`crmsim.rules.logodds.sigmoid_of_negated`).
 
     Returns:
         how many users left, how many of them were onboarded, whether the sponsor leaves
@@ -219,12 +219,3 @@ def leavers(
                 state[i] = TRYING
                 onboarded += 1
     return n, onboarded, leave[users.shape[0]] < sponsor_hazard
-
-
-@compiled
-def set_confidence(people: np.ndarray, exp_minus_z: np.ndarray, confidence: np.ndarray) -> None:
-    """``confidence[people[k]] = 1 / (1 + exp_minus_z[k])`` for each ``k`` of ``exp_minus_z``:
-    the sigmoid's last two steps (the same operations as
-    :func:`crmsim.rules.logodds.sigmoid` after numpy's ``exp``)."""
-    for k in range(exp_minus_z.shape[0]):
-        confidence[people[k]] = 1.0 / (1.0 + exp_minus_z[k])

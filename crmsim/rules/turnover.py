@@ -18,7 +18,7 @@ import numpy as np
 from crmsim import kernels
 from crmsim.codes import CANCELLED, WEEKS_PER_YEAR
 from crmsim.rules import Params
-from crmsim.rules.logodds import logit, sigmoid
+from crmsim.rules.logodds import logit, sigmoid, sigmoid_of_negated
 from crmsim.rules.rollout import queue_training
 from crmsim.state import State
 
@@ -88,8 +88,10 @@ def turnover(s: State, p: Params, draws: np.ndarray) -> None:
         s.d.training_skill, onboard_newcomers(s, p), people.disposition, people.z,
         people.state, people.skill, people.live, gone, minus_z,
     )  # fmt: skip
-    if n_gone:  # (numpy's exp, as in sigmoid; the kernel left -z)
-        kernels.set_confidence(gone, np.exp(minus_z[:n_gone]), people.confidence)
+    if n_gone:
+        newcomers = minus_z[:n_gone]  # (the kernel left their -z there)
+        sigmoid_of_negated(newcomers)
+        people.confidence[gone[:n_gone]] = newcomers
         s.project.leavers += n_gone
         if n_onboarded:
             queue_training(s, p, n_onboarded)
