@@ -148,7 +148,8 @@ def frontline(
     the rows ``lo..`` of the peer network as :func:`jagged_diagonals`. The peers
     are read first, at last week's confidence; then ``z`` is written, and
     ``confidence`` receives ``-z`` (the first step of the sigmoid, exact), from
-    which the caller completes ``1 / (1 + exp(-z))`` with numpy.
+    which the caller completes ``1 / (1 + exp(-z))``
+    (:func:`crmsim.rules.logodds.sigmoid_of_negated`).
     The weights come from ``prm`` (the run's :func:`~crmsim.kernels.param_record`),
     the common signal and the strain from ``signals`` (the week's
     :data:`~crmsim.kernels.SIGNALS`).
